@@ -1,0 +1,236 @@
+/**
+ * What every sandbox shares: a loopback HTTP server with JSON bodies, configurable latency
+ * and fault injection, a request counter, and control endpoints under `/__sandbox/`.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type FaultKind = '502' | '429' | 'reset' | 'hang';
+
+export interface FaultConfig {
+	/** Fixed delay before every answer, in milliseconds. */
+	delayMs: number;
+	/** Share of requests (0..1) answered with one of `kinds` instead of being processed. */
+	rate: number;
+	kinds: FaultKind[];
+	/** Seconds announced in Retry-After on 429. */
+	retryAfterSeconds: number;
+	/** How long a hung request is held before the socket is destroyed. */
+	hangMs: number;
+	/** Seed of the deterministic generator deciding which requests fail. */
+	seed: number;
+}
+
+export const defaultFaults = (): FaultConfig => ({
+	delayMs: 0,
+	rate: 0,
+	kinds: ['502', '429', 'reset', 'hang'],
+	retryAfterSeconds: 1,
+	hangMs: 15_000,
+	seed: 1,
+});
+
+/** Mulberry32: small, fast, deterministic. */
+export function rng(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+export class RequestCounter {
+	private counts = new Map<string, number>();
+	total = 0;
+
+	add(key: string): void {
+		this.total++;
+		this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+	}
+
+	get(prefix = ''): number {
+		if (!prefix) return this.total;
+		let n = 0;
+		for (const [k, v] of this.counts) if (k === prefix || k.startsWith(prefix + '/')) n += v;
+		return n;
+	}
+
+	snapshot(): Record<string, number> {
+		return Object.fromEntries([...this.counts.entries()].sort());
+	}
+
+	reset(): void {
+		this.counts.clear();
+		this.total = 0;
+	}
+}
+
+export interface JsonReply {
+	status: number;
+	body: unknown;
+	headers?: Record<string, string>;
+}
+
+export interface SandboxRequest {
+	method: string;
+	path: string;
+	query: URLSearchParams;
+	headers: http.IncomingHttpHeaders;
+	rawBody: string;
+	body: unknown;
+}
+
+export type Handler = (req: SandboxRequest) => Promise<JsonReply> | JsonReply;
+
+export class SandboxHttpServer {
+	readonly counter = new RequestCounter();
+	faults: FaultConfig = defaultFaults();
+	/** Faults injected so far, by kind: tests use it to prove a storm actually happened. */
+	readonly injected: Record<FaultKind, number> = { '502': 0, '429': 0, reset: 0, hang: 0 };
+	private random = rng(1);
+	private server?: http.Server;
+	private hung = new Set<http.ServerResponse>();
+	private sockets = new Set<import('node:net').Socket>();
+
+	constructor(
+		private readonly name: string,
+		private readonly handler: Handler,
+		/** Extra control routes of the concrete sandbox (reset state, record a payment...). */
+		private readonly control: (req: SandboxRequest) => JsonReply | undefined = () => undefined,
+	) {}
+
+	setFaults(partial: Partial<FaultConfig>): void {
+		this.faults = { ...this.faults, ...partial };
+		this.random = rng(this.faults.seed);
+	}
+
+	clearFaults(): void {
+		this.setFaults(defaultFaults());
+	}
+
+	async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+		this.server = http.createServer((req, res) => void this.onRequest(req, res));
+		this.server.keepAliveTimeout = 5_000;
+		this.server.on('connection', (s) => {
+			this.sockets.add(s);
+			s.on('close', () => this.sockets.delete(s));
+		});
+		await new Promise<void>((resolve, reject) => {
+			this.server!.once('error', reject);
+			this.server!.listen(port, host, () => resolve());
+		});
+		return this.url;
+	}
+
+	get url(): string {
+		const addr = this.server?.address() as AddressInfo | null;
+		if (!addr) throw new Error(`${this.name} sandbox is not listening`);
+		return `http://127.0.0.1:${addr.port}`;
+	}
+
+	async close(): Promise<void> {
+		for (const res of this.hung) res.destroy();
+		this.hung.clear();
+		for (const s of this.sockets) s.destroy();
+		if (!this.server) return;
+		await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+		this.server = undefined;
+	}
+
+	private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		const chunks: Buffer[] = [];
+		for await (const c of req) chunks.push(c as Buffer);
+		const rawBody = Buffer.concat(chunks).toString('utf8');
+		const url = new URL(req.url ?? '/', 'http://sandbox');
+		let body: unknown = undefined;
+		const ctype = String(req.headers['content-type'] ?? '');
+		if (rawBody) {
+			if (ctype.includes('application/x-www-form-urlencoded')) {
+				body = Object.fromEntries(new URLSearchParams(rawBody));
+			} else {
+				try {
+					body = JSON.parse(rawBody);
+				} catch {
+					body = undefined;
+				}
+			}
+		}
+		const sreq: SandboxRequest = {
+			method: req.method ?? 'GET',
+			path: url.pathname,
+			query: url.searchParams,
+			headers: req.headers,
+			rawBody,
+			body,
+		};
+
+		if (sreq.path.startsWith('/__sandbox/')) {
+			const reply = this.builtinControl(sreq) ?? this.control(sreq) ?? { status: 404, body: { error: 'unknown control route' } };
+			return this.send(res, reply);
+		}
+
+		if (this.faults.delayMs > 0) await new Promise((r) => setTimeout(r, this.faults.delayMs));
+
+		if (this.faults.rate > 0 && this.faults.kinds.length && this.random() < this.faults.rate) {
+			const kind = this.faults.kinds[Math.floor(this.random() * this.faults.kinds.length)];
+			this.injected[kind]++;
+			switch (kind) {
+				case '502':
+					return this.send(res, { status: 502, body: { error: 'Bad Gateway (injected)' } });
+				case '429':
+					return this.send(res, {
+						status: 429,
+						body: { error: 'Too Many Requests (injected)' },
+						headers: { 'Retry-After': String(this.faults.retryAfterSeconds) },
+					});
+				case 'reset':
+					req.socket.destroy();
+					return;
+				case 'hang':
+					this.hung.add(res);
+					setTimeout(() => {
+						this.hung.delete(res);
+						res.destroy();
+					}, this.faults.hangMs).unref();
+					return;
+			}
+		}
+
+		let reply: JsonReply;
+		try {
+			reply = await this.handler(sreq);
+		} catch (e) {
+			reply = { status: 500, body: { error: `sandbox ${this.name} crashed: ${(e as Error).stack ?? e}` } };
+		}
+		this.send(res, reply);
+	}
+
+	private builtinControl(req: SandboxRequest): JsonReply | undefined {
+		switch (`${req.method} ${req.path}`) {
+			case 'GET /__sandbox/stats':
+				return { status: 200, body: { total: this.counter.total, counts: this.counter.snapshot(), injected: this.injected } };
+			case 'POST /__sandbox/stats/reset':
+				this.counter.reset();
+				return { status: 200, body: { ok: true } };
+			case 'POST /__sandbox/faults':
+				this.setFaults((req.body ?? {}) as Partial<FaultConfig>);
+				return { status: 200, body: this.faults };
+			default:
+				return undefined;
+		}
+	}
+
+	private send(res: http.ServerResponse, reply: JsonReply): void {
+		if (res.destroyed) return;
+		const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
+		res.writeHead(reply.status, {
+			'Content-Type': 'application/json; charset=utf-8',
+			'Content-Length': Buffer.byteLength(text),
+			...(reply.headers ?? {}),
+		});
+		res.end(text);
+	}
+}

@@ -1,0 +1,323 @@
+/** res.*, ir.model*, product.*, and Discuss channels. */
+import { validationError } from '../errors';
+import type { Database, Env, Rec } from '../orm';
+
+const company = (): number => 1;
+
+export function defineBase(db: Database): void {
+	db.define({
+		name: 'res.currency',
+		description: 'Currency',
+		order: 'active desc, name',
+		fields: {
+			name: { type: 'char', string: 'Currency', required: true },
+			symbol: { type: 'char', string: 'Symbol', default: '' },
+			rounding: { type: 'float', string: 'Rounding Factor', default: 0.01 },
+			decimal_places: {
+				type: 'integer',
+				string: 'Decimal Places',
+				compute: (_e, r) => Math.max(0, Math.round(-Math.log10((r.rounding as number) || 0.01))),
+			},
+			active: { type: 'boolean', string: 'Active', default: true },
+		},
+	});
+
+	db.define({
+		name: 'res.company',
+		description: 'Companies',
+		fields: {
+			name: { type: 'char', string: 'Company Name', required: true },
+			currency_id: { type: 'many2one', string: 'Currency', relation: 'res.currency', required: true },
+			partner_id: { type: 'many2one', string: 'Partner', relation: 'res.partner' },
+			tax_calculation_rounding_method: {
+				type: 'selection',
+				string: 'Tax Calculation Rounding Method',
+				selection: ['round_per_line', 'round_globally'],
+				default: 'round_per_line',
+			},
+			account_sale_tax_id: { type: 'many2one', string: 'Default Sale Tax', relation: 'account.tax' },
+			country_code: { type: 'char', string: 'Country Code', default: 'US' },
+		},
+	});
+
+	db.define({
+		name: 'res.partner',
+		description: 'Contact',
+		order: 'complete_name, id desc',
+		displayName: (env, rec) => partnerDisplayName(env.db, rec),
+		fields: {
+			name: { type: 'char', string: 'Name' },
+			complete_name: { type: 'char', string: 'Complete Name', compute: (env, rec) => partnerDisplayName(env.db, rec) },
+			parent_id: { type: 'many2one', string: 'Related Company', relation: 'res.partner' },
+			child_ids: { type: 'one2many', string: 'Contact', relation: 'res.partner', inverseName: 'parent_id' },
+			commercial_partner_id: {
+				type: 'many2one',
+				string: 'Commercial Entity',
+				relation: 'res.partner',
+				compute: (env, rec) => commercialPartner(env.db, rec).id,
+			},
+			is_company: { type: 'boolean', string: 'Is a Company', default: false },
+			email: { type: 'char', string: 'Email' },
+			phone: { type: 'char', string: 'Phone' },
+			street: { type: 'char', string: 'Street' },
+			zip: { type: 'char', string: 'Zip' },
+			city: { type: 'char', string: 'City' },
+			country_code: { type: 'char', string: 'Country Code' },
+			vat: { type: 'char', string: 'Tax ID' },
+			company_registry: { type: 'char', string: 'Company ID' },
+			ref: { type: 'char', string: 'Reference' },
+			lang: { type: 'char', string: 'Language', default: 'en_US' },
+			customer_rank: { type: 'integer', string: 'Customer Rank', default: 0 },
+			company_id: { type: 'many2one', string: 'Company', relation: 'res.company' },
+			active: { type: 'boolean', string: 'Active', default: true },
+		},
+		beforeCreate: (_env, vals) => {
+			if (!vals.name && !vals.parent_id) throw validationError('Contacts require a name');
+		},
+	});
+
+	db.define({
+		name: 'res.users',
+		description: 'User',
+		order: 'name, login',
+		fields: {
+			name: { type: 'char', string: 'Name', required: true },
+			login: { type: 'char', string: 'Login', required: true },
+			partner_id: { type: 'many2one', string: 'Related Partner', relation: 'res.partner' },
+			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: company },
+			active: { type: 'boolean', string: 'Active', default: true },
+		},
+	});
+
+	db.define({
+		name: 'ir.model',
+		description: 'Models',
+		order: 'model',
+		fields: {
+			model: { type: 'char', string: 'Model', required: true },
+			name: { type: 'char', string: 'Model Description', required: true },
+			transient: { type: 'boolean', string: 'Transient Model', default: false },
+		},
+	});
+
+	db.define({
+		name: 'ir.model.data',
+		description: 'Model Data',
+		order: 'module, model, name, id',
+		displayName: (_env, rec) => `${rec.module}.${rec.name}`,
+		fields: {
+			module: { type: 'char', string: 'Module', required: true, default: '' },
+			name: { type: 'char', string: 'External Identifier', required: true },
+			complete_name: { type: 'char', string: 'Complete ID', compute: (_e, r) => `${r.module}.${r.name}` },
+			model: { type: 'char', string: 'Model Name', required: true },
+			res_id: { type: 'integer', string: 'Record ID' },
+			noupdate: { type: 'boolean', string: 'Non Updatable', default: false },
+		},
+		// The unique index on (module, name) is what makes external ids a lock against duplicates.
+		beforeCreate: (env, vals) => {
+			for (const other of env.db.table('ir.model.data').values()) {
+				if (other.module === vals.module && other.name === vals.name) {
+					throw validationError(
+						'The operation cannot be completed: duplicate key value violates unique constraint "ir_model_data_module_name_uniq_index"\n' +
+							`DETAIL:  Key (module, name)=(${vals.module}, ${vals.name}) already exists.\n`,
+					);
+				}
+			}
+		},
+		beforeWrite: (env, recs, vals) => {
+			if (!('module' in vals) && !('name' in vals)) return;
+			for (const rec of recs) {
+				const module = (vals.module ?? rec.module) as string;
+				const name = (vals.name ?? rec.name) as string;
+				for (const other of env.db.table('ir.model.data').values()) {
+					if (other.id !== rec.id && other.module === module && other.name === name) {
+						throw validationError(
+							'The operation cannot be completed: duplicate key value violates unique constraint "ir_model_data_module_name_uniq_index"\n' +
+								`DETAIL:  Key (module, name)=(${module}, ${name}) already exists.\n`,
+						);
+					}
+				}
+			}
+		},
+	});
+
+	db.define({
+		name: 'product.category',
+		description: 'Product Category',
+		order: 'complete_name',
+		displayName: (env, rec) => categoryPath(env.db, 'product.category', rec),
+		fields: {
+			name: { type: 'char', string: 'Name', required: true },
+			parent_id: { type: 'many2one', string: 'Parent Category', relation: 'product.category' },
+			complete_name: { type: 'char', string: 'Complete Name', compute: (env, rec) => categoryPath(env.db, 'product.category', rec) },
+		},
+	});
+
+	db.define({
+		name: 'product.pricelist',
+		description: 'Pricelist',
+		fields: {
+			name: { type: 'char', string: 'Pricelist Name', required: true },
+			currency_id: { type: 'many2one', string: 'Currency', relation: 'res.currency', default: 1 },
+			active: { type: 'boolean', string: 'Active', default: true },
+		},
+	});
+
+	db.define({
+		name: 'pos.category',
+		description: 'Point of Sale Category',
+		order: 'sequence, id',
+		displayName: (env, rec) => categoryPath(env.db, 'pos.category', rec),
+		fields: {
+			name: { type: 'char', string: 'Category Name', required: true },
+			parent_id: { type: 'many2one', string: 'Parent Category', relation: 'pos.category' },
+			child_ids: { type: 'one2many', string: 'Children Categories', relation: 'pos.category', inverseName: 'parent_id' },
+			sequence: { type: 'integer', string: 'Sequence', default: 0 },
+		},
+		beforeWrite: (env, recs, vals) => {
+			if (!vals.parent_id) return;
+			for (const rec of recs) {
+				let p: Rec | undefined = env.db.browse('pos.category', vals.parent_id as number);
+				while (p) {
+					if (p.id === rec.id) throw validationError('Error! You cannot create recursive categories.');
+					p = p.parent_id ? env.db.browse('pos.category', p.parent_id as number) : undefined;
+				}
+			}
+		},
+	});
+
+	db.define({
+		name: 'product.template',
+		description: 'Product',
+		order: 'priority desc, name, id',
+		fields: {
+			name: { type: 'char', string: 'Name', required: true },
+			list_price: { type: 'float', string: 'Sales Price', default: 1.0 },
+			standard_price: { type: 'float', string: 'Cost', default: 0 },
+			default_code: { type: 'char', string: 'Internal Reference' },
+			barcode: { type: 'char', string: 'Barcode' },
+			type: { type: 'selection', string: 'Type', selection: ['consu', 'service', 'product', 'combo'], default: 'consu' },
+			categ_id: { type: 'many2one', string: 'Product Category', relation: 'product.category', required: true, default: 1 },
+			taxes_id: {
+				type: 'many2many',
+				string: 'Customer Taxes',
+				relation: 'account.tax',
+				default: (env: Env) => {
+					const c = env.db.browse('res.company', 1);
+					return c?.account_sale_tax_id ? [c.account_sale_tax_id as number] : [];
+				},
+			},
+			available_in_pos: { type: 'boolean', string: 'Available in POS', default: false },
+			pos_categ_ids: { type: 'many2many', string: 'Point of Sale Category', relation: 'pos.category', versions: [17, 99] },
+			pos_categ_id: { type: 'many2one', string: 'Point of Sale Category', relation: 'pos.category', versions: [0, 16] },
+			sale_ok: { type: 'boolean', string: 'Can be Sold', default: true },
+			description_sale: { type: 'text', string: 'Sales Description' },
+			priority: { type: 'selection', string: 'Favorite', selection: ['0', '1'], default: '0' },
+			company_id: { type: 'many2one', string: 'Company', relation: 'res.company' },
+			active: { type: 'boolean', string: 'Active', default: true },
+		},
+	});
+
+	db.define({
+		name: 'product.product',
+		description: 'Product Variant',
+		order: 'default_code, name, id',
+		inherits: { model: 'product.template', field: 'product_tmpl_id' },
+		displayName: (env, rec) => {
+			const code = env.db.get(env, 'product.product', rec, 'default_code');
+			const name = env.db.get(env, 'product.product', rec, 'name');
+			return code ? `[${code}] ${name}` : String(name);
+		},
+		fields: {
+			product_tmpl_id: { type: 'many2one', string: 'Product Template', relation: 'product.template', required: true, ondelete: 'cascade' },
+			active: { type: 'boolean', string: 'Active', default: true },
+		},
+		// Archiving a variant archives its template too, as a single-variant product does in Odoo.
+		afterWrite: (env, recs, vals) => {
+			if (!('active' in vals)) return;
+			const tmpls = [...new Set(recs.map((r) => r.product_tmpl_id as number))];
+			env.db.write(env, 'product.template', tmpls, { active: vals.active });
+		},
+		beforeUnlink: (env, recs) => {
+			for (const r of recs) {
+				const tmpl = r.product_tmpl_id as number;
+				const others = [...env.db.table('product.product').values()].filter((p) => p.product_tmpl_id === tmpl && p.id !== r.id);
+				if (!others.length) env.db.deleteRaw('product.template', tmpl);
+			}
+		},
+	});
+
+	// Odoo 17 renamed mail.channel to discuss.channel.
+	for (const [name, versions] of [
+		['discuss.channel', [17, 99]],
+		['mail.channel', [0, 16]],
+	] as Array<[string, [number, number]]>) {
+		db.define({
+			name,
+			description: 'Discussion Channel',
+			versions,
+			fields: {
+				name: { type: 'char', string: 'Name', required: true },
+				channel_type: { type: 'selection', string: 'Channel Type', selection: ['chat', 'channel', 'group'], default: 'channel' },
+				description: { type: 'text', string: 'Description' },
+				active: { type: 'boolean', string: 'Active', default: true },
+			},
+			methods: {
+				message_post: {
+					onRecords: true,
+					params: ['body', 'message_type', 'subtype_xmlid'],
+					fn: (env, ids, p) => {
+						const [id] = ids;
+						env.db.mustBrowse(env, name, [id]);
+						return env.db.create(env, 'mail.message', {
+							model: name,
+							res_id: id,
+							body: String(p.body ?? ''),
+							message_type: (p.message_type as string) ?? 'comment',
+							author_id: env.db.browse('res.users', env.uid)?.partner_id ?? false,
+							date: env.db.now(),
+						}).id;
+					},
+				},
+			},
+		});
+	}
+
+	db.define({
+		name: 'mail.message',
+		description: 'Message',
+		order: 'id desc',
+		fields: {
+			model: { type: 'char', string: 'Related Document Model' },
+			res_id: { type: 'integer', string: 'Related Document ID' },
+			body: { type: 'html', string: 'Contents' },
+			message_type: { type: 'selection', string: 'Type', selection: ['comment', 'notification', 'email'], default: 'comment' },
+			author_id: { type: 'many2one', string: 'Author', relation: 'res.partner' },
+			date: { type: 'datetime', string: 'Date' },
+		},
+	});
+}
+
+function partnerDisplayName(db: Database, rec: Rec): string {
+	const name = (rec.name as string) || '';
+	if (rec.parent_id && !rec.is_company) {
+		const parent = db.browse('res.partner', rec.parent_id as number);
+		if (parent) return `${partnerDisplayName(db, parent)}, ${name}`;
+	}
+	return name;
+}
+
+function commercialPartner(db: Database, rec: Rec): Rec {
+	let r = rec;
+	while (!r.is_company && r.parent_id) {
+		const p = db.browse('res.partner', r.parent_id as number);
+		if (!p) break;
+		r = p;
+	}
+	return r;
+}
+
+function categoryPath(db: Database, model: string, rec: Rec): string {
+	const parent = rec.parent_id ? db.browse(model, rec.parent_id as number) : undefined;
+	return parent ? `${categoryPath(db, model, parent)} / ${rec.name}` : String(rec.name);
+}

@@ -1,0 +1,298 @@
+/**
+ * Replays the calls recorded from a real Odoo 17 server (shared/odoo17/*.json) against the
+ * sandbox and compares the answers' shape: keys, types, error names, enumerated states and
+ * money values. Ids may differ: the replay learns a recorded→sandbox id map from answers and
+ * translates later requests through it, using the sandbox's own schema to know which
+ * values are ids of which model.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { OdooSandbox } from '../../sandbox/odoo/server';
+
+export interface RecordedCall {
+	note: string;
+	http_status: number;
+	request: { jsonrpc: string; method: string; params: { service: string; method: string; args: unknown[] }; id: number };
+	response: Record<string, unknown>;
+}
+
+export interface Recording {
+	file: string;
+	title: string;
+	server_version: string;
+	calls: RecordedCall[];
+}
+
+export function sharedDir(): string {
+	const candidates = [process.env.SHARED_DIR, path.resolve(__dirname, '../../../shared'), path.resolve(process.cwd(), '../shared')];
+	for (const c of candidates) if (c && fs.existsSync(path.join(c, 'odoo17'))) return c;
+	throw new Error('shared/odoo17 not found: set SHARED_DIR to the folder holding odoo17/');
+}
+
+export function loadRecordings(): Recording[] {
+	const dir = path.join(sharedDir(), 'odoo17');
+	return fs
+		.readdirSync(dir)
+		.filter((f) => f.endsWith('.json'))
+		.sort()
+		.map((file) => ({ file, ...(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Omit<Recording, 'file'>) }));
+}
+
+/** Values compared exactly: states, types and other enumerations. */
+const ENUM_KEYS = new Set([
+	'state',
+	'payment_state',
+	'move_type',
+	'type',
+	'amount_type',
+	'type_tax_use',
+	'payment_type',
+	'partner_type',
+	'payment_difference_handling',
+	'iface_tax_included',
+	'tax_exigibility',
+	'res_model',
+	'view_mode',
+	'module',
+	'model',
+	'field',
+	'title',
+	'server_version',
+	'server_serie',
+	'tax_calculation_rounding_method',
+]);
+
+const ID_KEY = /(^|_)ids?$|^res_id$|^uid$/;
+
+export class Replayer {
+	private readonly idMap = new Map<string, Map<number, number>>();
+	readonly failures: string[] = [];
+
+	constructor(private readonly sandbox: OdooSandbox) {}
+
+	private map(model: string, id: unknown): unknown {
+		if (typeof id !== 'number') return id;
+		return this.idMap.get(model)?.get(id) ?? id;
+	}
+
+	private learn(model: string | undefined, recorded: unknown, actual: unknown): void {
+		if (!model || typeof recorded !== 'number' || typeof actual !== 'number') return;
+		let m = this.idMap.get(model);
+		if (!m) this.idMap.set(model, (m = new Map()));
+		m.set(recorded, actual);
+	}
+
+	private relation(model: string, field: string): string | undefined {
+		try {
+			return this.sandbox.db.fieldDef(model, field)?.def.relation;
+		} catch {
+			return undefined;
+		}
+	}
+
+	private fieldType(model: string, field: string): string | undefined {
+		try {
+			return this.sandbox.db.fieldDef(model, field)?.def.type;
+		} catch {
+			return undefined;
+		}
+	}
+
+	// ---- request translation ------------------------------------------------------------
+
+	private mapIds(model: string, v: unknown): unknown {
+		if (Array.isArray(v)) return v.map((x) => this.map(model, x));
+		return this.map(model, v);
+	}
+
+	private vals(model: string, vals: unknown): unknown {
+		if (!vals || typeof vals !== 'object' || Array.isArray(vals)) return vals;
+		const out: Record<string, unknown> = {};
+		for (const [k, v] of Object.entries(vals as Record<string, unknown>)) {
+			const rel = this.relation(model, k);
+			const type = this.fieldType(model, k);
+			if (k === 'res_id' && model === 'ir.model.data') out[k] = this.map(String((vals as Record<string, unknown>).model), v);
+			else if (!rel) out[k] = v;
+			else if (type === 'many2one') out[k] = this.map(rel, v);
+			else out[k] = this.commands(rel, v);
+		}
+		return out;
+	}
+
+	private commands(rel: string, v: unknown): unknown {
+		if (!Array.isArray(v)) return v;
+		return v.map((c) => {
+			if (typeof c === 'number') return this.map(rel, c);
+			if (!Array.isArray(c)) return c;
+			const [op, id, arg] = c as [number, unknown, unknown];
+			if (op === 6) return [6, 0, this.mapIds(rel, arg)];
+			if (op === 0) return [0, 0, this.vals(rel, arg)];
+			if (op === 1) return [1, this.map(rel, id), this.vals(rel, arg)];
+			return [op, this.map(rel, id), arg];
+		});
+	}
+
+	private domain(model: string, domain: unknown): unknown {
+		if (!Array.isArray(domain)) return domain;
+		return domain.map((leaf) => {
+			if (!Array.isArray(leaf) || leaf.length !== 3) return leaf;
+			const [p, op, value] = leaf as [string, string, unknown];
+			let m: string | undefined = model;
+			const segs = p.split('.');
+			let target: string | undefined;
+			for (let i = 0; i < segs.length && m; i++) {
+				const seg = segs[i];
+				const rel = seg === 'id' ? m : this.relation(m, seg);
+				if (i === segs.length - 1) target = rel;
+				m = rel;
+			}
+			return target ? [p, op, this.mapIds(target, value)] : leaf;
+		});
+	}
+
+	translate(model: string, method: string, args: unknown[], kwargs: Record<string, unknown>): [unknown[], Record<string, unknown>] {
+		const a = [...args];
+		const def = (() => {
+			try {
+				return this.sandbox.db.method(model, method);
+			} catch {
+				return undefined;
+			}
+		})();
+		if (def?.onRecords && a.length) a[0] = this.mapIds(model, a[0]);
+		if (method === 'create') a[0] = Array.isArray(a[0]) ? (a[0] as unknown[]).map((v) => this.vals(model, v)) : this.vals(model, a[0]);
+		if (method === 'write') a[1] = this.vals(model, a[1]);
+		if (['search', 'search_read', 'search_count'].includes(method)) a[0] = this.domain(model, a[0]);
+		if (model === 'pos.order' && method === 'create_from_ui') {
+			a[0] = (a[0] as Array<Record<string, unknown>>).map((o) => {
+				const d = o.data as Record<string, unknown>;
+				return {
+					...o,
+					data: {
+						...d,
+						pos_session_id: this.map('pos.session', d.pos_session_id),
+						user_id: this.map('res.users', d.user_id),
+						partner_id: this.map('res.partner', d.partner_id),
+						lines: this.commands('pos.order.line', d.lines),
+						statement_ids: this.commands('pos.payment', d.statement_ids),
+					},
+				};
+			});
+		}
+		const kw = { ...kwargs };
+		const ctx = kw.context as Record<string, unknown> | undefined;
+		if (ctx?.active_ids && ctx.active_model) kw.context = { ...ctx, active_ids: this.mapIds(String(ctx.active_model), ctx.active_ids) };
+		return [a, kw];
+	}
+
+	// ---- learning ids from answers --------------------------------------------------------
+
+	private learnRecords(model: string, rec: unknown, act: unknown): void {
+		if (!rec || !act || typeof rec !== 'object' || typeof act !== 'object' || Array.isArray(rec)) return;
+		const r = rec as Record<string, unknown>;
+		const a = act as Record<string, unknown>;
+		this.learn(model, r.id, a.id);
+		for (const [k, v] of Object.entries(r)) {
+			const rel = this.relation(model, k);
+			if (!rel) continue;
+			if (Array.isArray(v) && v.length === 2 && typeof v[1] === 'string' && Array.isArray(a[k])) this.learn(rel, v[0], (a[k] as unknown[])[0]);
+			else if (Array.isArray(v) && Array.isArray(a[k]) && v.length === (a[k] as unknown[]).length) v.forEach((x, i) => this.learn(rel, x, (a[k] as unknown[])[i]));
+			else this.learn(rel, v, a[k]);
+		}
+		if (model === 'ir.model.data' && typeof r.model === 'string') this.learn(r.model, r.res_id, a.res_id);
+	}
+
+	learnFrom(model: string, method: string, recorded: unknown, actual: unknown): void {
+		if (recorded === undefined || actual === undefined) return;
+		if (method === 'create') {
+			if (Array.isArray(recorded) && Array.isArray(actual)) recorded.forEach((x, i) => this.learn(model, x, actual[i]));
+			else this.learn(model, recorded, actual);
+		} else if (method === 'load') {
+			const r = (recorded as { ids: unknown }).ids;
+			const a = (actual as { ids: unknown }).ids;
+			if (Array.isArray(r) && Array.isArray(a)) r.forEach((x, i) => this.learn(model, x, a[i]));
+		} else if (method === 'search' && Array.isArray(recorded) && Array.isArray(actual)) {
+			recorded.forEach((x, i) => this.learn(model, x, actual[i]));
+		} else if (Array.isArray(recorded) && Array.isArray(actual)) {
+			recorded.forEach((x, i) => this.learnRecords(model === 'pos.order' && method === 'create_from_ui' ? 'pos.order' : model, x, actual[i]));
+		} else if (recorded && typeof recorded === 'object' && 'res_model' in (recorded as object)) {
+			const r = recorded as Record<string, unknown>;
+			this.learn(String(r.res_model), r.res_id, (actual as Record<string, unknown>).res_id);
+		}
+	}
+
+	// ---- comparison -----------------------------------------------------------------------
+
+	compare(recorded: unknown, actual: unknown, where: string, key = '', idLike = false): void {
+		const t = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+		if (t(recorded) !== t(actual)) {
+			this.failures.push(`${where}: type ${t(recorded)} expected, got ${t(actual)} (${JSON.stringify(actual)?.slice(0, 120)})`);
+			return;
+		}
+		if (Array.isArray(recorded)) {
+			const a = actual as unknown[];
+			if (recorded.length !== a.length) {
+				this.failures.push(`${where}: ${recorded.length} elements expected, got ${a.length}: ${JSON.stringify(a).slice(0, 300)}`);
+				return;
+			}
+			// A many2one pair [id, display_name] compares its id loosely and its name by type.
+			const pair = recorded.length === 2 && typeof recorded[0] === 'number' && typeof recorded[1] === 'string';
+			recorded.forEach((x, i) => this.compare(x, a[i], `${where}[${i}]`, key, idLike || ID_KEY.test(key) || (pair && i === 0)));
+			return;
+		}
+		if (recorded && typeof recorded === 'object') {
+			const r = recorded as Record<string, unknown>;
+			const a = actual as Record<string, unknown>;
+			const rk = Object.keys(r).sort().join(',');
+			const ak = Object.keys(a).sort().join(',');
+			if (rk !== ak) {
+				this.failures.push(`${where}: keys {${rk}} expected, got {${ak}}`);
+				return;
+			}
+			for (const k of Object.keys(r)) this.compare(r[k], a[k], `${where}.${k}`, k, false);
+			return;
+		}
+		if (typeof recorded === 'boolean' && recorded !== actual) this.failures.push(`${where}: ${recorded} expected, got ${actual}`);
+		if (typeof recorded === 'number' && !idLike && !ID_KEY.test(key) && Math.abs(recorded - (actual as number)) > 1e-6) {
+			this.failures.push(`${where}: ${recorded} expected, got ${actual}`);
+		}
+		if (typeof recorded === 'string' && ENUM_KEYS.has(key) && recorded !== actual) this.failures.push(`${where}: '${recorded}' expected, got '${actual}'`);
+	}
+
+	/** Replays one recorded call; returns the sandbox's response. */
+	async replay(file: string, index: number, call: RecordedCall): Promise<Record<string, unknown>> {
+		const params = call.request.params;
+		let args = params.args;
+		let model = '';
+		let method = params.method;
+		if (params.service === 'object') {
+			model = args[3] as string;
+			method = args[4] as string;
+			const [a, kw] = this.translate(model, method, (args[5] as unknown[]) ?? [], (args[6] as Record<string, unknown>) ?? {});
+			args = [...args.slice(0, 5), a, kw];
+		}
+		const res = await fetch(`${this.sandbox.url}/jsonrpc`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ ...call.request, params: { ...params, args } }),
+		});
+		const where = `${file}#${index + 1} "${call.note}"`;
+		if (res.status !== call.http_status) this.failures.push(`${where}: HTTP ${call.http_status} expected, got ${res.status}`);
+		const body = (await res.json()) as Record<string, unknown>;
+		const rec = call.response;
+		const topIdLike = ['create', 'search', 'login', 'authenticate'].includes(method) || (model === 'ir.model.data' && method === 'create');
+		if ('error' in rec) {
+			this.compare(rec.error, body.error, `${where} error`);
+			const rn = ((rec.error as Record<string, unknown>)?.data as Record<string, unknown>)?.name;
+			const an = ((body.error as Record<string, unknown>)?.data as Record<string, unknown>)?.name;
+			if (rn !== an) this.failures.push(`${where}: error ${String(rn)} expected, got ${String(an)} (${JSON.stringify(body.error).slice(0, 300)})`);
+		} else {
+			const rk = Object.keys(rec).sort().join(',');
+			const ak = Object.keys(body).sort().join(',');
+			if (rk !== ak) this.failures.push(`${where}: envelope keys {${rk}} expected, got {${ak}} ${JSON.stringify(body).slice(0, 300)}`);
+			else if ('result' in rec) this.compare(rec.result, body.result, `${where} result`, '', topIdLike);
+		}
+		if (model) this.learnFrom(model, method, rec.result, body.result);
+		return body;
+	}
+}
