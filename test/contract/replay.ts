@@ -142,7 +142,7 @@ export class Replayer {
 			let target: string | undefined;
 			for (let i = 0; i < segs.length && m; i++) {
 				const seg = segs[i];
-				const rel = seg === 'id' ? m : this.relation(m, seg);
+				const rel: string | undefined = seg === "id" ? m : this.relation(m, seg);
 				if (i === segs.length - 1) target = rel;
 				m = rel;
 			}

@@ -1,0 +1,120 @@
+import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class OdooErpApi implements ICredentialType {
+	name = 'odooErpApi';
+
+	displayName = 'Odoo ERP API';
+
+	documentationUrl = 'https://www.odoo.com/documentation/17.0/developer/reference/external_api.html';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Site URL',
+			name: 'url',
+			type: 'string',
+			default: '',
+			placeholder: 'https://mycompany.odoo.com',
+			required: true,
+			description: 'Base URL of the Odoo server, without /web or /jsonrpc',
+		},
+		{
+			displayName: 'Database',
+			name: 'database',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'Name of the Odoo database (shown in the database selector or in Settings → About)',
+		},
+		{
+			displayName: 'Login',
+			name: 'username',
+			type: 'string',
+			default: '',
+			required: true,
+			description: "The user's login, usually an email address",
+		},
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'options',
+			options: [
+				{
+					name: 'API Key',
+					value: 'apiKey',
+					description: 'Recommended. On Odoo 19 the node then uses the JSON-2 API.',
+				},
+				{
+					name: 'Password',
+					value: 'password',
+				},
+			],
+			default: 'apiKey',
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { authentication: ['apiKey'] } },
+			description: 'Created in Odoo under Preferences → Account Security → New API Key',
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { authentication: ['password'] } },
+		},
+		{
+			displayName: 'Request Timeout (Seconds)',
+			name: 'timeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			description: 'A request without an answer after this long is abandoned and retried if that is safe',
+		},
+	];
+
+	// Logs in through common.login: a wrong login answers `false` with HTTP 200, an unknown database an error.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.url.replace(/\\/+$/, "")}}',
+			url: '/jsonrpc',
+			method: 'POST',
+			body: {
+				jsonrpc: '2.0',
+				method: 'call',
+				id: 1,
+				params: {
+					service: 'common',
+					method: 'login',
+					args: [
+						'={{$credentials.database}}',
+						'={{$credentials.username}}',
+						'={{$credentials.authentication === "apiKey" ? $credentials.apiKey : $credentials.password}}',
+					],
+				},
+			},
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'result',
+					value: false,
+					message: 'Odoo refused the login: check the login and the password or API key',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'error.message',
+					value: 'Odoo Server Error',
+					message: 'Odoo answered with an error: check the database name',
+				},
+			},
+		],
+	};
+}

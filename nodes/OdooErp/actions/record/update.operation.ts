@@ -1,0 +1,65 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { failItem, ok } from '../../helpers/items';
+import { checkFieldNames, getModel, readValues } from '../../helpers/params';
+import { parseIds } from '../../helpers/utils';
+import type { OdooClient } from '../../transport';
+import { modelLocator, valuesInput } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	modelLocator,
+	{
+		displayName: 'Record ID',
+		name: 'recordId',
+		type: 'string',
+		default: '',
+		required: true,
+		description: 'One id, or several separated by commas (all get the same values)',
+	},
+	...valuesInput,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['record'], operation: ['update'] } }, properties);
+
+/** Items writing the same values to the same model share one write call (e.g. archiving many records). */
+export async function execute(this: IExecuteFunctions, client: OdooClient): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const out: INodeExecutionData[] = [];
+	const groups = new Map<string, { model: string; vals: IDataObject; members: Array<{ i: number; ids: number[] }> }>();
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const model = getModel(this, i);
+			const ids = parseIds(this.getNodeParameter('recordId', i), 'Record ID');
+			const vals = await readValues(this, client, model, i);
+			await checkFieldNames(client, model, vals);
+			const key = `${model}|${JSON.stringify(vals)}`;
+			const g = groups.get(key) ?? { model, vals, members: [] };
+			g.members.push({ i, ids });
+			groups.set(key, g);
+		} catch (error) {
+			out[i] = failItem(this, error, i);
+		}
+	}
+	const done = (model: string, m: { i: number; ids: number[] }) =>
+		(out[m.i] = ok(m.ids.length === 1 ? { id: m.ids[0], model, updated: true } : { ids: m.ids, model, updated: true }, m.i));
+	for (const g of groups.values()) {
+		try {
+			await client.call(g.model, 'write', { ids: [...new Set(g.members.flatMap((m) => m.ids))], args: [g.vals], itemIndex: g.members[0].i });
+			g.members.forEach((m) => done(g.model, m));
+		} catch (groupError) {
+			if (g.members.length === 1) {
+				out[g.members[0].i] = failItem(this, groupError, g.members[0].i);
+				continue;
+			}
+			for (const m of g.members) {
+				try {
+					await client.call(g.model, 'write', { ids: m.ids, args: [g.vals], itemIndex: m.i });
+					done(g.model, m);
+				} catch (error) {
+					out[m.i] = failItem(this, error, m.i);
+				}
+			}
+		}
+	}
+	return out;
+}

@@ -1,0 +1,20 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { OdooClient } from '../transport';
+import * as record from './record/Record.resource';
+
+type Operation = (this: IExecuteFunctions, client: OdooClient) => Promise<INodeExecutionData[]>;
+
+const resources: Record<string, Record<string, { execute: Operation }>> = {
+	record: record as unknown as Record<string, { execute: Operation }>,
+};
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const op = resources[resource]?.[operation];
+	if (!op) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	const client = await OdooClient.fromContext(this);
+	const out = await op.execute.call(this, client);
+	return [out.filter((x) => x !== undefined)];
+}

@@ -1,0 +1,29 @@
+import type { INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import * as record from './record/Record.resource';
+
+export const versionDescription: INodeTypeDescription = {
+	displayName: 'Odoo ERP',
+	name: 'odooErp',
+	icon: 'file:odoo.svg',
+	group: ['transform'],
+	version: 1,
+	subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+	description: 'Odoo 16-19: records, batched upserts by external ID, POS and invoices',
+	defaults: { name: 'Odoo ERP' },
+	usableAsTool: true,
+	inputs: [NodeConnectionTypes.Main],
+	outputs: [NodeConnectionTypes.Main],
+	credentials: [{ name: 'odooErpApi', required: true }],
+	properties: [
+		{
+			displayName: 'Resource',
+			name: 'resource',
+			type: 'options',
+			noDataExpression: true,
+			options: [{ name: 'Record', value: 'record', description: 'Any model: partners, products, invoices...' }],
+			default: 'record',
+		},
+		...record.description,
+	],
+};

@@ -1,0 +1,381 @@
+/**
+ * The only place that talks to Odoo. Detects the server version once, logs in once per
+ * execution, speaks JSON-RPC (16-19) or JSON-2 (19 with an API key), retries transient
+ * failures with exponential backoff and jitter, and turns Odoo errors into NodeApiError
+ * carrying Odoo's exception name and message — never the password or API key.
+ */
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+export type OdooContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions;
+
+export interface OdooCredentials {
+	url: string;
+	database: string;
+	username: string;
+	authentication: 'apiKey' | 'password';
+	apiKey?: string;
+	password?: string;
+	timeoutSeconds?: number;
+}
+
+export interface OdooErrorData {
+	name: string;
+	message: string;
+	arguments?: unknown[];
+	debug?: string;
+}
+
+export interface CallOptions {
+	/** Record ids the method is called on (JSON-RPC: first positional argument). */
+	ids?: number[];
+	/** Further positional arguments. */
+	args?: unknown[];
+	kwargs?: IDataObject;
+	/**
+	 * Safe to send again when the first attempt's outcome is unknown (reset, timeout, 502):
+	 * reads, and writes that are idempotent by design (load with external ids, create_from_ui).
+	 */
+	idempotent?: boolean;
+	itemIndex?: number;
+}
+
+export interface RetryPolicy {
+	retries: number;
+	baseDelayMs: number;
+	maxDelayMs: number;
+}
+
+const READ_METHODS = new Set([
+	'read',
+	'search',
+	'search_read',
+	'search_count',
+	'fields_get',
+	'name_search',
+	'default_get',
+	'check_access_rights',
+	'compute_all',
+	'exists',
+]);
+
+/** JSON-2 takes named arguments: the positional parameters of the methods the connector uses. */
+const JSON2_PARAMS: Record<string, string[]> = {
+	create: ['vals_list'],
+	read: ['fields', 'load'],
+	write: ['vals'],
+	unlink: [],
+	search: ['domain', 'offset', 'limit', 'order'],
+	search_read: ['domain', 'fields', 'offset', 'limit', 'order'],
+	search_count: ['domain', 'limit'],
+	fields_get: ['allfields', 'attributes'],
+	name_search: ['name', 'domain', 'operator', 'limit'],
+	load: ['fields', 'data'],
+	compute_all: ['price_unit', 'currency', 'quantity', 'product', 'partner'],
+	action_post: [],
+	button_draft: [],
+	message_post: ['body', 'message_type', 'subtype_xmlid'],
+	sync_from_ui: ['orders'],
+	close_session_from_ui: ['bank_payment_method_diff_pairs'],
+	post_closing_cash_details: ['counted_cash'],
+	set_cashbox_pos: ['cashbox_value', 'notes'],
+	action_create_payments: [],
+	action_draft: [],
+};
+
+const TRANSIENT_ODOO_ERRORS = new Set([
+	'psycopg2.errors.SerializationFailure',
+	'psycopg2.errors.LockNotAvailable',
+	'psycopg2.extensions.TransactionRollbackError',
+]);
+
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNKNOWN_OUTCOME_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+
+interface FullResponse {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+}
+
+export class OdooApiError extends Error {
+	constructor(
+		readonly data: OdooErrorData,
+		readonly httpCode: number,
+	) {
+		super(data.message);
+	}
+}
+
+export function retryAfterMs(header: unknown, fallbackMs: number): number {
+	const v = Array.isArray(header) ? header[0] : header;
+	if (v === undefined || v === null || v === '') return fallbackMs;
+	const seconds = Number(v);
+	if (Number.isFinite(seconds)) return Math.min(Math.max(seconds, 0), 120) * 1000;
+	const date = Date.parse(String(v));
+	return Number.isNaN(date) ? fallbackMs : Math.min(Math.max(date - Date.now(), 0), 120_000);
+}
+
+export function backoffMs(attempt: number, policy: RetryPolicy): number {
+	const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+	return exp / 2 + Math.random() * (exp / 2);
+}
+
+export class OdooClient {
+	private versionPromise?: Promise<number>;
+	private uidPromise?: Promise<number>;
+	private readonly fieldsCache = new Map<string, Promise<Record<string, OdooField>>>();
+	private rpcId = 0;
+	readonly baseUrl: string;
+	/** Calls made, by kind: lets operations and tests see how much they cost. */
+	readonly stats = { requests: 0, retries: 0 };
+
+	constructor(
+		private readonly ctx: OdooContext,
+		private readonly creds: OdooCredentials,
+		readonly retry: RetryPolicy = { retries: 6, baseDelayMs: 400, maxDelayMs: 8000 },
+	) {
+		this.baseUrl = String(creds.url ?? '').replace(/\/+$/, '');
+	}
+
+	static async fromContext(ctx: OdooContext): Promise<OdooClient> {
+		const raw = (await ctx.getCredentials('odooErpApi')) as ICredentialDataDecryptedObject;
+		return new OdooClient(ctx, raw as unknown as OdooCredentials);
+	}
+
+	private get secret(): string {
+		return String((this.creds.authentication === 'password' ? this.creds.password : this.creds.apiKey) ?? '');
+	}
+
+	/** Removes the secret from any text that may reach a user. */
+	redact(text: string): string {
+		const s = this.secret;
+		return s ? text.split(s).join('***') : text;
+	}
+
+	private apiError(message: string, description: string, httpCode: number | undefined, itemIndex?: number, body: JsonObject = {}): NodeApiError {
+		return new NodeApiError(this.ctx.getNode(), body, {
+			message: this.redact(message),
+			description: this.redact(description),
+			httpCode: httpCode ? String(httpCode) : undefined,
+			itemIndex,
+		});
+	}
+
+	/** Sends one HTTP request with the retry policy; returns the response whatever its status. */
+	private async send(options: IHttpRequestOptions, idempotent: boolean, what: string, itemIndex?: number): Promise<FullResponse> {
+		const timeout = Math.max(1, Number(this.creds.timeoutSeconds ?? 60)) * 1000;
+		for (let attempt = 0; ; attempt++) {
+			const last = attempt >= this.retry.retries;
+			let res: FullResponse;
+			try {
+				this.stats.requests++;
+				res = (await this.ctx.helpers.httpRequest({
+					...options,
+					json: true,
+					timeout,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+				})) as FullResponse;
+			} catch (error) {
+				const e = error as { code?: string; message?: string };
+				const code = String(e.code ?? '');
+				const timedOut = code === 'ECONNABORTED' || /timeout/i.test(String(e.message));
+				const safe = NOT_SENT_CODES.has(code) || (idempotent && (UNKNOWN_OUTCOME_CODES.has(code) || timedOut || /socket hang up/i.test(String(e.message))));
+				if (safe && !last) {
+					this.stats.retries++;
+					await sleep(backoffMs(attempt, this.retry));
+					continue;
+				}
+				const unknown = !NOT_SENT_CODES.has(code) && !idempotent;
+				throw this.apiError(
+					`Odoo could not be reached at ${this.baseUrl} (${code || 'network error'})`,
+					unknown
+						? `${what}: the request may or may not have been processed, so it was not sent again. Check Odoo before re-running.`
+						: `${what}: gave up after ${attempt + 1} attempts. ${this.redact(String(e.message ?? ''))}`,
+					undefined,
+					itemIndex,
+					{ code, message: this.redact(String(e.message ?? '')) },
+				);
+			}
+			const status = res.statusCode;
+			// 429 and 503 mean the request was turned away before it ran: always safe to retry.
+			if ((status === 429 || status === 503) && !last) {
+				this.stats.retries++;
+				await sleep(status === 429 ? retryAfterMs(res.headers['retry-after'], backoffMs(attempt, this.retry)) : backoffMs(attempt, this.retry));
+				continue;
+			}
+			const odooBody = isOdooErrorBody(res.body);
+			if ((status === 502 || status === 504 || (status >= 500 && !odooBody)) && idempotent && !last) {
+				this.stats.retries++;
+				await sleep(backoffMs(attempt, this.retry));
+				continue;
+			}
+			if (status >= 400 && !odooBody) {
+				throw this.apiError(
+					`Odoo answered HTTP ${status} at ${this.baseUrl}`,
+					status >= 500 && !idempotent
+						? `${what}: the request may or may not have been processed, so it was not sent again. Check Odoo before re-running.`
+						: `${what}: ${this.redact(JSON.stringify(res.body ?? '')).slice(0, 500)}`,
+					status,
+					itemIndex,
+					{ status },
+				);
+			}
+			return res;
+		}
+	}
+
+	/** The server's major version (16-19), asked once per client. */
+	async version(): Promise<number> {
+		this.versionPromise ??= (async () => {
+			const info = (await this.jsonRpc('common', 'version', [], true)) as { server_version_info?: unknown[]; server_version?: string };
+			const major = Number(info?.server_version_info?.[0] ?? String(info?.server_version ?? '').split('.')[0]);
+			if (!Number.isFinite(major)) throw this.apiError('Odoo did not report its version', JSON.stringify(info).slice(0, 200), undefined);
+			return major;
+		})();
+		return await this.versionPromise;
+	}
+
+	private async json2Enabled(): Promise<boolean> {
+		return this.creds.authentication === 'apiKey' && (await this.version()) >= 19;
+	}
+
+	private async uid(): Promise<number> {
+		this.uidPromise ??= (async () => {
+			const uid = await this.jsonRpc('common', 'authenticate', [this.creds.database, this.creds.username, this.secret, {}], true);
+			if (typeof uid !== 'number' || !uid) {
+				throw this.apiError(
+					`Odoo refused the login of "${this.creds.username}" on database "${this.creds.database}"`,
+					'Check the login and the password or API key in the Odoo ERP API credential.',
+					401,
+				);
+			}
+			return uid;
+		})();
+		return await this.uidPromise;
+	}
+
+	private async jsonRpc(service: string, method: string, args: unknown[], idempotent: boolean, itemIndex?: number, what = `${service}.${method}`): Promise<unknown> {
+		const res = await this.send(
+			{
+				method: 'POST',
+				url: `${this.baseUrl}/jsonrpc`,
+				body: { jsonrpc: '2.0', method: 'call', params: { service, method, args }, id: ++this.rpcId },
+				headers: { 'Content-Type': 'application/json' },
+			},
+			idempotent,
+			what,
+			itemIndex,
+		);
+		const body = (res.body ?? {}) as { result?: unknown; error?: { message?: string; data?: OdooErrorData } };
+		if (body.error) {
+			const data: OdooErrorData = body.error.data ?? { name: 'odoo.Error', message: String(body.error.message ?? 'Odoo Server Error') };
+			throw new OdooApiError({ name: data.name, message: data.message, arguments: data.arguments }, res.statusCode);
+		}
+		return body.result;
+	}
+
+	private async json2(model: string, method: string, opts: CallOptions, what: string): Promise<unknown> {
+		const named: IDataObject = { ...(opts.kwargs ?? {}) };
+		if (opts.ids) named.ids = opts.ids;
+		const names = JSON2_PARAMS[method] ?? [];
+		(opts.args ?? []).forEach((v, i) => {
+			named[names[i]] = v as IDataObject;
+		});
+		const res = await this.send(
+			{
+				method: 'POST',
+				url: `${this.baseUrl}/json/2/${model}/${method}`,
+				body: named,
+				headers: {
+					'Content-Type': 'application/json',
+					Authorization: `bearer ${this.secret}`,
+					'X-Odoo-Database': this.creds.database,
+				},
+			},
+			opts.idempotent ?? READ_METHODS.has(method),
+			what,
+			opts.itemIndex,
+		);
+		if (res.statusCode >= 400) {
+			const data = res.body as OdooErrorData;
+			throw new OdooApiError({ name: data.name, message: data.message, arguments: data.arguments }, res.statusCode);
+		}
+		return res.body;
+	}
+
+	/** Calls `model.method` and returns its result; Odoo errors become NodeApiError. */
+	async call<T = unknown>(model: string, method: string, opts: CallOptions = {}): Promise<T> {
+		const what = `${model}.${method}`;
+		const idempotent = opts.idempotent ?? READ_METHODS.has(method);
+		for (let attempt = 0; ; attempt++) {
+			try {
+				const positionalOk = (opts.args ?? []).length <= (JSON2_PARAMS[method]?.length ?? 0);
+				if ((await this.json2Enabled()) && positionalOk) return (await this.json2(model, method, { ...opts, idempotent }, what)) as T;
+				const uid = await this.uid();
+				const positional = opts.ids ? [opts.ids, ...(opts.args ?? [])] : (opts.args ?? []);
+				return (await this.jsonRpc(
+					'object',
+					'execute_kw',
+					[this.creds.database, uid, this.secret, model, method, positional, opts.kwargs ?? {}],
+					idempotent,
+					opts.itemIndex,
+					what,
+				)) as T;
+			} catch (error) {
+				if (!(error instanceof OdooApiError)) throw error;
+				// Odoo rolled the transaction back; it retries these itself, and so may we.
+				if (TRANSIENT_ODOO_ERRORS.has(error.data.name) && attempt < this.retry.retries) {
+					this.stats.retries++;
+					await sleep(backoffMs(attempt, this.retry));
+					continue;
+				}
+				throw this.toNodeError(error, what, opts.itemIndex);
+			}
+		}
+	}
+
+	toNodeError(error: OdooApiError, what: string, itemIndex?: number): NodeApiError {
+		const short = error.data.name.split('.').pop();
+		return this.apiError(`Odoo: ${error.data.message.trim()}`, `${short} (${error.data.name}) in ${what}`, error.httpCode, itemIndex, {
+			name: error.data.name,
+			message: this.redact(error.data.message),
+		});
+	}
+
+	/** fields_get of a model, once per client. */
+	async fields(model: string): Promise<Record<string, OdooField>> {
+		let p = this.fieldsCache.get(model);
+		if (!p) {
+			p = this.call<Record<string, OdooField>>(model, 'fields_get', { kwargs: { attributes: ['type', 'string', 'required', 'relation', 'readonly', 'selection'] } });
+			this.fieldsCache.set(model, p);
+			p.catch(() => this.fieldsCache.delete(model));
+		}
+		return await p;
+	}
+}
+
+export interface OdooField {
+	type: string;
+	string: string;
+	required?: boolean;
+	readonly?: boolean;
+	relation?: string;
+	selection?: Array<[string, string]>;
+}
+
+function isOdooErrorBody(body: unknown): boolean {
+	if (!body || typeof body !== 'object') return false;
+	const b = body as Record<string, unknown>;
+	return (typeof b.name === 'string' && typeof b.message === 'string') || (typeof b.error === 'object' && b.error !== null && 'data' in (b.error as object));
+}

@@ -1,0 +1,314 @@
+/**
+ * Runs workflows through n8n's own execution engine (WorkflowExecute from n8n-core), with
+ * n8n-nodes-base for the Schedule/Manual/Code/Webhook/HTTP nodes of the templates and this
+ * package's nodes. Used by the tests, `npm run flows` and the benchmarks.
+ */
+// The Code node runs in-process here; n8n's external task runner is not part of this engine.
+process.env.N8N_RUNNERS_ENABLED ??= 'false';
+// n8n-core keeps instance settings in a user folder: keep them out of the user's home.
+process.env.N8N_USER_FOLDER ??= require('node:path').join(require('node:os').tmpdir(), 'n8n-nodes-pos-odoo-procountor-engine');
+process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS ??= 'false';
+
+import { ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentials,
+	ICredentialType,
+	IDataObject,
+	IExecuteData,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IRunExecutionData,
+	IVersionedNodeType,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { ICredentialsHelper, NodeHelpers, Workflow, createDeferredPromise } from 'n8n-workflow';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const PACKAGE_NAME = 'n8n-nodes-pos-odoo-procountor';
+
+type AnyNodeType = INodeType | IVersionedNodeType;
+
+/** n8n-nodes-base nodes the templates may use, by type name → module path and export. */
+const BASE_NODES: Record<string, [string, string]> = {
+	manualTrigger: ['ManualTrigger/ManualTrigger.node', 'ManualTrigger'],
+	scheduleTrigger: ['Schedule/ScheduleTrigger.node', 'ScheduleTrigger'],
+	code: ['Code/Code.node', 'Code'],
+	webhook: ['Webhook/Webhook.node', 'Webhook'],
+	respondToWebhook: ['RespondToWebhook/RespondToWebhook.node', 'RespondToWebhook'],
+	httpRequest: ['HttpRequest/HttpRequest.node', 'HttpRequest'],
+	set: ['Set/Set.node', 'Set'],
+	if: ['If/If.node', 'If'],
+	merge: ['Merge/Merge.node', 'Merge'],
+	noOp: ['NoOp/NoOp.node', 'NoOp'],
+	splitInBatches: ['SplitInBatches/SplitInBatches.node', 'SplitInBatches'],
+	executeWorkflowTrigger: ['ExecuteWorkflowTrigger/ExecuteWorkflowTrigger.node', 'ExecuteWorkflowTrigger'],
+};
+
+/** This package's nodes and credentials, loaded from source (ts-node/jest) or from dist. */
+const OWN_NODES: Record<string, [string, string]> = {
+	odooErp: ['nodes/OdooErp/OdooErp.node', 'OdooErp'],
+	odooErpTrigger: ['nodes/OdooErp/OdooErpTrigger.node', 'OdooErpTrigger'],
+};
+
+const OWN_CREDENTIALS: Record<string, [string, string]> = {
+	odooErpApi: ['credentials/OdooErpApi.credentials', 'OdooErpApi'],
+};
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** Source when TypeScript is loadable (ts-node, jest), else the built file in dist/. */
+function ownModule(file: string): string {
+	const ts = path.join(ROOT, `${file}.ts`);
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	if (require.extensions['.ts'] && fs.existsSync(ts)) return ts;
+	return path.join(ROOT, 'dist', `${file}.js`);
+}
+
+function loadExport<T>(file: string, exported: string): T {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const mod = require(file) as Record<string, new () => T>;
+	const Ctor = mod[exported];
+	if (!Ctor) throw new Error(`${file} does not export ${exported}`);
+	return new Ctor();
+}
+
+export class NodeTypeRegistry implements INodeTypes {
+	private readonly cache = new Map<string, AnyNodeType>();
+
+	getByName(type: string): AnyNodeType {
+		let t = this.cache.get(type);
+		if (t) return t;
+		const [pkg, name] = type.split('.');
+		if (pkg === 'n8n-nodes-base' && BASE_NODES[name]) {
+			const [file, exp] = BASE_NODES[name];
+			t = loadExport<AnyNodeType>(require.resolve(`n8n-nodes-base/dist/nodes/${file}`), exp);
+		} else if (pkg === PACKAGE_NAME && OWN_NODES[name]) {
+			const [file, exp] = OWN_NODES[name];
+			t = loadExport<AnyNodeType>(ownModule(file), exp);
+		} else {
+			throw new Error(`Unknown node type ${type}: the engine knows ${Object.keys(BASE_NODES).join(', ')} and this package's nodes`);
+		}
+		this.cache.set(type, t);
+		return t;
+	}
+
+	getByNameAndVersion(type: string, version?: number): INodeType {
+		return NodeHelpers.getVersionedNodeType(this.getByName(type), version);
+	}
+
+	getKnownTypes(): IDataObject {
+		return {};
+	}
+}
+
+export function credentialType(name: string): ICredentialType {
+	const entry = OWN_CREDENTIALS[name];
+	if (!entry) throw new Error(`Unknown credential type ${name}`);
+	return loadExport<ICredentialType>(ownModule(entry[0]), entry[1]);
+}
+
+/** Resolves `={{$credentials.x}}`-style templates of generic authentication. */
+function resolveCredentialTemplate(value: unknown, credentials: ICredentialDataDecryptedObject): unknown {
+	if (typeof value !== 'string' || !value.startsWith('=')) return value;
+	return value.slice(1).replace(/\{\{\s*\$credentials\.([A-Za-z0-9_]+)\s*\}\}/g, (_, k: string) => String(credentials[k] ?? ''));
+}
+
+/**
+ * Credentials from a file or the environment, never from code; applies generic and
+ * function authentication and runs preAuthentication (token exchange) like n8n's own helper.
+ */
+export class CredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly store: Record<string, ICredentialDataDecryptedObject>) {
+		super();
+	}
+
+	set(type: string, data: ICredentialDataDecryptedObject): void {
+		this.store[type] = data;
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const type = credentialType(typeName);
+		const auth = type.authenticate;
+		if (!auth) return requestOptions;
+		if (typeof auth === 'function') return await auth(credentials, requestOptions);
+		const out: IHttpRequestOptions = { ...requestOptions, headers: { ...(requestOptions.headers ?? {}) }, qs: { ...(requestOptions.qs ?? {}) } };
+		const props = auth.properties as { headers?: IDataObject; qs?: IDataObject; body?: IDataObject };
+		for (const [k, v] of Object.entries(props.headers ?? {})) out.headers![k] = resolveCredentialTemplate(v, credentials) as string;
+		for (const [k, v] of Object.entries(props.qs ?? {})) out.qs![k] = resolveCredentialTemplate(v, credentials) as string;
+		if (props.body && typeof out.body === 'object' && out.body !== null) {
+			for (const [k, v] of Object.entries(props.body)) (out.body as IDataObject)[k] = resolveCredentialTemplate(v, credentials) as string;
+		}
+		return out;
+	}
+
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		_node: INode,
+		credentialsExpired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const type = credentialType(typeName);
+		const expirable = type.properties.find((p: INodeProperties) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+		if (!type.preAuthentication || !expirable) return undefined;
+		if (credentials[expirable.name] !== undefined && credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
+		const output = await type.preAuthentication.call(helpers, credentials);
+		const merged = { ...credentials, ...output };
+		this.store[typeName] = merged;
+		return merged;
+	}
+
+	async getCredentials(_details: INodeCredentialsDetails, _type: string): Promise<ICredentials> {
+		throw new Error('getCredentials is not used by this engine');
+	}
+
+	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, _details: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
+		const data = this.store[type];
+		if (!data) throw new Error(`No credentials of type ${type} were given to the engine`);
+		return { ...data };
+	}
+
+	async updateCredentials(_details: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+		this.store[type] = data;
+	}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(type: string): INodeProperties[] {
+		return credentialType(type).properties;
+	}
+}
+
+export interface RunResult {
+	run: IRun;
+	/** Output items of a node's last run (main output 0), as JSON. */
+	output(nodeName: string, outputIndex?: number): IDataObject[];
+	items(nodeName: string, outputIndex?: number): INodeExecutionData[];
+	error?: Error;
+}
+
+export interface RunOptions {
+	/** Execution mode seen by the nodes: 'trigger' for scheduled runs, 'manual' for a click. */
+	mode?: WorkflowExecuteMode;
+	/** Static data kept between runs (cursors); mutated in place by the run. */
+	staticData?: IDataObject;
+	/** Items the start node emits (e.g. a poll result or webhook body). */
+	startItems?: INodeExecutionData[];
+	startNode?: string;
+}
+
+export class Engine {
+	readonly nodeTypes = new NodeTypeRegistry();
+	readonly credentials: CredentialsHelper;
+
+	constructor(credentials: Record<string, ICredentialDataDecryptedObject>) {
+		this.credentials = new CredentialsHelper({ ...credentials });
+	}
+
+	workflow(data: IWorkflowBase, staticData?: IDataObject): Workflow {
+		return new Workflow({
+			id: String(data.id ?? 'workflow'),
+			name: data.name,
+			nodes: data.nodes,
+			connections: data.connections,
+			active: false,
+			nodeTypes: this.nodeTypes,
+			staticData: staticData ?? (data.staticData as IDataObject | undefined) ?? {},
+			settings: data.settings ?? {},
+		});
+	}
+
+	additionalData(hooks: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+		const unavailable = async () => {
+			throw new Error('Not available in this engine');
+		};
+		return {
+			hooks,
+			credentialsHelper: this.credentials,
+			executeWorkflow: unavailable,
+			getRunExecutionData: async () => undefined,
+			currentNodeExecutionIndex: 0,
+			restApiUrl: 'http://127.0.0.1/rest',
+			instanceBaseUrl: 'http://127.0.0.1/',
+			formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+			webhookBaseUrl: 'http://127.0.0.1/webhook',
+			webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+			webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+			variables: {},
+			logAiEvent: () => undefined,
+			startRunnerTask: unavailable,
+		} as unknown as IWorkflowExecuteAdditionalData;
+	}
+
+	/** Runs a workflow from its trigger (or `startNode`) through WorkflowExecute. */
+	async run(data: IWorkflowBase, opts: RunOptions = {}): Promise<RunResult> {
+		const mode = opts.mode ?? 'manual';
+		const workflow = this.workflow(data, opts.staticData);
+		const start = opts.startNode ? workflow.getNode(opts.startNode) : workflow.getStartNode();
+		if (!start) throw new Error(`Workflow "${data.name}" has no start node`);
+		const hooks = new ExecutionLifecycleHooks(mode, `exec-${Date.now()}`, data);
+		const done = createDeferredPromise<IRun>();
+		hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
+		const runData: IRunExecutionData = {
+			startData: {},
+			resultData: { runData: {} },
+			executionData: {
+				contextData: {},
+				metadata: {},
+				waitingExecution: {},
+				waitingExecutionSource: null,
+				nodeExecutionStack: [
+					{
+						node: start,
+						data: { main: [opts.startItems ?? [{ json: {} }]] },
+						source: null,
+					} as IExecuteData,
+				],
+			},
+		};
+		const exec = new WorkflowExecute(this.additionalData(hooks), mode, runData);
+		await exec.processRunExecutionData(workflow);
+		const run = await done.promise;
+		if (opts.staticData && workflow.staticData) Object.assign(opts.staticData, workflow.staticData);
+		const items = (nodeName: string, outputIndex = 0): INodeExecutionData[] => {
+			const tasks = run.data.resultData.runData[nodeName];
+			if (!tasks?.length) return [];
+			return tasks[tasks.length - 1].data?.main?.[outputIndex] ?? [];
+		};
+		return {
+			run,
+			items,
+			output: (nodeName, outputIndex = 0) => items(nodeName, outputIndex).map((i) => i.json),
+			error: run.data.resultData.error as Error | undefined,
+		};
+	}
+
+	/** One poll of a polling trigger in trigger mode, as n8n's scheduler does. */
+	async poll(data: IWorkflowBase, nodeName: string, staticData: IDataObject, mode: WorkflowExecuteMode = 'trigger'): Promise<INodeExecutionData[][] | null> {
+		const workflow = this.workflow(data, staticData);
+		const node = workflow.getNode(nodeName);
+		if (!node) throw new Error(`No node ${nodeName}`);
+		const hooks = new ExecutionLifecycleHooks(mode, `poll-${Date.now()}`, data);
+		const ctx = new PollContext(workflow, node, this.additionalData(hooks), mode, 'activate');
+		const type = this.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+		if (!type.poll) throw new Error(`${node.type} is not a polling trigger`);
+		const result = await type.poll.call(ctx);
+		Object.assign(staticData, workflow.staticData);
+		return result;
+	}
+}
