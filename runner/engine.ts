@@ -31,7 +31,7 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { ICredentialsHelper, NodeHelpers, Workflow, createDeferredPromise } from 'n8n-workflow';
+import { ICredentialsHelper, NodeHelpers, Workflow, createDeferredPromise, createRunExecutionData } from 'n8n-workflow';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -67,11 +67,10 @@ const OWN_CREDENTIALS: Record<string, [string, string]> = {
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** Source when TypeScript is loadable (ts-node, jest), else the built file in dist/. */
+/** Sources when the engine itself runs from source (ts-node, jest), else the built files in dist/. */
 function ownModule(file: string): string {
 	const ts = path.join(ROOT, `${file}.ts`);
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	if (require.extensions['.ts'] && fs.existsSync(ts)) return ts;
+	if (__filename.endsWith('.ts') && fs.existsSync(ts)) return ts;
 	return path.join(ROOT, 'dist', `${file}.js`);
 }
 
@@ -168,7 +167,7 @@ export class CredentialsHelper extends ICredentialsHelper {
 		if (!type.preAuthentication || !expirable) return undefined;
 		if (credentials[expirable.name] !== undefined && credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
 		const output = await type.preAuthentication.call(helpers, credentials);
-		const merged = { ...credentials, ...output };
+		const merged = { ...credentials, ...output } as ICredentialDataDecryptedObject;
 		this.store[typeName] = merged;
 		return merged;
 	}
@@ -264,23 +263,11 @@ export class Engine {
 		const hooks = new ExecutionLifecycleHooks(mode, `exec-${Date.now()}`, data);
 		const done = createDeferredPromise<IRun>();
 		hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
-		const runData: IRunExecutionData = {
-			startData: {},
-			resultData: { runData: {} },
+		const runData: IRunExecutionData = createRunExecutionData({
 			executionData: {
-				contextData: {},
-				metadata: {},
-				waitingExecution: {},
-				waitingExecutionSource: null,
-				nodeExecutionStack: [
-					{
-						node: start,
-						data: { main: [opts.startItems ?? [{ json: {} }]] },
-						source: null,
-					} as IExecuteData,
-				],
+				nodeExecutionStack: [{ node: start, data: { main: [opts.startItems ?? [{ json: {} }]] }, source: null } as IExecuteData],
 			},
-		};
+		});
 		const exec = new WorkflowExecute(this.additionalData(hooks), mode, runData);
 		await exec.processRunExecutionData(workflow);
 		const run = await done.promise;

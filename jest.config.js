@@ -1,0 +1,14 @@
+/** @type {import('jest').Config} */
+module.exports = {
+	preset: 'ts-jest',
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+	// n8n-core keeps timers and sockets of its own alive after the last test.
+	forceExit: true,
+	testTimeout: 120000,
+	// Each test file starts its own sandboxes on free ports; two workers fit CI's two cores.
+	maxWorkers: 2,
+	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
+};

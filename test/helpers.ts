@@ -1,0 +1,62 @@
+/** Shared by the tests: sandboxes on free ports, credentials for them, workflow builders. */
+import type { ICredentialDataDecryptedObject, INode, IWorkflowBase } from 'n8n-workflow';
+import { Engine, PACKAGE_NAME } from '../runner/engine';
+import { OdooSandbox, type OdooSandboxOptions } from '../sandbox/odoo/server';
+
+export interface OdooFixture {
+	sandbox: OdooSandbox;
+	creds: ICredentialDataDecryptedObject;
+	engine: Engine;
+}
+
+export async function startOdoo(opts: Partial<OdooSandboxOptions> = {}, auth: 'password' | 'apiKey' = 'password'): Promise<OdooFixture> {
+	const sandbox = new OdooSandbox(opts);
+	const url = await sandbox.start();
+	const creds: ICredentialDataDecryptedObject = {
+		url,
+		database: sandbox.options.database,
+		username: sandbox.options.login,
+		authentication: auth,
+		password: auth === 'password' ? sandbox.options.password : '',
+		apiKey: auth === 'apiKey' ? sandbox.options.apiKey : '',
+		timeoutSeconds: 5,
+	};
+	return { sandbox, creds, engine: new Engine({ odooErpApi: creds }) };
+}
+
+let nodeId = 0;
+
+export function node(name: string, type: string, parameters: Record<string, unknown>, extra: Partial<INode> = {}): INode {
+	const fullType = type.includes('.') ? type : `${PACKAGE_NAME}.${type}`;
+	const own = fullType.startsWith(PACKAGE_NAME);
+	return {
+		id: String(++nodeId),
+		name,
+		type: fullType,
+		typeVersion: type === 'n8n-nodes-base.code' ? 2 : 1,
+		position: [nodeId * 200, 0],
+		parameters: parameters as INode['parameters'],
+		...(own ? { credentials: { odooErpApi: { id: '1', name: 'Odoo sandbox' } } } : {}),
+		...extra,
+	};
+}
+
+/** Manual trigger → Code emitting `items` → the given nodes in a chain. */
+export function chain(items: unknown[], ...nodes: INode[]): IWorkflowBase {
+	const all = [
+		node('Start', 'n8n-nodes-base.manualTrigger', {}),
+		node('Items', 'n8n-nodes-base.code', { jsCode: `return ${JSON.stringify(items)}.map((json) => ({ json }));` }),
+		...nodes,
+	];
+	const connections: IWorkflowBase['connections'] = {};
+	for (let k = 0; k < all.length - 1; k++) connections[all[k].name] = { main: [[{ node: all[k + 1].name, type: 'main' as never, index: 0 }]] };
+	return { id: 'test', name: 'test', nodes: all, connections, active: false, settings: {}, createdAt: new Date(), updatedAt: new Date() } as unknown as IWorkflowBase;
+}
+
+export const rl = (value: string) => ({ __rl: true, mode: 'name', value });
+
+/** Every Odoo call the sandbox counted, except the login handshake. */
+export function odooCallsBesidesAuth(sandbox: OdooSandbox): number {
+	const c = sandbox.http.counter;
+	return c.total - c.get('jsonrpc/common');
+}
