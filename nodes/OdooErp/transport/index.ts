@@ -198,13 +198,14 @@ export class OdooClient {
 				}
 				const unknown = !NOT_SENT_CODES.has(code) && !idempotent;
 				throw this.apiError(
-					`Odoo could not be reached at ${this.baseUrl} (${code || 'network error'})`,
+					`Odoo could not be reached at ${this.baseUrl}: ${networkProblem(code, timedOut)}`,
 					unknown
 						? `${what}: the request may or may not have been processed, so it was not sent again. Check Odoo before re-running.`
 						: `${what}: gave up after ${attempt + 1} attempts. ${this.redact(String(e.message ?? ''))}`,
 					undefined,
 					itemIndex,
-					{ code, message: this.redact(String(e.message ?? '')) },
+					// Not `code`: NodeApiError would replace our message by a generic one.
+					{ networkError: code, detail: this.redact(String(e.message ?? '')) },
 				);
 			}
 			const status = res.statusCode;
@@ -372,6 +373,23 @@ export interface OdooField {
 	readonly?: boolean;
 	relation?: string;
 	selection?: Array<[string, string]>;
+}
+
+/** In words, not codes: n8n replaces messages holding a code such as ECONNREFUSED by a generic text. */
+function networkProblem(code: string, timedOut: boolean): string {
+	if (timedOut) return 'no answer before the timeout';
+	switch (code) {
+		case 'ECONNREFUSED':
+			return 'connection refused (is the server running?)';
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return 'host name not found';
+		case 'ECONNRESET':
+		case 'EPIPE':
+			return 'connection reset';
+		default:
+			return 'network error';
+	}
 }
 
 function isOdooErrorBody(body: unknown): boolean {

@@ -1,0 +1,112 @@
+/** The transport: versions and protocols, retries under faults, login errors, secrets kept out of errors. */
+import { chain, node, rl, startOdoo } from '../helpers';
+
+const listPartners = () => node('Odoo', 'odooErp', { resource: 'record', operation: 'getMany', model: rl('res.partner'), domain: '[]', returnAll: true, fields: ['name'] });
+
+describe('Odoo transport', () => {
+	test('Odoo 19 with an API key speaks JSON-2; with a password JSON-RPC', async () => {
+		const f = await startOdoo({ version: 19 }, 'apiKey');
+		try {
+			const r = await f.engine.run(chain([{}], listPartners()));
+			expect(r.error).toBeUndefined();
+			expect(r.output('Odoo').length).toBeGreaterThan(3);
+			expect(f.sandbox.http.counter.get('json2/res.partner/search_read')).toBe(1);
+			expect(f.sandbox.http.counter.get('jsonrpc/object')).toBe(0);
+
+			const upsert = node('Up', 'odooErp', { resource: 'record', operation: 'upsert', model: rl('product.product'), namespace: 'j2', externalId: 'p1', inputMode: 'json', valuesJson: '{"name": "JSON-2 product", "list_price": 3}' });
+			const u = await f.engine.run(chain([{}], upsert));
+			expect(u.output('Up')[0]).toMatchObject({ action: 'created', externalId: 'j2.p1' });
+			expect(f.sandbox.http.counter.get('json2/product.product/load')).toBe(1);
+
+			const bad = await f.engine.run(chain([{}], node('Odoo', 'odooErp', { resource: 'record', operation: 'create', model: rl('product.product'), inputMode: 'json', valuesJson: '{"list_price": 3}' })));
+			expect(bad.error?.message).toMatch(/mandatory field is not set/);
+			expect((bad.error as { description?: string }).description).toMatch(/ValidationError/);
+		} finally {
+			await f.sandbox.stop();
+		}
+		const p = await startOdoo({ version: 19 }, 'password');
+		try {
+			await p.engine.run(chain([{}], listPartners()));
+			expect(p.sandbox.http.counter.get('jsonrpc/object/res.partner/search_read')).toBe(1);
+			expect(p.sandbox.http.counter.get('json2')).toBe(0);
+		} finally {
+			await p.sandbox.stop();
+		}
+	});
+
+	test.each([16, 17, 18] as const)('Odoo %i answers through JSON-RPC', async (version) => {
+		const f = await startOdoo({ version }, 'apiKey');
+		try {
+			const r = await f.engine.run(chain([{}], listPartners()));
+			expect(r.error).toBeUndefined();
+			expect(f.sandbox.http.counter.get('jsonrpc/common/version')).toBe(1);
+		} finally {
+			await f.sandbox.stop();
+		}
+	});
+
+	test('a wrong password fails clearly and never shows the secret', async () => {
+		const f = await startOdoo();
+		try {
+			f.engine.credentials.set('odooErpApi', { ...f.creds, password: 'S3cret-wrong-pw' });
+			const r = await f.engine.run(chain([{}], listPartners()));
+			expect(r.error?.message).toMatch(/Odoo refused the login of "admin" on database "odoo17"/);
+			expect(JSON.stringify(r.run.data)).not.toContain('S3cret-wrong-pw');
+		} finally {
+			await f.sandbox.stop();
+		}
+	});
+
+	test('an unreachable server fails with a clear message', async () => {
+		const f = await startOdoo();
+		await f.sandbox.stop();
+		const r = await f.engine.run(chain([{}], listPartners()));
+		expect(r.error?.message).toMatch(/Odoo could not be reached at http:\/\/127\.0\.0\.1:\d+: connection refused/);
+		expect(JSON.stringify(r.run.data)).not.toContain(String(f.creds.password));
+	});
+
+	test('a storm of 502, 429, resets and hangs is retried transparently for safe calls', async () => {
+		const f = await startOdoo();
+		try {
+			f.engine.credentials.set('odooErpApi', { ...f.creds, timeoutSeconds: 1 });
+			f.sandbox.http.setFaults({ rate: 0.3, kinds: ['502', '429', 'reset', 'hang'], retryAfterSeconds: 0, hangMs: 3000, seed: 7 });
+			const items = Array.from({ length: 40 }, (_, k) => ({ k }));
+			const upsert = node('Up', 'odooErp', {
+				resource: 'record',
+				operation: 'upsert',
+				model: rl('product.product'),
+				namespace: 'storm',
+				externalId: '=p_{{ $json.k }}',
+				inputMode: 'json',
+				valuesJson: '={{ JSON.stringify({ name: "Storm " + $json.k, list_price: $json.k }) }}',
+				options: { batchSize: 10 },
+			});
+			for (let run = 0; run < 2; run++) {
+				const r = await f.engine.run(chain(items, upsert));
+				expect(r.error).toBeUndefined();
+				expect(r.output('Up')).toHaveLength(40);
+			}
+			const injected = f.sandbox.http.injected;
+			expect(injected['502'] + injected['429'] + injected.reset + injected.hang).toBeGreaterThan(3);
+			f.sandbox.http.clearFaults();
+			const env = f.sandbox.env();
+			expect(f.sandbox.db.search(env, 'ir.model.data', [['module', '=', 'storm'], ['model', '=', 'product.product']])).toHaveLength(40);
+			expect(f.sandbox.db.search(env, 'product.product', [['name', 'like', 'Storm ']])).toHaveLength(40);
+		} finally {
+			await f.sandbox.stop();
+		}
+	});
+
+	test('a plain create is not re-sent when its outcome is unknown', async () => {
+		const f = await startOdoo();
+		try {
+			f.sandbox.http.setFaults({ rate: 1, kinds: ['502'], seed: 1 });
+			const r = await f.engine.run(chain([{ name: 'Once' }], node('Odoo', 'odooErp', { resource: 'record', operation: 'create', model: rl('res.partner'), inputMode: 'json', valuesJson: '={{ JSON.stringify($json) }}' })));
+			expect(r.error?.message).toMatch(/HTTP 502|could not be reached/);
+			// authenticate was retried (safe) until the policy gave up; create was sent once at most
+			expect(f.sandbox.http.counter.get('jsonrpc/object/res.partner/create')).toBe(0);
+		} finally {
+			await f.sandbox.stop();
+		}
+	});
+});
