@@ -1,5 +1,5 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import { modelLocator } from './actions/common.descriptions';
 import { domainProperty } from './actions/record/getMany.operation';
 import { InputError, parseDomain } from './helpers/utils';
@@ -33,7 +33,7 @@ export class OdooErpTrigger implements INodeType {
 		defaults: { name: 'Odoo ERP Trigger' },
 		polling: true,
 		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
+		outputs: ['main'],
 		credentials: [{ name: 'odooErpApi', required: true }],
 		properties: [
 			{
@@ -58,8 +58,7 @@ export class OdooErpTrigger implements INodeType {
 				type: 'multiOptions',
 				typeOptions: { loadOptionsMethod: 'getModelFields', loadOptionsDependsOn: ['model.value'] },
 				default: [],
-				description:
-					'Fields to return; none returns every field. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+				description: 'Fields to return; none returns every field. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code-examples/expressions/">expression</a>.',
 			},
 			{
 				displayName: 'Options',

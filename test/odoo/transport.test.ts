@@ -13,7 +13,7 @@ describe('Odoo transport', () => {
 			expect(f.sandbox.http.counter.get('json2/res.partner/search_read')).toBe(1);
 			expect(f.sandbox.http.counter.get('jsonrpc/object')).toBe(0);
 
-			const upsert = node('Up', 'odooErp', { resource: 'record', operation: 'upsert', model: rl('product.product'), namespace: 'j2', externalId: 'p1', inputMode: 'json', valuesJson: '{"name": "JSON-2 product", "list_price": 3}' });
+			const upsert = node('Up', 'odooErp', { resource: 'record', operation: 'upsertByExternalId', model: rl('product.product'), namespace: 'j2', externalId: 'p1', inputMode: 'json', valuesJson: '{"name": "JSON-2 product", "list_price": 3}' });
 			const u = await f.engine.run(chain([{}], upsert));
 			expect(u.output('Up')[0]).toMatchObject({ action: 'created', externalId: 'j2.p1' });
 			expect(f.sandbox.http.counter.get('json2/product.product/load')).toBe(1);
@@ -73,7 +73,7 @@ describe('Odoo transport', () => {
 			const items = Array.from({ length: 40 }, (_, k) => ({ k }));
 			const upsert = node('Up', 'odooErp', {
 				resource: 'record',
-				operation: 'upsert',
+				operation: 'upsertByExternalId',
 				model: rl('product.product'),
 				namespace: 'storm',
 				externalId: '=p_{{ $json.k }}',

@@ -10,7 +10,7 @@ const products = Array.from({ length: 1000 }, (_, k) => ({
 const upsertNode = (priceDelta = 0) =>
 	node('Upsert', 'odooErp', {
 		resource: 'record',
-		operation: 'upsert',
+		operation: 'upsertByExternalId',
 		model: rl('product.product'),
 		namespace: 'pixelpoint',
 		externalId: '=product_{{ $json.ProdNum }}',
@@ -64,7 +64,7 @@ describe('Upsert by External ID on 1,000 products', () => {
 		];
 		const n = node('Upsert', 'odooErp', {
 			resource: 'record',
-			operation: 'upsert',
+			operation: 'upsertByExternalId',
 			model: rl('product.product'),
 			namespace: 'pixelpoint',
 			externalId: '=product_{{ $json.ProdNum }}',
@@ -90,7 +90,7 @@ describe('Upsert by External ID on 1,000 products', () => {
 	test('invalid external ids and unknown fields fail before anything is written', async () => {
 		const n = node('Upsert', 'odooErp', {
 			resource: 'record',
-			operation: 'upsert',
+			operation: 'upsertByExternalId',
 			model: rl('product.product'),
 			namespace: 'pixelpoint',
 			externalId: '={{ $json.xid }}',

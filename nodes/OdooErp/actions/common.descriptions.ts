@@ -67,15 +67,14 @@ export const valuesInput: INodeProperties[] = [
 						type: 'options',
 						typeOptions: { loadOptionsMethod: 'getModelFields', loadOptionsDependsOn: ['model.value'] },
 						default: '',
-						description:
-							'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+						description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code-examples/expressions/">expression</a>',
 					},
 					{
 						displayName: 'Value',
 						name: 'value',
 						type: 'string',
 						default: '',
-						description: 'Numbers, true/false and record ids are converted to the field type; a many2many takes ids separated by commas',
+						description: 'Numbers, true/false and record IDs are converted to the field type; a many2many takes IDs separated by commas',
 					},
 				],
 			},

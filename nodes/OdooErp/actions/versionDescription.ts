@@ -1,5 +1,6 @@
+/* eslint-disable n8n-nodes-base/node-filename-against-convention */
+// The description lives here, as in n8n's versioned nodes; the node class in OdooErp.node.ts uses it.
 import type { INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 import * as record from './record/Record.resource';
 
 export const versionDescription: INodeTypeDescription = {
@@ -12,8 +13,8 @@ export const versionDescription: INodeTypeDescription = {
 	description: 'Odoo 16-19: records, batched upserts by external ID, POS and invoices',
 	defaults: { name: 'Odoo ERP' },
 	usableAsTool: true,
-	inputs: [NodeConnectionTypes.Main],
-	outputs: [NodeConnectionTypes.Main],
+	inputs: ['main'],
+	outputs: ['main'],
 	credentials: [{ name: 'odooErpApi', required: true }],
 	properties: [
 		{
@@ -21,7 +22,7 @@ export const versionDescription: INodeTypeDescription = {
 			name: 'resource',
 			type: 'options',
 			noDataExpression: true,
-			options: [{ name: 'Record', value: 'record', description: 'Any model: partners, products, invoices...' }],
+			options: [{ name: 'Record', value: 'record', description: 'Any model: partners, products, invoices' }],
 			default: 'record',
 		},
 		...record.description,

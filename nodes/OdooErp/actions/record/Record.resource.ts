@@ -7,7 +7,7 @@ import * as getMany from './getMany.operation';
 import * as update from './update.operation';
 import * as upsert from './upsert.operation';
 
-export { callMethod, create, del as delete, get, getMany, update, upsert };
+export { callMethod, create, del as delete, get, getMany, update, upsert as upsertByExternalId };
 
 export const description: INodeProperties[] = [
 	{
@@ -25,12 +25,12 @@ export const description: INodeProperties[] = [
 			{ name: 'Update', value: 'update', description: 'Update records by ID', action: 'Update records' },
 			{
 				name: 'Upsert by External ID',
-				value: 'upsert',
+				value: 'upsertByExternalId',
 				description: 'Create or update records keyed by an external ID, in batches',
 				action: 'Upsert records by external ID',
 			},
 		],
-		default: 'upsert',
+		default: 'upsertByExternalId',
 	},
 	...callMethod.description,
 	...create.description,

@@ -14,7 +14,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		description: 'One id, or several separated by commas',
+		description: 'One ID, or several separated by commas',
 	},
 ];
 

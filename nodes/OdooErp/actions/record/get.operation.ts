@@ -12,8 +12,7 @@ export const fieldsOption: INodeProperties = {
 	type: 'multiOptions',
 	typeOptions: { loadOptionsMethod: 'getModelFields', loadOptionsDependsOn: ['model.value'] },
 	default: [],
-	description:
-		'Fields to return; none returns every field. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	description: 'Fields to return; none returns every field. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code-examples/expressions/">expression</a>.',
 };
 
 const properties: INodeProperties[] = [
@@ -24,7 +23,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		description: 'One id, or several separated by commas',
+		description: 'One ID, or several separated by commas',
 	},
 	fieldsOption,
 ];

@@ -50,8 +50,8 @@ const properties: INodeProperties[] = [
 				name: 'order',
 				type: 'string',
 				default: '',
-				placeholder: 'e.g. write_date desc, id',
-				description: 'Odoo order clause; id is appended so paging is stable',
+				placeholder: 'e.g. write_date desc',
+				description: 'Odoo order clause; the record key is appended so paging is stable',
 			},
 			{
 				displayName: 'Offset',

@@ -14,7 +14,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		description: 'One id, or several separated by commas (all get the same values)',
+		description: 'One ID, or several separated by commas (all get the same values)',
 	},
 	...valuesInput,
 ];

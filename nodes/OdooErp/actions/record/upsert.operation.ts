@@ -16,7 +16,7 @@ const properties: INodeProperties[] = [
 		default: 'n8n',
 		required: true,
 		placeholder: 'e.g. pixelpoint',
-		description: 'Module part of the external ids: pixelpoint gives ids like pixelpoint.product_1001',
+		description: 'Module part of the external IDs: pixelpoint gives IDs like pixelpoint.product_1001',
 	},
 	{
 		displayName: 'External ID',
@@ -47,7 +47,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['record'], operation: ['upsert'] } }, properties);
+export const description = updateDisplayOptions({ show: { resource: ['record'], operation: ['upsertByExternalId'] } }, properties);
 
 interface Pending {
 	i: number;

@@ -1,0 +1,161 @@
+/**
+ * `npm run flows -- [--credentials FILE] [--state DIR] [template ...]`
+ *
+ * Executes the shipped workflow templates through n8n's WorkflowExecute, unchanged, against
+ * the systems a credentials file names — or, without one, against the embedded sandboxes it
+ * starts itself — and prints what each flow did. Exits non-zero if a flow fails.
+ *
+ * Credentials file: {"odooErpApi": {...}, "codeplusApi": {...}, "procountorApi": {...}} with the
+ * fields of each credential type. Environment variables override it: ODOO_URL, ODOO_DATABASE,
+ * ODOO_LOGIN, ODOO_API_KEY, ODOO_PASSWORD. FLOWS_CREDENTIALS may name the file instead of --credentials.
+ */
+import type { ICredentialDataDecryptedObject, IDataObject, IWorkflowBase } from 'n8n-workflow';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startSandboxes, type Sandboxes } from '../sandbox';
+import { Engine } from './engine';
+
+export const WORKFLOWS_DIR = path.resolve(__dirname, '..', 'workflows');
+
+/** Templates that feed others run first; the rest follow alphabetically. */
+const RUN_ORDER = [
+	'pixelpoint-master-data',
+	'procountor-master-data',
+	'pixelpoint-order-import',
+	'pos-session-auto-close',
+	'odoo-invoices-to-procountor',
+	'procountor-payments-to-odoo',
+	'pos-invoice-payment',
+	'odoo-invoices-canonical-sync',
+];
+
+export interface FlowOutcome {
+	template: string;
+	ok: boolean;
+	lastNode?: string;
+	summary: IDataObject[];
+	error?: string;
+	ms: number;
+}
+
+export function listTemplates(): string[] {
+	if (!fs.existsSync(WORKFLOWS_DIR)) return [];
+	const names = fs
+		.readdirSync(WORKFLOWS_DIR)
+		.filter((f) => f.endsWith('.json'))
+		.map((f) => f.replace(/\.json$/, ''));
+	const rank = (n: string) => (RUN_ORDER.includes(n) ? RUN_ORDER.indexOf(n) : RUN_ORDER.length);
+	return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+export function loadTemplate(name: string): IWorkflowBase {
+	const file = name.endsWith('.json') ? path.resolve(name) : path.join(WORKFLOWS_DIR, `${name}.json`);
+	return JSON.parse(fs.readFileSync(file, 'utf8')) as IWorkflowBase;
+}
+
+/** The node a scheduled run starts from: the Schedule Trigger, else the Manual Trigger. */
+export function startNodeOf(wf: IWorkflowBase): { name: string; mode: 'trigger' | 'manual' } {
+	const schedule = wf.nodes.find((n) => n.type === 'n8n-nodes-base.scheduleTrigger' && !n.disabled);
+	if (schedule) return { name: schedule.name, mode: 'trigger' };
+	const manual = wf.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger' && !n.disabled);
+	if (manual) return { name: manual.name, mode: 'manual' };
+	throw new Error(`Workflow "${wf.name}" has neither a Schedule nor a Manual Trigger to start from`);
+}
+
+export async function runTemplate(engine: Engine, name: string, staticData: IDataObject = {}): Promise<FlowOutcome> {
+	const started = Date.now();
+	const wf = loadTemplate(name);
+	try {
+		const start = startNodeOf(wf);
+		const r = await engine.run(wf, { startNode: start.name, mode: start.mode, staticData });
+		const lastNode = r.run.data.resultData.lastNodeExecuted;
+		const summary = lastNode ? r.output(lastNode) : [];
+		if (r.error) {
+			const e = r.error as Error & { description?: string; node?: { name?: string } };
+			return { template: name, ok: false, lastNode, summary, error: `${e.node?.name ? `${e.node.name}: ` : ''}${e.message}${e.description ? ` (${e.description})` : ''}`, ms: Date.now() - started };
+		}
+		return { template: name, ok: true, lastNode, summary, ms: Date.now() - started };
+	} catch (e) {
+		return { template: name, ok: false, summary: [], error: (e as Error).message, ms: Date.now() - started };
+	}
+}
+
+export function credentialsFromFileAndEnv(file?: string): Record<string, ICredentialDataDecryptedObject> {
+	const out: Record<string, ICredentialDataDecryptedObject> = file ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+	const env = process.env;
+	if (env.ODOO_URL) {
+		out.odooErpApi = {
+			...(out.odooErpApi ?? {}),
+			url: env.ODOO_URL,
+			...(env.ODOO_DATABASE ? { database: env.ODOO_DATABASE } : {}),
+			...(env.ODOO_LOGIN ? { username: env.ODOO_LOGIN } : {}),
+			...(env.ODOO_API_KEY ? { authentication: 'apiKey', apiKey: env.ODOO_API_KEY } : {}),
+			...(env.ODOO_PASSWORD ? { authentication: 'password', password: env.ODOO_PASSWORD } : {}),
+		};
+	}
+	return out;
+}
+
+function describe(o: FlowOutcome): string {
+	const lines = [`${o.ok ? 'OK  ' : 'FAIL'} ${o.template} (${(o.ms / 1000).toFixed(1)} s)`];
+	if (o.error) lines.push(`     error: ${o.error}`);
+	for (const item of o.summary.slice(0, 12)) lines.push(`     ${JSON.stringify(item).slice(0, 400)}`);
+	if (o.summary.length > 12) lines.push(`     … ${o.summary.length - 12} more items`);
+	return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+	const args = process.argv.slice(2);
+	let credFile = process.env.FLOWS_CREDENTIALS;
+	let stateDir: string | undefined;
+	const names: string[] = [];
+	for (let k = 0; k < args.length; k++) {
+		if (args[k] === '--credentials') credFile = args[++k];
+		else if (args[k] === '--state') stateDir = args[++k];
+		else if (args[k] === '--list') {
+			process.stdout.write(`${listTemplates().join('\n')}\n`);
+			return;
+		} else names.push(args[k]);
+	}
+	const templates = names.length ? names : listTemplates();
+	if (!templates.length) throw new Error(`No templates in ${WORKFLOWS_DIR}`);
+
+	let sandboxes: Sandboxes | undefined;
+	let credentials = credentialsFromFileAndEnv(credFile);
+	if (!credFile && !process.env.ODOO_URL) {
+		sandboxes = await startSandboxes();
+		credentials = sandboxes.credentials();
+		process.stdout.write(`Embedded sandboxes: Odoo ${sandboxes.odoo.url}\n\n`);
+	} else {
+		// Against real systems, cursors survive between invocations like n8n's static data.
+		stateDir ??= path.resolve('.flows-state');
+	}
+	const engine = new Engine(credentials);
+	let failed = 0;
+	try {
+		for (const name of templates) {
+			const stateFile = stateDir ? path.join(stateDir, `${path.basename(name, '.json')}.json`) : undefined;
+			const staticData: IDataObject = stateFile && fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')) : {};
+			const outcome = await runTemplate(engine, name, staticData);
+			if (stateFile) {
+				fs.mkdirSync(path.dirname(stateFile), { recursive: true });
+				fs.writeFileSync(stateFile, JSON.stringify(staticData, null, 2));
+			}
+			if (!outcome.ok) failed++;
+			process.stdout.write(`${describe(outcome)}\n`);
+		}
+	} finally {
+		await sandboxes?.stop();
+	}
+	process.stdout.write(`\n${templates.length - failed} flows succeeded, ${failed} failed\n`);
+	process.exitCode = failed ? 1 : 0;
+}
+
+if (require.main === module) {
+	main()
+		.then(() => process.exit(process.exitCode ?? 0))
+		.catch((e: Error) => {
+			process.stderr.write(`${e.message}\n`);
+			process.exit(1);
+		});
+}
