@@ -100,6 +100,8 @@ export class SandboxHttpServer {
 		private readonly handler: Handler,
 		/** Extra control routes of the concrete sandbox (reset state, record a payment...). */
 		private readonly control: (req: SandboxRequest) => JsonReply | undefined = () => undefined,
+		/** The body of an injected 502 or 429, in the service's own error format. */
+		private readonly faultBody: (kind: '502' | '429') => unknown = (kind) => ({ error: kind === '429' ? 'Too Many Requests' : 'Bad Gateway' }),
 	) {}
 
 	setFaults(partial: Partial<FaultConfig>): void {
@@ -179,11 +181,11 @@ export class SandboxHttpServer {
 			this.injected[kind]++;
 			switch (kind) {
 				case '502':
-					return this.send(res, { status: 502, body: { error: 'Bad Gateway (injected)' } });
+					return this.send(res, { status: 502, body: this.faultBody('502') });
 				case '429':
 					return this.send(res, {
 						status: 429,
-						body: { error: 'Too Many Requests (injected)' },
+						body: this.faultBody('429'),
 						headers: { 'Retry-After': String(this.faults.retryAfterSeconds) },
 					});
 				case 'reset':

@@ -4,19 +4,11 @@
  * failures with exponential backoff and jitter, and turns Odoo errors into NodeApiError
  * carrying Odoo's exception name and message — never the password or API key.
  */
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	IExecuteFunctions,
-	IHookFunctions,
-	IHttpRequestOptions,
-	ILoadOptionsFunctions,
-	IPollFunctions,
-	JsonObject,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
+import { type AnyContext, type FullResponse, type RetryPolicy, apiError, backoffMs, defaultRetryPolicy, exchange } from '../../shared/http';
 
-export type OdooContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions;
+export type OdooContext = AnyContext;
 
 export interface OdooCredentials {
 	url: string;
@@ -47,12 +39,6 @@ export interface CallOptions {
 	 */
 	idempotent?: boolean;
 	itemIndex?: number;
-}
-
-export interface RetryPolicy {
-	retries: number;
-	baseDelayMs: number;
-	maxDelayMs: number;
 }
 
 const READ_METHODS = new Set([
@@ -98,15 +84,6 @@ const TRANSIENT_ODOO_ERRORS = new Set([
 	'psycopg2.extensions.TransactionRollbackError',
 ]);
 
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-const UNKNOWN_OUTCOME_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
-
-interface FullResponse {
-	statusCode: number;
-	headers: Record<string, string | string[] | undefined>;
-	body: unknown;
-}
-
 export class OdooApiError extends Error {
 	constructor(
 		readonly data: OdooErrorData,
@@ -114,20 +91,6 @@ export class OdooApiError extends Error {
 	) {
 		super(data.message);
 	}
-}
-
-export function retryAfterMs(header: unknown, fallbackMs: number): number {
-	const v = Array.isArray(header) ? header[0] : header;
-	if (v === undefined || v === null || v === '') return fallbackMs;
-	const seconds = Number(v);
-	if (Number.isFinite(seconds)) return Math.min(Math.max(seconds, 0), 120) * 1000;
-	const date = Date.parse(String(v));
-	return Number.isNaN(date) ? fallbackMs : Math.min(Math.max(date - Date.now(), 0), 120_000);
-}
-
-export function backoffMs(attempt: number, policy: RetryPolicy): number {
-	const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-	return exp / 2 + Math.random() * (exp / 2);
 }
 
 export class OdooClient {
@@ -142,7 +105,7 @@ export class OdooClient {
 	constructor(
 		private readonly ctx: OdooContext,
 		private readonly creds: OdooCredentials,
-		readonly retry: RetryPolicy = { retries: 6, baseDelayMs: 400, maxDelayMs: 8000 },
+		readonly retry: RetryPolicy = defaultRetryPolicy,
 	) {
 		this.baseUrl = String(creds.url ?? '').replace(/\/+$/, '');
 	}
@@ -163,77 +126,22 @@ export class OdooClient {
 	}
 
 	private apiError(message: string, description: string, httpCode: number | undefined, itemIndex?: number, body: JsonObject = {}): NodeApiError {
-		return new NodeApiError(this.ctx.getNode(), body, {
-			message: this.redact(message),
-			description: this.redact(description),
-			httpCode: httpCode ? String(httpCode) : undefined,
-			itemIndex,
-		});
+		return apiError(this.ctx, { redact: (t) => this.redact(t), itemIndex }, message, description, httpCode, body);
 	}
 
-	/** Sends one HTTP request with the retry policy; returns the response whatever its status. */
 	private async send(options: IHttpRequestOptions, idempotent: boolean, what: string, itemIndex?: number): Promise<FullResponse> {
-		const timeout = Math.max(1, Number(this.creds.timeoutSeconds ?? 60)) * 1000;
-		for (let attempt = 0; ; attempt++) {
-			const last = attempt >= this.retry.retries;
-			let res: FullResponse;
-			try {
-				this.stats.requests++;
-				res = (await this.ctx.helpers.httpRequest({
-					...options,
-					json: true,
-					timeout,
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-				})) as FullResponse;
-			} catch (error) {
-				const e = error as { code?: string; message?: string };
-				const code = String(e.code ?? '');
-				const timedOut = code === 'ECONNABORTED' || /timeout/i.test(String(e.message));
-				const safe = NOT_SENT_CODES.has(code) || (idempotent && (UNKNOWN_OUTCOME_CODES.has(code) || timedOut || /socket hang up/i.test(String(e.message))));
-				if (safe && !last) {
-					this.stats.retries++;
-					await sleep(backoffMs(attempt, this.retry));
-					continue;
-				}
-				const unknown = !NOT_SENT_CODES.has(code) && !idempotent;
-				throw this.apiError(
-					`Odoo could not be reached at ${this.baseUrl}: ${networkProblem(code, timedOut)}`,
-					unknown
-						? `${what}: the request may or may not have been processed, so it was not sent again. Check Odoo before re-running.`
-						: `${what}: gave up after ${attempt + 1} attempts. ${this.redact(String(e.message ?? ''))}`,
-					undefined,
-					itemIndex,
-					// Not `code`: NodeApiError would replace our message by a generic one.
-					{ networkError: code, detail: this.redact(String(e.message ?? '')) },
-				);
-			}
-			const status = res.statusCode;
-			// 429 and 503 mean the request was turned away before it ran: always safe to retry.
-			if ((status === 429 || status === 503) && !last) {
-				this.stats.retries++;
-				await sleep(status === 429 ? retryAfterMs(res.headers['retry-after'], backoffMs(attempt, this.retry)) : backoffMs(attempt, this.retry));
-				continue;
-			}
-			const odooBody = isOdooErrorBody(res.body);
-			if ((status === 502 || status === 504 || (status >= 500 && !odooBody)) && idempotent && !last) {
-				this.stats.retries++;
-				await sleep(backoffMs(attempt, this.retry));
-				continue;
-			}
-			if (status >= 400 && !odooBody) {
-				throw this.apiError(
-					`Odoo answered HTTP ${status} at ${this.baseUrl}`,
-					status >= 500 && !idempotent
-						? `${what}: the request may or may not have been processed, so it was not sent again. Check Odoo before re-running.`
-						: `${what}: ${this.redact(JSON.stringify(res.body ?? '')).slice(0, 500)}`,
-					status,
-					itemIndex,
-					{ status },
-				);
-			}
-			return res;
-		}
+		return await exchange(this.ctx, options, {
+			service: 'Odoo',
+			baseUrl: this.baseUrl,
+			idempotent,
+			what,
+			itemIndex,
+			timeoutMs: Math.max(1, Number(this.creds.timeoutSeconds ?? 60)) * 1000,
+			policy: this.retry,
+			redact: (t) => this.redact(t),
+			isServiceError: (_status, body) => isOdooErrorBody(body),
+			stats: this.stats,
+		});
 	}
 
 	/** The server's major version (16-19), asked once per client. */
@@ -373,23 +281,6 @@ export interface OdooField {
 	readonly?: boolean;
 	relation?: string;
 	selection?: Array<[string, string]>;
-}
-
-/** In words, not codes: n8n replaces messages holding a code such as ECONNREFUSED by a generic text. */
-function networkProblem(code: string, timedOut: boolean): string {
-	if (timedOut) return 'no answer before the timeout';
-	switch (code) {
-		case 'ECONNREFUSED':
-			return 'connection refused (is the server running?)';
-		case 'ENOTFOUND':
-		case 'EAI_AGAIN':
-			return 'host name not found';
-		case 'ECONNRESET':
-		case 'EPIPE':
-			return 'connection reset';
-		default:
-			return 'network error';
-	}
 }
 
 function isOdooErrorBody(body: unknown): boolean {
