@@ -59,10 +59,13 @@ const BASE_NODES: Record<string, [string, string]> = {
 const OWN_NODES: Record<string, [string, string]> = {
 	odooErp: ['nodes/OdooErp/OdooErp.node', 'OdooErp'],
 	odooErpTrigger: ['nodes/OdooErp/OdooErpTrigger.node', 'OdooErpTrigger'],
+	pixelPoint: ['nodes/PixelPoint/PixelPoint.node', 'PixelPoint'],
+	pixelPointTrigger: ['nodes/PixelPoint/PixelPointTrigger.node', 'PixelPointTrigger'],
 };
 
 const OWN_CREDENTIALS: Record<string, [string, string]> = {
 	odooErpApi: ['credentials/OdooErpApi.credentials', 'OdooErpApi'],
+	codeplusApi: ['credentials/CodeplusApi.credentials', 'CodeplusApi'],
 };
 
 const ROOT = path.resolve(__dirname, '..');

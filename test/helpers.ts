@@ -1,6 +1,7 @@
 /** Shared by the tests: sandboxes on free ports, credentials for them, workflow builders. */
 import type { ICredentialDataDecryptedObject, INode, IWorkflowBase } from 'n8n-workflow';
 import { Engine, PACKAGE_NAME } from '../runner/engine';
+import { CodeplusSandbox, type CodeplusOptions } from '../sandbox/codeplus/server';
 import { OdooSandbox, type OdooSandboxOptions } from '../sandbox/odoo/server';
 
 export interface OdooFixture {
@@ -28,7 +29,14 @@ let nodeId = 0;
 
 export function node(name: string, type: string, parameters: Record<string, unknown>, extra: Partial<INode> = {}): INode {
 	const fullType = type.includes('.') ? type : `${PACKAGE_NAME}.${type}`;
-	const own = fullType.startsWith(PACKAGE_NAME);
+	const short = fullType.split('.')[1];
+	const credentials = short.startsWith('odoo')
+		? { odooErpApi: { id: '1', name: 'Odoo sandbox' } }
+		: short.startsWith('pixelPoint')
+			? { codeplusApi: { id: '2', name: 'Codeplus sandbox' } }
+			: short.startsWith('procountor')
+				? { procountorApi: { id: '3', name: 'Procountor sandbox' } }
+				: undefined;
 	return {
 		id: String(++nodeId),
 		name,
@@ -36,7 +44,7 @@ export function node(name: string, type: string, parameters: Record<string, unkn
 		typeVersion: type === 'n8n-nodes-base.code' ? 2 : 1,
 		position: [nodeId * 200, 0],
 		parameters: parameters as INode['parameters'],
-		...(own ? { credentials: { odooErpApi: { id: '1', name: 'Odoo sandbox' } } } : {}),
+		...(fullType.startsWith(PACKAGE_NAME) && credentials ? { credentials } : {}),
 		...extra,
 	};
 }
@@ -59,4 +67,15 @@ export const rl = (value: string) => ({ __rl: true, mode: 'name', value });
 export function odooCallsBesidesAuth(sandbox: OdooSandbox): number {
 	const c = sandbox.http.counter;
 	return c.total - c.get('jsonrpc/common');
+}
+
+export interface CodeplusFixture {
+	sandbox: CodeplusSandbox;
+	creds: ICredentialDataDecryptedObject;
+}
+
+export async function startCodeplus(opts: Partial<CodeplusOptions> = {}): Promise<CodeplusFixture> {
+	const sandbox = new CodeplusSandbox({ today: '2026-11-21', ...opts });
+	const url = await sandbox.start();
+	return { sandbox, creds: { baseUrl: `${url}/api/v1`, token: sandbox.options.token, timeoutSeconds: 5 } };
 }

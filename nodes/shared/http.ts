@@ -115,8 +115,13 @@ export async function exchange(ctx: AnyContext, request: IHttpRequestOptions, o:
 				? await ctx.helpers.httpRequestWithAuthentication.call(ctx, o.credentialType, options)
 				: await ctx.helpers.httpRequest(options)) as FullResponse;
 		} catch (error) {
-			const e = error as { code?: string; message?: string; httpCode?: string };
-			if (e instanceof NodeApiError) throw e;
+			// httpRequestWithAuthentication wraps network errors in a NodeApiError whose httpCode is the network code.
+			let wrapped: { code: string; message: string } | undefined;
+			if (error instanceof NodeApiError) {
+				if (!error.httpCode || /^\d+$/.test(error.httpCode)) throw error;
+				wrapped = { code: error.httpCode, message: error.messages?.[0] ?? error.message };
+			}
+			const e = (wrapped ?? error) as { code?: string; message?: string };
 			const code = String(e.code ?? '');
 			const timedOut = code === 'ECONNABORTED' || /timeout/i.test(String(e.message));
 			const unknown = !NOT_SENT.has(code);

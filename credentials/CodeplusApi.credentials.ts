@@ -1,0 +1,61 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class CodeplusApi implements ICredentialType {
+	name = 'codeplusApi';
+
+	displayName = 'Codeplus (PixelPoint) API';
+
+	documentationUrl = 'https://github.com/n8n-nodes-pos-odoo-procountor#pixelpoint-codeplus';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://codeplus.example.com/api/v1',
+			required: true,
+			description: "Your company's Codeplus API address, including /api/v1",
+		},
+		{
+			displayName: 'Token',
+			name: 'token',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The API token Codeplus issued for your company',
+		},
+		{
+			displayName: 'Request Timeout (Seconds)',
+			name: 'timeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { Authorization: '=Bearer {{$credentials.token}}' },
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/health',
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: { value: 401, message: 'Codeplus refused the token: check it is the token of this company' },
+			},
+			{
+				type: 'responseCode',
+				properties: { value: 404, message: 'No Codeplus API at this address: the Base URL should end with /api/v1' },
+			},
+		],
+	};
+}

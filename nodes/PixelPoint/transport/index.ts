@@ -1,0 +1,94 @@
+/**
+ * The only place that talks to Codeplus: bearer auth through the credential, paging, retries
+ * (every call is a GET, so all transient failures are retried), and one error type for the
+ * whole API: NodeApiError carrying Codeplus's error code and message.
+ */
+import type { IDataObject } from 'n8n-workflow';
+import { type AnyContext, apiError, exchange } from '../../shared/http';
+
+export const PAGE_SIZE = 500;
+
+interface CodeplusCredentials {
+	baseUrl: string;
+	token: string;
+	timeoutSeconds?: number;
+}
+
+interface CodeplusErrorBody {
+	error?: { code?: string; message?: string };
+}
+
+interface Page {
+	data: IDataObject[];
+	page: number;
+	pageSize: number;
+	total: number;
+}
+
+export class CodeplusClient {
+	readonly stats = { requests: 0, retries: 0 };
+
+	private constructor(
+		private readonly ctx: AnyContext,
+		private readonly baseUrl: string,
+		private readonly timeoutMs: number,
+		private readonly token: string,
+	) {}
+
+	static async fromContext(ctx: AnyContext): Promise<CodeplusClient> {
+		const c = (await ctx.getCredentials('codeplusApi')) as unknown as CodeplusCredentials;
+		return new CodeplusClient(ctx, String(c.baseUrl ?? '').replace(/\/+$/, ''), Math.max(1, Number(c.timeoutSeconds ?? 60)) * 1000, String(c.token ?? ''));
+	}
+
+	private redact(text: string): string {
+		return this.token ? text.split(this.token).join('***') : text;
+	}
+
+	async get<T = IDataObject>(path: string, qs: IDataObject = {}, itemIndex?: number): Promise<T> {
+		const res = await exchange(
+			this.ctx,
+			{ method: 'GET', url: `${this.baseUrl}${path}`, qs },
+			{
+				service: 'Codeplus',
+				baseUrl: this.baseUrl,
+				idempotent: true,
+				what: `GET ${path}`,
+				timeoutMs: this.timeoutMs,
+				itemIndex,
+				credentialType: 'codeplusApi',
+				redact: (t) => this.redact(t),
+				// 4xx bodies are Codeplus's verdict; 5xx are transient and retried.
+				isServiceError: (status, body) => status < 500 && !!(body as CodeplusErrorBody)?.error,
+				stats: this.stats,
+			},
+		);
+		if (res.statusCode >= 400) {
+			const err = (res.body as CodeplusErrorBody).error ?? {};
+			const code = String(err.code ?? 'ERROR');
+			const hint =
+				code === 'INVALID_TOKEN'
+					? 'Check the token in the Codeplus credential.'
+					: code === 'NOT_FOUND'
+						? `Nothing at ${path}: check the store, product or invoice number.`
+						: code === 'BAD_REQUEST'
+							? 'A parameter was refused; the message says which.'
+							: '';
+			throw apiError(this.ctx, { redact: (t) => this.redact(t), itemIndex }, `Codeplus ${code}: ${err.message ?? 'error'}`, `${hint} (GET ${path})`.trim(), res.statusCode, {
+				codeplusError: code,
+				message: this.redact(String(err.message ?? '')),
+			});
+		}
+		return res.body as T;
+	}
+
+	/** Every page of a list, or up to `limit` rows. */
+	async getAll(path: string, qs: IDataObject = {}, limit = Infinity, itemIndex?: number): Promise<IDataObject[]> {
+		const out: IDataObject[] = [];
+		for (let page = 1; ; page++) {
+			const res = await this.get<Page>(path, { ...qs, page, pageSize: PAGE_SIZE }, itemIndex);
+			out.push(...(res.data ?? []));
+			if (out.length >= limit) return out.slice(0, limit);
+			if (!res.data?.length || page * PAGE_SIZE >= res.total) return out;
+		}
+	}
+}
