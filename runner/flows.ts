@@ -7,7 +7,7 @@
  *
  * Credentials file: {"odooErpApi": {...}, "codeplusApi": {...}, "procountorApi": {...}} with the
  * fields of each credential type. Environment variables override it: ODOO_URL, ODOO_DATABASE,
- * ODOO_LOGIN, ODOO_API_KEY, ODOO_PASSWORD. FLOWS_CREDENTIALS may name the file instead of --credentials.
+ * ODOO_LOGIN, ODOO_API_KEY, ODOO_PASSWORD, CODEPLUS_URL, CODEPLUS_TOKEN. FLOWS_CREDENTIALS may name the file instead of --credentials.
  */
 import type { ICredentialDataDecryptedObject, IDataObject, IWorkflowBase } from 'n8n-workflow';
 import * as fs from 'node:fs';
@@ -74,6 +74,9 @@ export async function runTemplate(engine: Engine, name: string, staticData: IDat
 			const e = r.error as Error & { description?: string; node?: { name?: string } };
 			return { template: name, ok: false, lastNode, summary, error: `${e.node?.name ? `${e.node.name}: ` : ''}${e.message}${e.description ? ` (${e.description})` : ''}`, ms: Date.now() - started };
 		}
+		// Templates continue on error so the audit record is always written: it says whether the run failed.
+		const failed = summary.find((s) => s.status === 'failed');
+		if (failed) return { template: name, ok: false, lastNode, summary, error: String(failed.error ?? 'the run reported status failed'), ms: Date.now() - started };
 		return { template: name, ok: true, lastNode, summary, ms: Date.now() - started };
 	} catch (e) {
 		return { template: name, ok: false, summary: [], error: (e as Error).message, ms: Date.now() - started };
@@ -83,6 +86,7 @@ export async function runTemplate(engine: Engine, name: string, staticData: IDat
 export function credentialsFromFileAndEnv(file?: string): Record<string, ICredentialDataDecryptedObject> {
 	const out: Record<string, ICredentialDataDecryptedObject> = file ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
 	const env = process.env;
+	if (env.CODEPLUS_URL) out.codeplusApi = { ...(out.codeplusApi ?? {}), baseUrl: env.CODEPLUS_URL, ...(env.CODEPLUS_TOKEN ? { token: env.CODEPLUS_TOKEN } : {}) };
 	if (env.ODOO_URL) {
 		out.odooErpApi = {
 			...(out.odooErpApi ?? {}),
@@ -122,10 +126,10 @@ async function main(): Promise<void> {
 
 	let sandboxes: Sandboxes | undefined;
 	let credentials = credentialsFromFileAndEnv(credFile);
-	if (!credFile && !process.env.ODOO_URL) {
+	if (!credFile && !process.env.ODOO_URL && !process.env.CODEPLUS_URL) {
 		sandboxes = await startSandboxes();
 		credentials = sandboxes.credentials();
-		process.stdout.write(`Embedded sandboxes: Odoo ${sandboxes.odoo.url}\n\n`);
+		process.stdout.write(`Embedded sandboxes: Odoo ${sandboxes.odoo.url}, Codeplus ${sandboxes.codeplus.url}\n\n`);
 	} else {
 		// Against real systems, cursors survive between invocations like n8n's static data.
 		stateDir ??= path.resolve('.flows-state');

@@ -1,6 +1,6 @@
 /**
  * `npm run sandbox`: every sandbox on loopback with demo data, until Ctrl-C.
- * Environment: ODOO_PORT (8069), ODOO_VERSION (17; 16, 18 or 19), ODOO_PROFILE (finland | recorded).
+ * Environment: ODOO_PORT (8069), ODOO_VERSION (17; 16, 18 or 19), ODOO_PROFILE (finland | recorded), CODEPLUS_PORT (8070).
  */
 import { startSandboxes } from './index';
 
@@ -8,7 +8,10 @@ async function main(): Promise<void> {
 	const version = Number(process.env.ODOO_VERSION ?? 17);
 	if (![16, 17, 18, 19].includes(version)) throw new Error(`ODOO_VERSION must be 16, 17, 18 or 19, not ${process.env.ODOO_VERSION}`);
 	const profile = (process.env.ODOO_PROFILE ?? 'finland') as 'finland' | 'recorded';
-	const sb = await startSandboxes({ odoo: Number(process.env.ODOO_PORT ?? 8069) }, { version: version as 16 | 17 | 18 | 19, profile });
+	const sb = await startSandboxes(
+		{ odoo: Number(process.env.ODOO_PORT ?? 8069), codeplus: Number(process.env.CODEPLUS_PORT ?? 8070) },
+		{ odoo: { version: version as 16 | 17 | 18 | 19, profile } },
+	);
 	const o = sb.odoo.options;
 	const lines = [
 		'Sandboxes running (Ctrl-C stops them):',
@@ -17,6 +20,9 @@ async function main(): Promise<void> {
 		`  database ${o.database}, login ${o.login}, password ${o.password}, API key ${o.apiKey}`,
 		`  JSON-RPC ${sb.odoo.url}/jsonrpc${o.version >= 19 ? `, JSON-2 ${sb.odoo.url}/json/2/<model>/<method>` : ''}`,
 		`  control: GET ${sb.odoo.url}/__sandbox/stats, POST /__sandbox/faults {"rate":0.2}, POST /__sandbox/odoo/reset`,
+		'',
+		`Codeplus (PixelPoint) ${sb.codeplus.url}`,
+		`  token ${sb.codeplus.options.token}; ${sb.codeplus.stores.length} stores, ${sb.codeplus.allInvoices().length} invoices of the ${sb.codeplus.options.days} business days before ${sb.codeplus.options.today}`,
 		'',
 		'Credentials for `npm run flows -- --credentials FILE`:',
 		JSON.stringify(sb.credentials(), null, 2),

@@ -1,8 +1,10 @@
 /** Starts every sandbox with demo data; used by `npm run sandbox`, the flows runner and the tests. */
+import { CodeplusSandbox, type CodeplusOptions } from './codeplus/server';
 import { OdooSandbox, type OdooSandboxOptions } from './odoo/server';
 
 export interface Sandboxes {
 	odoo: OdooSandbox;
+	codeplus: CodeplusSandbox;
 	stop(): Promise<void>;
 	/** Credentials for this package's credential types, pointing at the sandboxes. */
 	credentials(): Record<string, Record<string, string | number>>;
@@ -10,15 +12,24 @@ export interface Sandboxes {
 
 export interface SandboxPorts {
 	odoo?: number;
+	codeplus?: number;
 }
 
-export async function startSandboxes(ports: SandboxPorts = {}, odooOptions: Partial<OdooSandboxOptions> = {}): Promise<Sandboxes> {
-	const odoo = new OdooSandbox({ profile: 'finland', ...odooOptions });
+export interface SandboxOptions {
+	odoo?: Partial<OdooSandboxOptions>;
+	codeplus?: Partial<CodeplusOptions>;
+}
+
+export async function startSandboxes(ports: SandboxPorts = {}, options: SandboxOptions = {}): Promise<Sandboxes> {
+	const odoo = new OdooSandbox({ profile: 'finland', ...options.odoo });
+	const codeplus = new CodeplusSandbox(options.codeplus);
 	await odoo.start(ports.odoo ?? 0);
+	await codeplus.start(ports.codeplus ?? 0);
 	return {
 		odoo,
+		codeplus,
 		async stop() {
-			await odoo.stop();
+			await Promise.all([odoo.stop(), codeplus.stop()]);
 		},
 		credentials() {
 			return {
@@ -30,6 +41,7 @@ export async function startSandboxes(ports: SandboxPorts = {}, odooOptions: Part
 					apiKey: odoo.options.apiKey,
 					timeoutSeconds: 30,
 				},
+				codeplusApi: { baseUrl: codeplus.url, token: codeplus.options.token, timeoutSeconds: 30 },
 			};
 		},
 	};

@@ -30,7 +30,7 @@ let nodeId = 0;
 export function node(name: string, type: string, parameters: Record<string, unknown>, extra: Partial<INode> = {}): INode {
 	const fullType = type.includes('.') ? type : `${PACKAGE_NAME}.${type}`;
 	const short = fullType.split('.')[1];
-	const credentials = short.startsWith('odoo')
+	const credentials: INode['credentials'] = short.startsWith('odoo')
 		? { odooErpApi: { id: '1', name: 'Odoo sandbox' } }
 		: short.startsWith('pixelPoint')
 			? { codeplusApi: { id: '2', name: 'Codeplus sandbox' } }

@@ -88,9 +88,22 @@ function networkProblem(code: string, timedOut: boolean): string {
 	}
 }
 
+/** The request may or may not have been processed: the caller decides whether to check and retry. */
+export class UnknownOutcomeError extends NodeApiError {}
+
 export function apiError(ctx: AnyContext, o: Pick<ExchangeOptions, 'redact' | 'itemIndex'>, message: string, description: string, httpCode?: number, body: JsonObject = {}): NodeApiError {
 	const redact = o.redact ?? ((t: string) => t);
 	return new NodeApiError(ctx.getNode(), body, {
+		message: redact(message),
+		description: redact(description),
+		httpCode: httpCode ? String(httpCode) : undefined,
+		itemIndex: o.itemIndex,
+	});
+}
+
+function unknownOutcome(ctx: AnyContext, o: Pick<ExchangeOptions, 'redact' | 'itemIndex'>, message: string, description: string, httpCode?: number, body: JsonObject = {}): NodeApiError {
+	const redact = o.redact ?? ((t: string) => t);
+	return new UnknownOutcomeError(ctx.getNode(), body, {
 		message: redact(message),
 		description: redact(description),
 		httpCode: httpCode ? String(httpCode) : undefined,
@@ -131,7 +144,8 @@ export async function exchange(ctx: AnyContext, request: IHttpRequestOptions, o:
 				await sleep(backoffMs(attempt, policy));
 				continue;
 			}
-			throw apiError(
+			const make = unknown && !o.idempotent ? unknownOutcome : apiError;
+			throw make(
 				ctx,
 				o,
 				`${o.service} could not be reached at ${o.baseUrl}: ${networkProblem(code, timedOut)}`,
@@ -154,7 +168,7 @@ export async function exchange(ctx: AnyContext, request: IHttpRequestOptions, o:
 			continue;
 		}
 		if (status >= 400 && !own) {
-			throw apiError(
+			throw (status >= 500 && !o.idempotent ? unknownOutcome : apiError)(
 				ctx,
 				o,
 				`${o.service} answered HTTP ${status} at ${o.baseUrl}`,

@@ -1,12 +1,17 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { failAll } from '../../shared/items';
 import { OdooClient } from '../transport';
+import * as audit from './audit/Audit.resource';
+import * as posMasterData from './posMasterData/PosMasterData.resource';
 import * as record from './record/Record.resource';
 
 type Operation = (this: IExecuteFunctions, client: OdooClient) => Promise<INodeExecutionData[]>;
 
 const resources: Record<string, Record<string, { execute: Operation }>> = {
 	record: record as unknown as Record<string, { execute: Operation }>,
+	posMasterData: posMasterData as unknown as Record<string, { execute: Operation }>,
+	audit: audit as unknown as Record<string, { execute: Operation }>,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -14,7 +19,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const op = resources[resource]?.[operation];
 	if (!op) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-	const client = await OdooClient.fromContext(this);
-	const out = await op.execute.call(this, client);
-	return [out.filter((x) => x !== undefined)];
+	try {
+		const out = await op.execute.call(this, await OdooClient.fromContext(this));
+		return [out.filter((x) => x !== undefined)];
+	} catch (error) {
+		return [failAll(this, error)];
+	}
 }

@@ -1,6 +1,8 @@
 /* eslint-disable n8n-nodes-base/node-filename-against-convention */
 // The description lives here, as in n8n's versioned nodes; the node class in OdooErp.node.ts uses it.
 import type { INodeTypeDescription } from 'n8n-workflow';
+import * as audit from './audit/Audit.resource';
+import * as posMasterData from './posMasterData/PosMasterData.resource';
 import * as record from './record/Record.resource';
 
 export const versionDescription: INodeTypeDescription = {
@@ -22,9 +24,15 @@ export const versionDescription: INodeTypeDescription = {
 			name: 'resource',
 			type: 'options',
 			noDataExpression: true,
-			options: [{ name: 'Record', value: 'record', description: 'Any model: partners, products, invoices' }],
+			options: [
+				{ name: 'Audit Log', value: 'audit', description: 'Records of integration runs, in a Discuss channel' },
+				{ name: 'POS Master Data', value: 'posMasterData', description: 'PixelPoint stores, tenders, categories, products, sale types' },
+				{ name: 'Record', value: 'record', description: 'Any model: partners, products, invoices' },
+			],
 			default: 'record',
 		},
 		...record.description,
+		...posMasterData.description,
+		...audit.description,
 	],
 };

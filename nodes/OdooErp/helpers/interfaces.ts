@@ -5,7 +5,8 @@ export interface UpsertResult extends IDataObject {
 	id: number;
 	model: string;
 	externalId: string;
-	action: 'created' | 'updated';
+	action: 'created' | 'updated' | 'unchanged';
+	archived?: boolean;
 }
 
 export interface LoadMessage {

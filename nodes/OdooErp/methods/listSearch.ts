@@ -11,3 +11,15 @@ export async function searchModels(this: ILoadOptionsFunctions, filter?: string)
 	});
 	return { results: rows.map((r) => ({ name: `${r.name} (${r.model})`, value: r.model })) };
 }
+
+/** Sale taxes, marking which include the price. */
+export async function searchSaleTaxes(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const client = await OdooClient.fromContext(this);
+	const domain: unknown[] = [['type_tax_use', '=', 'sale']];
+	if (filter) domain.push(['name', 'ilike', filter]);
+	const rows = await client.call<Array<{ id: number; name: string; price_include: boolean }>>('account.tax', 'search_read', {
+		args: [domain],
+		kwargs: { fields: ['name', 'price_include'], order: 'name', limit: 200 },
+	});
+	return { results: rows.map((r) => ({ name: `${r.name}${r.price_include ? ' (price included)' : ''}`, value: String(r.id) })) };
+}

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { failAll } from '../../shared/items';
 import { CodeplusClient } from '../transport';
 import { category, paymentMethod, product, saleType, store, type Operation } from './catalog.resources';
 import * as invoice from './invoice/Invoice.resource';
@@ -18,5 +19,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const op = resources[resource]?.[operation];
 	if (!op) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-	return [await op.call(this, await CodeplusClient.fromContext(this))];
+	try {
+		return [await op.call(this, await CodeplusClient.fromContext(this))];
+	} catch (error) {
+		return [failAll(this, error)];
+	}
 }

@@ -1,0 +1,124 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { failItem } from '../../helpers/items';
+import { resolveXids, upsertRows, type UpsertOutcome, type UpsertRow } from '../../helpers/upsert';
+import { InputError } from '../../helpers/utils';
+import type { OdooClient } from '../../transport';
+import { flag, namespaceOf, namespaceProperty, report, requireNumber, requireText, upstreamError } from './common';
+
+const properties: INodeProperties[] = [
+	namespaceProperty,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Cash Control',
+				name: 'cashControl',
+				type: 'boolean',
+				default: false,
+				description: 'Whether new shops count cash at opening and closing (sessions then open through the cash box)',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['posMasterData'], operation: ['upsertStores'] } }, properties);
+
+/**
+ * PixelPoint stores → pos.config, one shop per store, each with its own cash journal and cash
+ * payment method: Odoo refuses a cash method shared by two shops. Card methods are attached by
+ * Upsert Payment Methods. Inactive stores are archived, never deleted.
+ */
+export async function execute(this: IExecuteFunctions, client: OdooClient): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const x = namespaceOf(this);
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const out: INodeExecutionData[] = [];
+	const [company] = await client.call<Array<{ currency_id: [number, string] }>>('res.company', 'search_read', {
+		args: [[]],
+		kwargs: { fields: ['currency_id'], limit: 1, order: 'id' },
+	});
+	const companyCurrency = company?.currency_id?.[1];
+
+	const stores = new Map<number, { i: number; name: string; active: string }>();
+	const entries: Array<{ i: number; key: string; identity: IDataObject }> = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const json = items[i].json;
+			if (!Object.keys(json).length) continue; // an empty item from "Always Output Data" upstream
+			const upstream = upstreamError(json, 'StoreId');
+			if (upstream) throw new InputError(`The PixelPoint step before failed: ${upstream}`);
+			const id = requireNumber(json, 'StoreId');
+			const name = requireText(json, 'StoreName');
+			const currency = String(json.Currency ?? '');
+			if (companyCurrency && currency && currency !== companyCurrency) {
+				throw new InputError(`Store ${id} sells in ${currency} but the Odoo company's currency is ${companyCurrency}`, 'Currency');
+			}
+			if (!stores.has(id)) stores.set(id, { i, name, active: flag(json.Active) });
+			entries.push({ i, key: String(id), identity: { StoreId: id, StoreName: name } });
+		} catch (error) {
+			out[i] = failItem(this, error, i);
+		}
+	}
+	if (!stores.size) return out;
+
+	const ids = [...stores.keys()];
+	const journalOutcomes = await upsertRows(
+		client,
+		'account.journal',
+		ids.map((id) => ({ xid: x.cashJournal(id), cells: { name: `Cash ${stores.get(id)!.name}`, type: 'cash', code: `PP${id}`.slice(0, 5) } })),
+		{ skipUnchanged: true },
+	);
+	const methodOutcomes = await upsertRows(
+		client,
+		'pos.payment.method',
+		ids.map((id) => ({ xid: x.cashMethod(id), cells: { name: `Cash ${stores.get(id)!.name}`, 'journal_id/id': x.cashJournal(id) } })),
+		{ skipUnchanged: true },
+	);
+	// A new shop gets its cash method at creation: Odoo's default would lend it another shop's.
+	const existingShops = await resolveXids(client, ids.map((id) => x.store(id)), 'pos.config');
+	const shopRows: UpsertRow[] = ids.map((id) => {
+		const cells: Record<string, string> = { name: stores.get(id)!.name, active: stores.get(id)!.active };
+		if (!existingShops.has(x.store(id))) {
+			cells['payment_method_ids/id'] = x.cashMethod(id);
+			cells.cash_control = options.cashControl ? '1' : '0';
+		}
+		return { xid: x.store(id), cells };
+	});
+	const shopOutcomes = await upsertRows(client, 'pos.config', shopRows, { skipUnchanged: true });
+
+	const outcomes = new Map<string, UpsertOutcome>();
+	ids.forEach((id, k) => {
+		const failed = [journalOutcomes[k], methodOutcomes[k], shopOutcomes[k]].find((o) => o.error);
+		outcomes.set(String(id), failed ?? shopOutcomes[k]);
+	});
+
+	// An existing shop keeps its methods, but must offer its own cash method.
+	const shopIds = shopOutcomes.filter((o) => o.id && !o.error).map((o) => o.id!);
+	if (shopIds.length) {
+		const shops = await client.call<Array<{ id: number; payment_method_ids: number[] }>>('pos.config', 'read', { ids: shopIds, kwargs: { fields: ['payment_method_ids'] } });
+		for (const shop of shops) {
+			const k = shopOutcomes.findIndex((o) => o.id === shop.id);
+			const cash = methodOutcomes[k]?.id;
+			if (cash && !shop.payment_method_ids.includes(cash)) {
+				// Adding to a set is safe to repeat.
+				await client.call('pos.config', 'write', { ids: [shop.id], args: [{ payment_method_ids: [[4, cash]] }], idempotent: true });
+				if (outcomes.get(String(ids[k]))?.action === 'unchanged') outcomes.set(String(ids[k]), { ...shopOutcomes[k], action: 'updated' });
+			}
+		}
+	}
+	report(this, 'pos.config', entries, outcomes, out);
+	for (const e of entries) {
+		const json = out[e.i]?.json;
+		const k = ids.indexOf(Number(e.key));
+		if (json && !json.error) {
+			json.cashJournalId = journalOutcomes[k].id;
+			json.cashPaymentMethodId = methodOutcomes[k].id;
+		}
+	}
+	return out;
+}
