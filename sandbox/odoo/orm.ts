@@ -102,16 +102,7 @@ export function formatDate(d: Date): string {
 	return d.toISOString().slice(0, 10);
 }
 
-/** Odoo's float_round with precision_rounding, half away from zero. */
-export function roundTo(value: number, precision = 0.01): number {
-	const digits = Math.max(0, Math.round(-Math.log10(precision)));
-	const factor = 10 ** digits;
-	// Epsilon nudge as in Odoo's float_round, so 2.675 rounds to 2.68 despite binary floats.
-	const scaled = value * factor;
-	const sign = Math.sign(scaled) || 1;
-	const nudged = Math.abs(scaled) * (1 + 2 ** -50);
-	return (sign * Math.round(nudged)) / factor;
-}
+export { roundTo } from '../../nodes/OdooErp/helpers/taxEngine';
 
 export class Database {
 	readonly models = new Map<string, ModelDef>();

@@ -4,6 +4,8 @@ import { failAll } from '../../shared/items';
 import { OdooClient } from '../transport';
 import * as audit from './audit/Audit.resource';
 import * as posMasterData from './posMasterData/PosMasterData.resource';
+import * as posOrder from './posOrder/PosOrder.resource';
+import * as posSession from './posSession/PosSession.resource';
 import * as record from './record/Record.resource';
 
 type Operation = (this: IExecuteFunctions, client: OdooClient) => Promise<INodeExecutionData[]>;
@@ -11,6 +13,8 @@ type Operation = (this: IExecuteFunctions, client: OdooClient) => Promise<INodeE
 const resources: Record<string, Record<string, { execute: Operation }>> = {
 	record: record as unknown as Record<string, { execute: Operation }>,
 	posMasterData: posMasterData as unknown as Record<string, { execute: Operation }>,
+	posOrder: posOrder as unknown as Record<string, { execute: Operation }>,
+	posSession: posSession as unknown as Record<string, { execute: Operation }>,
 	audit: audit as unknown as Record<string, { execute: Operation }>,
 };
 

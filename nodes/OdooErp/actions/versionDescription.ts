@@ -3,6 +3,8 @@
 import type { INodeTypeDescription } from 'n8n-workflow';
 import * as audit from './audit/Audit.resource';
 import * as posMasterData from './posMasterData/PosMasterData.resource';
+import * as posOrder from './posOrder/PosOrder.resource';
+import * as posSession from './posSession/PosSession.resource';
 import * as record from './record/Record.resource';
 
 export const versionDescription: INodeTypeDescription = {
@@ -27,12 +29,16 @@ export const versionDescription: INodeTypeDescription = {
 			options: [
 				{ name: 'Audit Log', value: 'audit', description: 'Records of integration runs, in a Discuss channel' },
 				{ name: 'POS Master Data', value: 'posMasterData', description: 'PixelPoint stores, tenders, categories, products, sale types' },
+				{ name: 'POS Order', value: 'posOrder', description: 'Import PixelPoint invoices as POS orders' },
+				{ name: 'POS Session', value: 'posSession', description: 'Close sessions of past business dates' },
 				{ name: 'Record', value: 'record', description: 'Any model: partners, products, invoices' },
 			],
 			default: 'record',
 		},
 		...record.description,
 		...posMasterData.description,
+		...posOrder.description,
+		...posSession.description,
 		...audit.description,
 	],
 };

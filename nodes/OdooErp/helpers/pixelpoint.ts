@@ -6,6 +6,8 @@ export function ppXids(ns: string) {
 		cashMethod: (storeId: number) => `${ns}.cash_method_store_${storeId}`,
 		cardJournal: () => `${ns}.card_journal`,
 		cardMethod: (methodNum: number) => `${ns}.paymethod_${methodNum}`,
+		/** A store's tender → its Odoo method: for cash, the store's own cash method. */
+		tender: (storeId: number, methodNum: number) => `${ns}.tender_${storeId}_${methodNum}`,
 		category: (categoryNum: number) => `${ns}.category_${categoryNum}`,
 		product: (prodNum: number) => `${ns}.product_${prodNum}`,
 		saleType: (saleTypeNum: number) => `${ns}.saletype_${saleTypeNum}`,

@@ -2,7 +2,7 @@
 import { userError, validationError } from '../errors';
 import type { Database, Env, Rec } from '../orm';
 import { roundTo } from '../orm';
-import { computeAll, type TaxLike } from '../taxes';
+import { computeAll, type TaxLike } from '../../../nodes/OdooErp/helpers/taxEngine';
 
 export const RECEIVABLE_ACCOUNT = 6;
 export const INCOME_ACCOUNT = 24;

@@ -80,11 +80,32 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	// Cash tenders: the store's own cash method must exist.
 	const stores = [...storeCards.keys()];
 	const refs = await resolveXids(client, [...stores.map((s) => x.store(s)), ...stores.map((s) => x.cashMethod(s))]);
+	// Cash tenders get an alias external id tender_<store>_<method> on the store's cash method,
+	// so the order import maps any cash MethodNum of a store without knowing which tenders are cash.
+	const aliases = await resolveXids(client, cashEntries.map((c) => x.tender(c.storeId, Number(c.identity.MethodNum))));
+	const newAliases: IDataObject[] = [];
 	for (const c of cashEntries) {
 		const id = refs.get(x.cashMethod(c.storeId));
-		out[c.i] = id
-			? ok({ ...c.identity, externalId: x.cashMethod(c.storeId), odooModel: 'pos.payment.method', id, action: 'unchanged' }, c.i)
-			: failItem(this, new InputError(`Store ${c.storeId} has no shop in Odoo yet: run Upsert Stores first`, 'StoreId'), c.i);
+		if (!id) {
+			out[c.i] = failItem(this, new InputError(`Store ${c.storeId} has no shop in Odoo yet: run Upsert Stores first`, 'StoreId'), c.i);
+			continue;
+		}
+		const alias = x.tender(c.storeId, Number(c.identity.MethodNum));
+		if (aliases.get(alias) !== id && !newAliases.some((a) => `${a.module}.${a.name}` === alias)) {
+			const [module, name] = [alias.slice(0, alias.indexOf('.')), alias.slice(alias.indexOf('.') + 1)];
+			if (aliases.has(alias)) await client.call('ir.model.data', 'unlink', { ids: await client.call<number[]>('ir.model.data', 'search', { args: [[['module', '=', module], ['name', '=', name]]] }), idempotent: true });
+			newAliases.push({ module, name, model: 'pos.payment.method', res_id: id });
+		}
+		out[c.i] = ok({ ...c.identity, externalId: x.cashMethod(c.storeId), odooModel: 'pos.payment.method', id, action: 'unchanged' }, c.i);
+	}
+	if (newAliases.length) {
+		try {
+			await client.call('ir.model.data', 'create', { args: [newAliases] });
+		} catch (error) {
+			// Another execution registered them meanwhile (unique module+name): nothing to do.
+			const again = await resolveXids(client, newAliases.map((a) => `${a.module}.${a.name}`));
+			if (again.size < newAliases.length) throw error;
+		}
 	}
 
 	// Each shop offers its cash method and exactly the active card tenders of its store.

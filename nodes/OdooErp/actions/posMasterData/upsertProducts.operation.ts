@@ -4,6 +4,7 @@ import { failItem } from '../../helpers/items';
 import { upsertRows, type UpsertOutcome } from '../../helpers/upsert';
 import { InputError } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
+import type { PpXids } from '../../helpers/pixelpoint';
 import { flag, namespaceOf, namespaceProperty, report, requireNumber, requireText, upstreamError } from './common';
 
 const taxLocator = (name: string, displayName: string, description: string): INodeProperties => ({
@@ -20,8 +21,8 @@ const taxLocator = (name: string, displayName: string, description: string): INo
 	],
 });
 
-const properties: INodeProperties[] = [
-	namespaceProperty,
+/** Which sale tax a PixelPoint product gets: shared with the POS import, which creates products it discovers. */
+export const productTaxProperties: INodeProperties[] = [
 	taxLocator('taxExcluded', 'Sale Tax', 'Tax of products whose PixelPoint price excludes tax'),
 	taxLocator('taxIncluded', 'Sale Tax (Price Included)', 'Tax of products whose PixelPoint price includes tax: must be a price-included tax'),
 	{
@@ -45,6 +46,8 @@ const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+const properties: INodeProperties[] = [namespaceProperty, ...productTaxProperties];
 
 export const description = updateDisplayOptions({ show: { resource: ['posMasterData'], operation: ['upsertProducts'] } }, properties);
 
@@ -77,6 +80,60 @@ async function resolveTaxes(ctx: IExecuteFunctions, client: OdooClient, wanted: 
 	});
 }
 
+export type TaxFor = (category: number | null, included: boolean) => number;
+
+/** Reads the tax options (under `prefix`, e.g. "options.") and returns the tax of a product. */
+export async function taxChooser(ctx: IExecuteFunctions, client: OdooClient, prefix = ''): Promise<TaxFor> {
+	const rules = ((ctx.getNodeParameter(`${prefix}taxRules.rule`, 0, []) as IDataObject[]) ?? []).map((r) => ({
+		categories: String(r.categories ?? '')
+			.split(',')
+			.map((c) => Number(c.trim()))
+			.filter((c) => Number.isInteger(c) && c > 0),
+		excluded: r.taxExcluded as Locator,
+		included: r.taxIncluded as Locator,
+	}));
+	const ids = await resolveTaxes(ctx, client, [
+		{ loc: ctx.getNodeParameter(`${prefix}taxExcluded`, 0) as Locator, included: false, label: 'Sale Tax' },
+		{ loc: ctx.getNodeParameter(`${prefix}taxIncluded`, 0) as Locator, included: true, label: 'Sale Tax (Price Included)' },
+		...rules.flatMap((r, k) => [
+			{ loc: r.excluded, included: false, label: `Tax rule ${k + 1}, Sale Tax` },
+			{ loc: r.included, included: true, label: `Tax rule ${k + 1}, Sale Tax (Price Included)` },
+		]),
+	]);
+	return (category, included) => {
+		const k = rules.findIndex((r) => category !== null && r.categories.includes(category));
+		return k >= 0 ? ids[2 + 2 * k + (included ? 1 : 0)] : ids[included ? 1 : 0];
+	};
+}
+
+export async function posCategoryColumn(client: OdooClient): Promise<string> {
+	return (await client.version()) <= 16 ? 'pos_categ_id/id' : 'pos_categ_ids/id';
+}
+
+/** The load cells of a PixelPoint product. */
+export function productCells(json: IDataObject, x: PpXids, posCategColumn: string, taxFor: TaxFor): { num: number; name: string; cells: Record<string, string> } {
+	const num = requireNumber(json, 'ProdNum');
+	const name = requireText(json, 'Name');
+	const price = Number(json.Price);
+	if (json.Price === null || json.Price === '' || !Number.isFinite(price)) throw new InputError(`Price is missing or not a number (got ${JSON.stringify(json.Price)})`, 'Price');
+	const category = json.CategoryNum === null || json.CategoryNum === undefined || json.CategoryNum === '' ? null : requireNumber(json, 'CategoryNum');
+	const active = flag(json.Active);
+	return {
+		num,
+		name,
+		cells: {
+			name,
+			list_price: String(price),
+			default_code: String(num),
+			barcode: json.Barcode ? String(json.Barcode) : '',
+			available_in_pos: active,
+			active,
+			[posCategColumn]: category === null ? '' : x.category(category),
+			'taxes_id/.id': String(taxFor(category, json.PriceIncludesTax !== false)),
+		},
+	};
+}
+
 /**
  * PixelPoint products → product.product available in the Point of Sale, with category, price and
  * sale tax (the price-included variant when PixelPoint's price includes tax). Inactive products
@@ -86,28 +143,8 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	const items = this.getInputData();
 	const x = namespaceOf(this);
 	const out: INodeExecutionData[] = [];
-	const rules = ((this.getNodeParameter('taxRules.rule', 0, []) as IDataObject[]) ?? []).map((r) => ({
-		categories: String(r.categories ?? '')
-			.split(',')
-			.map((c) => Number(c.trim()))
-			.filter((c) => Number.isInteger(c) && c > 0),
-		excluded: r.taxExcluded as Locator,
-		included: r.taxIncluded as Locator,
-	}));
-	const ids = await resolveTaxes(this, client, [
-		{ loc: this.getNodeParameter('taxExcluded', 0) as Locator, included: false, label: 'Sale Tax' },
-		{ loc: this.getNodeParameter('taxIncluded', 0) as Locator, included: true, label: 'Sale Tax (Price Included)' },
-		...rules.flatMap((r, k) => [
-			{ loc: r.excluded, included: false, label: `Tax rule ${k + 1}, Sale Tax` },
-			{ loc: r.included, included: true, label: `Tax rule ${k + 1}, Sale Tax (Price Included)` },
-		]),
-	]);
-	const taxFor = (category: number | null, included: boolean): number => {
-		const k = rules.findIndex((r) => category !== null && r.categories.includes(category));
-		return k >= 0 ? ids[2 + 2 * k + (included ? 1 : 0)] : ids[included ? 1 : 0];
-	};
-	const posCategColumn = (await client.version()) <= 16 ? 'pos_categ_id/id' : 'pos_categ_ids/id';
-
+	const taxFor = await taxChooser(this, client);
+	const posCategColumn = await posCategoryColumn(client);
 	const products = new Map<number, { cells: Record<string, string>; updatedAt: string }>();
 	const entries: Array<{ i: number; key: string; identity: IDataObject }> = [];
 	for (let i = 0; i < items.length; i++) {
@@ -116,22 +153,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			if (!Object.keys(json).length) continue; // an empty item from "Always Output Data" upstream
 			const upstream = upstreamError(json, 'ProdNum');
 			if (upstream) throw new InputError(`The PixelPoint step before failed: ${upstream}`);
-			const num = requireNumber(json, 'ProdNum');
-			const name = requireText(json, 'Name');
-			const price = Number(json.Price);
-			if (!Number.isFinite(price)) throw new InputError(`Price is missing or not a number (got ${JSON.stringify(json.Price)})`, 'Price');
-			const category = json.CategoryNum === null || json.CategoryNum === undefined || json.CategoryNum === '' ? null : requireNumber(json, 'CategoryNum');
-			const active = flag(json.Active);
-			const cells: Record<string, string> = {
-				name,
-				list_price: String(price),
-				default_code: String(num),
-				barcode: json.Barcode ? String(json.Barcode) : '',
-				available_in_pos: active,
-				active,
-				[posCategColumn]: category === null ? '' : x.category(category),
-				'taxes_id/.id': String(taxFor(category, json.PriceIncludesTax !== false)),
-			};
+			const { num, name, cells } = productCells(json, x, posCategColumn, taxFor);
 			// The same product comes from every store: keep the most recently updated.
 			const updatedAt = String(json.UpdatedAt ?? '');
 			const prev = products.get(num);

@@ -2,9 +2,21 @@
  * account.tax.compute_all, following Odoo 17's `_compute_all` step by step: reverse pass
  * to strip price-included taxes (with checkpoints so included totals are reproduced to the
  * cent), forward pass for amounts with cascading bases, fixed amounts per unit, and the sign
- * trick for negative prices.
+ * trick for negative prices. Pure: the sandbox answers compute_all with it (checked against
+ * the calls recorded from a real Odoo), and the POS import uses it between cross-checks
+ * against the server's own compute_all.
  */
-import { roundTo } from './orm';
+
+/** Odoo's float_round with precision_rounding, half away from zero. */
+export function roundTo(value: number, precision = 0.01): number {
+	const digits = Math.max(0, Math.round(-Math.log10(precision)));
+	const factor = 10 ** digits;
+	// Epsilon nudge as in Odoo's float_round, so 2.675 rounds to 2.68 despite binary floats.
+	const scaled = value * factor;
+	const sign = Math.sign(scaled) || 1;
+	const nudged = Math.abs(scaled) * (1 + 2 ** -50);
+	return (sign * Math.round(nudged)) / factor;
+}
 
 export interface TaxLike {
 	id: number;

@@ -1,0 +1,541 @@
+import { createHash } from 'crypto';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import type { ExternalIdRow } from '../../helpers/interfaces';
+import { failItem, ok } from '../../helpers/items';
+import { type CloseResult, ensureSession, sessionXids } from '../../helpers/posSessions';
+import { type LineInput, TaxBook } from '../../helpers/taxBook';
+import { roundTo } from '../../helpers/taxEngine';
+import { resolveXids, upsertRows } from '../../helpers/upsert';
+import { InputError, chunk } from '../../helpers/utils';
+import type { OdooClient } from '../../transport';
+import { namespaceOf, namespaceProperty } from '../posMasterData/common';
+import { posCategoryColumn, productCells, productTaxProperties, taxChooser } from '../posMasterData/upsertProducts.operation';
+
+const properties: INodeProperties[] = [
+	namespaceProperty,
+	{
+		displayName: 'Rounding Tolerance',
+		name: 'tolerance',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 2 },
+		default: 0.05,
+		description:
+			"Largest difference between Odoo's computed total and PixelPoint's FinalTotal that is posted on the rounding product; a larger one rejects the invoice",
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Orders per Call',
+				name: 'batchSize',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 1000 },
+				default: 100,
+				description: 'How many orders one create_from_ui (sync_from_ui on Odoo 18+) call carries',
+			},
+			{
+				displayName: 'Create Missing Products',
+				name: 'createProducts',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to create a product the catalogue pull missed from the details the PixelPoint node attaches (Attach Product Details), with the taxes below',
+			},
+			...productTaxProperties.map((p) => ({ ...p, required: false })),
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['posOrder'], operation: ['importPixelPoint'] } }, properties);
+
+interface Tender {
+	MethodNum: number;
+	Amount: number;
+	Change: number;
+}
+
+interface Line {
+	ProdNum: number;
+	Description: string;
+	Quantity: number;
+	UnitPrice: number;
+	Discount: number;
+}
+
+interface Invoice {
+	i: number;
+	storeId: number;
+	transact: number;
+	businessDate: string;
+	closeUtc: string;
+	openUtc: string;
+	status: 'CLOSED' | 'REFUND' | 'VOID';
+	saleType: number;
+	finalTotal: number;
+	lines: Line[];
+	payments: Tender[];
+	products: IDataObject[];
+	ref: string;
+}
+
+interface BuiltOrder {
+	inv: Invoice;
+	payload: IDataObject;
+	amountTotal: number;
+	rounding: number;
+}
+
+const LOCK_STALE_MS = 15 * 60 * 1000;
+
+const num = (v: unknown, field: string, where: string): number => {
+	const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+	if (!Number.isFinite(n)) throw new InputError(`${where}: ${field} is missing or not a number (got ${JSON.stringify(v)})`, field);
+	return n;
+};
+
+const utc = (iso: unknown, field: string, where: string): string => {
+	const t = Date.parse(String(iso ?? ''));
+	if (typeof iso !== 'string' || Number.isNaN(t) || !/([zZ]|[+-]\d{2}:?\d{2})$/.test(iso)) {
+		throw new InputError(`${where}: ${field} ${JSON.stringify(iso)} is not an ISO 8601 time with offset`, field);
+	}
+	return new Date(t).toISOString().slice(0, 19).replace('T', ' ');
+};
+
+/** Checks one PixelPoint invoice and reads it into what the import needs. */
+export function parseInvoice(json: IDataObject, i: number): Invoice {
+	const storeId = Number(json.StoreId);
+	const transact = Number(json.TransactNum);
+	if (!Number.isInteger(storeId) || storeId <= 0) throw new InputError(`StoreId is missing or not a store number (got ${JSON.stringify(json.StoreId)})`, 'StoreId');
+	if (!Number.isInteger(transact) || transact <= 0) throw new InputError(`Store ${storeId}: TransactNum is missing or not a number (got ${JSON.stringify(json.TransactNum)})`, 'TransactNum');
+	const where = `Store ${storeId}, transaction ${transact}`;
+	const status = String(json.Status ?? '').toUpperCase();
+	if (!['CLOSED', 'REFUND', 'VOID'].includes(status)) throw new InputError(`${where}: Status ${JSON.stringify(json.Status)} is not CLOSED, REFUND or VOID`, 'Status');
+	const businessDate = String(json.BusinessDate ?? '');
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(businessDate) || Number.isNaN(Date.parse(businessDate))) {
+		throw new InputError(`${where}: BusinessDate ${JSON.stringify(json.BusinessDate)} is not a date (YYYY-MM-DD)`, 'BusinessDate');
+	}
+	const closeUtc = utc(json.CloseTime, 'CloseTime', where);
+	const openUtc = json.OpenTime ? utc(json.OpenTime, 'OpenTime', where) : closeUtc;
+	if (!Array.isArray(json.Lines)) throw new InputError(`${where}: Lines is missing`, 'Lines');
+	if (!Array.isArray(json.Payments)) throw new InputError(`${where}: Payments is missing`, 'Payments');
+	const lines = (json.Lines as IDataObject[]).map((l, k) => {
+		const lw = `${where}, line ${k + 1}`;
+		const prod = Number(l.ProdNum);
+		if (!Number.isInteger(prod) || prod <= 0) throw new InputError(`${lw}: ProdNum is missing or not a product number (got ${JSON.stringify(l.ProdNum)})`, 'ProdNum');
+		const qty = num(l.Quantity, 'Quantity', lw);
+		if (status !== 'VOID' && qty === 0) throw new InputError(`${lw}: Quantity is zero`, 'Quantity');
+		if (status === 'REFUND' && qty > 0) throw new InputError(`${lw}: a refund line must have a negative Quantity (got ${qty})`, 'Quantity');
+		if (status === 'CLOSED' && qty < 0) throw new InputError(`${lw}: a sale line must have a positive Quantity (got ${qty}); returns are REFUND invoices`, 'Quantity');
+		return { ProdNum: prod, Description: String(l.Description ?? ''), Quantity: qty, UnitPrice: num(l.UnitPrice, 'UnitPrice', lw), Discount: num(l.Discount ?? 0, 'Discount', lw) };
+	});
+	const payments = (json.Payments as IDataObject[]).map((p, k) => {
+		const pw = `${where}, payment ${k + 1}`;
+		const method = Number(p.MethodNum);
+		if (!Number.isInteger(method)) throw new InputError(`${pw}: MethodNum is missing (got ${JSON.stringify(p.MethodNum)})`, 'MethodNum');
+		const change = num(p.Change ?? 0, 'Change', pw);
+		if (change < 0) throw new InputError(`${pw}: Change is negative (${change})`, 'Change');
+		return { MethodNum: method, Amount: num(p.Amount, 'Amount', pw), Change: change };
+	});
+	const finalTotal = num(json.FinalTotal, 'FinalTotal', where);
+	if (status === 'CLOSED' && finalTotal < 0) throw new InputError(`${where}: a sale cannot have a negative FinalTotal (${finalTotal})`, 'FinalTotal');
+	if (status === 'REFUND' && finalTotal > 0) throw new InputError(`${where}: a refund must have a FinalTotal of zero or less (${finalTotal})`, 'FinalTotal');
+	if (status !== 'VOID') {
+		const paid = roundTo(payments.reduce((s, p) => s + p.Amount - p.Change, 0));
+		if (Math.abs(paid - finalTotal) > 0.005) throw new InputError(`${where}: the payments come to ${paid} (amounts less change) but FinalTotal is ${finalTotal}`, 'Payments');
+	}
+	return {
+		i,
+		storeId,
+		transact,
+		businessDate,
+		closeUtc,
+		openUtc,
+		status: status as Invoice['status'],
+		saleType: Number(json.SaleTypeNum ?? 0),
+		finalTotal,
+		lines,
+		payments,
+		products: Array.isArray(json.Products) ? (json.Products as IDataObject[]) : [],
+		ref: `PixelPoint ${storeId}-${transact}`,
+	};
+}
+
+/** Odoo stores discounts as percentages with two decimals: PixelPoint's discount amount, as such. */
+export function discountPercent(line: Line): number {
+	const gross = line.Quantity * line.UnitPrice;
+	if (!gross || !line.Discount) return 0;
+	return roundTo((line.Discount / gross) * 100, 0.01);
+}
+
+const uuidOf = (text: string) => {
+	const h = createHash('sha1').update(text).digest('hex');
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
+/**
+ * PixelPoint invoices → Odoo POS orders in sessions per (store, business date). Taxes as Odoo
+ * computes them; the drift to FinalTotal within the tolerance on a rounding product; voids
+ * skipped; refunds negative; missing products created from the attached details. An invoice
+ * already imported is skipped, also when two executions run at once (per-invoice locks on
+ * Odoo's unique external-id index). Orders go many per call; a failing one is isolated.
+ */
+export async function execute(this: IExecuteFunctions, client: OdooClient): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const x = namespaceOf(this);
+	const module = x.store(0).split('.')[0];
+	const tolerance = Number(this.getNodeParameter('tolerance', 0, 0.05));
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const batchSize = Number(options.batchSize ?? 100) || 100;
+	const out: INodeExecutionData[] = [];
+	const version = await client.version();
+
+	// 1. Read and check every invoice.
+	const invoices: Invoice[] = [];
+	const seen = new Map<string, number>();
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const json = items[i].json;
+			if (!Object.keys(json).length) continue;
+			if (json.TransactNum === undefined && typeof json.error === 'string') throw new InputError(`The PixelPoint step before failed: ${json.error}`);
+			const inv = parseInvoice(json, i);
+			if (inv.status === 'VOID') {
+				out[i] = ok({ StoreId: inv.storeId, TransactNum: inv.transact, BusinessDate: inv.businessDate, status: 'skipped', reason: 'void' }, i);
+				continue;
+			}
+			const dup = seen.get(inv.ref);
+			if (dup !== undefined) {
+				out[i] = ok({ StoreId: inv.storeId, TransactNum: inv.transact, BusinessDate: inv.businessDate, status: 'skipped', reason: `duplicate of item ${dup}` }, i);
+				continue;
+			}
+			seen.set(inv.ref, i);
+			invoices.push(inv);
+		} catch (error) {
+			out[i] = failItem(this, error, i);
+		}
+	}
+	if (!invoices.length) return out;
+	const fail = (inv: Invoice, error: unknown) => (out[inv.i] = failItem(this, error, inv.i));
+	const skip = (inv: Invoice, reason: string, extra: IDataObject = {}) =>
+		(out[inv.i] = ok({ StoreId: inv.storeId, TransactNum: inv.transact, BusinessDate: inv.businessDate, status: 'skipped', reason, ...extra }, inv.i));
+
+	// 2. Already imported? One search per 1,000 receipts.
+	let pending: Invoice[] = [];
+	for (const part of chunk(invoices, 1000)) {
+		const found = await client.call<Array<{ id: number; pos_reference: string; session_id: [number, string] }>>('pos.order', 'search_read', {
+			args: [[['pos_reference', 'in', part.map((p) => p.ref)]]],
+			kwargs: { fields: ['pos_reference', 'session_id'] },
+		});
+		const done = new Map(found.map((f) => [f.pos_reference, f]));
+		for (const inv of part) {
+			const f = done.get(inv.ref);
+			if (f) skip(inv, 'already imported', { orderId: f.id, sessionId: f.session_id?.[0] });
+			else pending.push(inv);
+		}
+	}
+	if (!pending.length) return out;
+
+	// 3. Everything the orders refer to, in one external-id lookup.
+	const refs = await resolveXids(client, [
+		...new Set(
+			pending.flatMap((inv) => [
+				x.store(inv.storeId),
+				x.saleType(inv.saleType),
+				...inv.lines.map((l) => x.product(l.ProdNum)),
+				...inv.payments.flatMap((p) => [x.tender(inv.storeId, p.MethodNum), x.cardMethod(p.MethodNum)]),
+			]),
+		),
+	]);
+
+	// 4. Products the catalogue pull missed: create them from the attached details.
+	const missing = new Map<number, IDataObject>();
+	for (const inv of pending) {
+		for (const l of inv.lines) {
+			if (refs.has(x.product(l.ProdNum)) || missing.has(l.ProdNum)) continue;
+			const details = inv.products.find((p) => Number(p.ProdNum) === l.ProdNum);
+			if (details) missing.set(l.ProdNum, details);
+		}
+	}
+	if (missing.size && options.createProducts !== false) {
+		const taxFor = await taxChooser(this, client, 'options.');
+		const column = await posCategoryColumn(client);
+		const rows = [...missing.values()].map((p) => productCells(p, x, column, taxFor));
+		const res = await upsertRows(client, 'product.product', rows.map((r) => ({ xid: x.product(r.num), cells: r.cells })), { skipUnchanged: true });
+		res.forEach((o, k) => o.id && refs.set(x.product(rows[k].num), o.id));
+	}
+	const [rounding] = await upsertRows(
+		client,
+		'product.product',
+		[{ xid: x.rounding(), cells: { name: 'Rounding difference (PixelPoint)', default_code: 'PP-ROUNDING', list_price: '0', type: 'service', 'taxes_id/.id': '', available_in_pos: '0', sale_ok: '0' } }],
+		{ skipUnchanged: true },
+	);
+	if (!rounding.id) throw new InputError(`Odoo refused the rounding product: ${rounding.error}`);
+
+	// 5. Product taxes, then line taxes as Odoo computes them.
+	const productIds = [...new Set([...refs.entries()].filter(([k]) => k.startsWith(`${module}.product_`)).map(([, v]) => v))];
+	const productTaxes = new Map<number, number[]>();
+	for (const part of chunk(productIds, 2000)) {
+		for (const p of await client.call<Array<{ id: number; taxes_id: number[] }>>('product.product', 'read', { ids: part, kwargs: { fields: ['taxes_id'], context: { active_test: false } } })) {
+			productTaxes.set(p.id, p.taxes_id);
+		}
+	}
+	const ready: Invoice[] = [];
+	const lineInputs: LineInput[] = [];
+	for (const inv of pending) {
+		try {
+			const where = `Store ${inv.storeId}, transaction ${inv.transact}`;
+			if (!refs.has(x.store(inv.storeId))) throw new InputError(`${where}: store ${inv.storeId} has no POS shop in Odoo: run the master-data template first`, 'StoreId');
+			for (const l of inv.lines) {
+				const pid = refs.get(x.product(l.ProdNum));
+				if (!pid) {
+					throw new InputError(
+						`${where}: product ${l.ProdNum} (${l.Description}) is not in Odoo and the invoice carries no details to create it: turn on Attach Product Details in the PixelPoint node`,
+						'ProdNum',
+					);
+				}
+				const pct = discountPercent(l);
+				if (pct < 0 || pct > 100) throw new InputError(`${where}: the discount of ${l.Discount} on product ${l.ProdNum} is not between 0 and the line amount`, 'Discount');
+				lineInputs.push({ taxIds: productTaxes.get(pid) ?? [], priceUnit: l.UnitPrice * (1 - pct / 100), quantity: l.Quantity });
+			}
+			for (const p of inv.payments) {
+				if (!refs.get(x.tender(inv.storeId, p.MethodNum)) && !refs.get(x.cardMethod(p.MethodNum))) {
+					throw new InputError(`${where}: tender ${p.MethodNum} of store ${inv.storeId} is not in Odoo: run the master-data template first`, 'MethodNum');
+				}
+			}
+			ready.push(inv);
+		} catch (error) {
+			fail(inv, error);
+		}
+	}
+	const taxes = new TaxBook(client);
+	await taxes.prepare(lineInputs);
+
+	// 6. Orders with their lines, rounding line and payments.
+	const built: BuiltOrder[] = [];
+	for (const inv of ready) {
+		try {
+			const where = `Store ${inv.storeId}, transaction ${inv.transact}`;
+			let total = 0;
+			let tax = 0;
+			const lines: IDataObject[] = inv.lines.map((l, k) => {
+				const pid = refs.get(x.product(l.ProdNum))!;
+				const taxIds = productTaxes.get(pid) ?? [];
+				const discount = discountPercent(l);
+				const r = taxes.compute({ taxIds, priceUnit: l.UnitPrice * (1 - discount / 100), quantity: l.Quantity });
+				total += r.total_included;
+				tax += r.total_included - r.total_excluded;
+				return {
+					product_id: pid,
+					qty: l.Quantity,
+					price_unit: l.UnitPrice,
+					discount,
+					tax_ids: [[6, 0, taxIds]],
+					price_subtotal: r.total_excluded,
+					price_subtotal_incl: r.total_included,
+					full_product_name: l.Description,
+					uuid: uuidOf(`${inv.ref}/${k}`),
+				};
+			});
+			total = roundTo(total);
+			const drift = roundTo(inv.finalTotal - total);
+			if (Math.abs(drift) > tolerance + 1e-9) {
+				throw new InputError(
+					`${where}: Odoo computes ${total.toFixed(2)} but PixelPoint's FinalTotal is ${inv.finalTotal.toFixed(2)}; the difference ${drift.toFixed(2)} is above the rounding tolerance ${tolerance}`,
+					'FinalTotal',
+				);
+			}
+			if (drift) {
+				lines.push({
+					product_id: rounding.id,
+					qty: 1,
+					price_unit: drift,
+					discount: 0,
+					tax_ids: [[6, 0, []]],
+					price_subtotal: drift,
+					price_subtotal_incl: drift,
+					full_product_name: 'Rounding difference',
+					uuid: uuidOf(`${inv.ref}/rounding`),
+				});
+			}
+			const change = roundTo(inv.payments.reduce((s, p) => s + p.Change, 0));
+			const paid = roundTo(inv.payments.reduce((s, p) => s + p.Amount, 0) - change);
+			const method = (p: Tender) => refs.get(x.tender(inv.storeId, p.MethodNum)) ?? refs.get(x.cardMethod(p.MethodNum))!;
+			const pricelist = refs.get(x.saleType(inv.saleType)) ?? false;
+			const common = { amount_total: inv.finalTotal, amount_tax: roundTo(tax), amount_paid: paid, amount_return: change, pricelist_id: pricelist, partner_id: false, fiscal_position_id: false };
+			const payload: IDataObject =
+				version >= 18
+					? {
+							...common,
+							uuid: uuidOf(inv.ref),
+							name: inv.ref,
+							pos_reference: inv.ref,
+							date_order: inv.closeUtc,
+							state: 'paid',
+							lines: lines.map((l) => [0, 0, l]),
+							payment_ids: inv.payments.map((p) => [0, 0, { payment_method_id: method(p), amount: p.Amount, payment_date: inv.closeUtc }]),
+						}
+					: {
+							id: inv.ref,
+							to_invoice: false,
+							data: {
+								...common,
+								name: inv.ref,
+								uid: `${inv.storeId}-${inv.transact}`,
+								sequence_number: inv.transact,
+								user_id: false,
+								date_order: inv.closeUtc,
+								creation_date: inv.closeUtc,
+								lines: lines.map((l) => [0, 0, { ...l, pack_lot_ids: [] }]),
+								statement_ids: inv.payments.map((p) => [0, 0, { name: inv.closeUtc, payment_method_id: method(p), amount: p.Amount }]),
+							},
+						};
+			built.push({ inv, payload, amountTotal: inv.finalTotal, rounding: drift });
+		} catch (error) {
+			fail(inv, error);
+		}
+	}
+
+	// 7. By store and business date, oldest first: one session each, orders many per call.
+	const groups = new Map<string, BuiltOrder[]>();
+	for (const b of built.sort((a, c) => a.inv.storeId - c.inv.storeId || a.inv.businessDate.localeCompare(c.inv.businessDate) || a.inv.closeUtc.localeCompare(c.inv.closeUtc))) {
+		const k = `${b.inv.storeId}|${b.inv.businessDate}`;
+		groups.set(k, [...(groups.get(k) ?? []), b]);
+	}
+	const known = await sessionXids(client, module);
+	for (const group of groups.values()) {
+		const { storeId, businessDate } = group[0].inv;
+		let sessionId: number;
+		let closedBefore: CloseResult | undefined;
+		try {
+			const earliest = group.reduce((m, b) => (b.inv.openUtc < m ? b.inv.openUtc : m), group[0].inv.openUtc);
+			const s = await ensureSession(client, x, { shopId: refs.get(x.store(storeId))!, storeId, businessDate, startAt: earliest, known });
+			sessionId = s.sessionId;
+			closedBefore = s.closedBefore;
+		} catch (error) {
+			for (const b of group) fail(b.inv, error);
+			continue;
+		}
+		for (const batch of chunk(group, batchSize)) {
+			const mine = await lockOrders(client, module, batch, skip);
+			if (!mine.locks.length) continue;
+			try {
+				await importBatch(client, version, sessionId, mine.orders, (b, orderId) => {
+					out[b.inv.i] = ok(
+						{ StoreId: storeId, TransactNum: b.inv.transact, BusinessDate: businessDate, status: 'imported', orderId, sessionId, amountTotal: b.amountTotal, rounding: b.rounding, posReference: b.inv.ref },
+						b.inv.i,
+					);
+				}, (b, error) => fail(b.inv, error), skip);
+			} finally {
+				await client.call('ir.model.data', 'unlink', { ids: mine.locks, idempotent: true });
+			}
+		}
+		// The session of an earlier date, closed to open this one, is reported on the group's first order.
+		const first = closedBefore && group.map((b) => out[b.inv.i]).find((o) => o?.json.status === 'imported');
+		if (first && closedBefore) first.json.closedSession = closedBefore;
+	}
+	return out;
+}
+
+/**
+ * Takes a lock per invoice: an external id on Odoo's unique (module, name) index, so of two
+ * executions importing the same invoice at once exactly one proceeds. A lock older than 15
+ * minutes is from a crashed run and is taken over.
+ */
+async function lockOrders(
+	client: OdooClient,
+	module: string,
+	batch: BuiltOrder[],
+	skip: (inv: Invoice, reason: string, extra?: IDataObject) => void,
+): Promise<{ orders: BuiltOrder[]; locks: number[] }> {
+	const lockName = (b: BuiltOrder) => `import_lock_order_${b.inv.storeId}_${b.inv.transact}`;
+	let candidates = batch;
+	for (let attempt = 0; attempt < 3 && candidates.length; attempt++) {
+		const held = await client.call<Array<ExternalIdRow & { create_date: string }>>('ir.model.data', 'search_read', {
+			args: [[['module', '=', module], ['name', 'in', candidates.map(lockName)]]],
+			kwargs: { fields: ['name', 'create_date'] },
+		});
+		const stale = held.filter((h) => Date.now() - Date.parse(`${h.create_date.replace(' ', 'T')}Z`) > LOCK_STALE_MS);
+		if (stale.length) await client.call('ir.model.data', 'unlink', { ids: stale.map((h) => h.id), idempotent: true });
+		const busy = new Set(held.filter((h) => !stale.includes(h)).map((h) => h.name));
+		for (const b of candidates) if (busy.has(lockName(b))) skip(b.inv, 'being imported by another execution');
+		candidates = candidates.filter((b) => !busy.has(lockName(b)));
+		if (!candidates.length) break;
+		try {
+			const locks = await client.call<number[]>('ir.model.data', 'create', {
+				args: [candidates.map((b) => ({ module, name: lockName(b), model: 'pos.order', res_id: 0 }))],
+			});
+			// Another execution may have finished these between our search and our lock.
+			const done = await client.call<Array<{ pos_reference: string; id: number }>>('pos.order', 'search_read', {
+				args: [[['pos_reference', 'in', candidates.map((b) => b.inv.ref)]]],
+				kwargs: { fields: ['pos_reference'] },
+			});
+			if (done.length) {
+				const refs = new Map(done.map((d) => [d.pos_reference, d.id]));
+				for (const b of candidates) if (refs.has(b.inv.ref)) skip(b.inv, 'already imported', { orderId: refs.get(b.inv.ref) });
+				const keep = candidates.filter((b) => !refs.has(b.inv.ref));
+				return { orders: keep, locks };
+			}
+			return { orders: candidates, locks };
+		} catch (error) {
+			// A lock appeared meanwhile (duplicate external id): look again.
+			if (attempt === 2) throw error;
+		}
+	}
+	return { orders: [], locks: [] };
+}
+
+/** One create_from_ui (sync_from_ui) call; on failure Odoo rolled back all of it, so halves are retried to isolate the failing orders. */
+async function importBatch(
+	client: OdooClient,
+	version: number,
+	sessionId: number,
+	orders: BuiltOrder[],
+	done: (b: BuiltOrder, orderId: number) => void,
+	failed: (b: BuiltOrder, error: unknown) => void,
+	skip: (inv: Invoice, reason: string, extra?: IDataObject) => void,
+): Promise<void> {
+	if (!orders.length) return;
+	try {
+		let created: Array<{ id: number; pos_reference: string }>;
+		if (version >= 18) {
+			const res = await client.call<{ 'pos.order': Array<{ id: number; pos_reference: string }> }>('pos.order', 'sync_from_ui', {
+				args: [orders.map((b) => ({ ...b.payload, session_id: sessionId }))],
+				idempotent: true,
+			});
+			created = res['pos.order'] ?? [];
+		} else {
+			created = await client.call<Array<{ id: number; pos_reference: string }>>('pos.order', 'create_from_ui', {
+				args: [orders.map((b) => ({ ...b.payload, data: { ...(b.payload.data as IDataObject), pos_session_id: sessionId } }))],
+				kwargs: { draft: false },
+				// Odoo recognises an order it already has (same receipt, same payments) and creates nothing.
+				idempotent: true,
+			});
+		}
+		const byRef = new Map(created.map((c) => [c.pos_reference, c.id]));
+		const unseen = orders.filter((b) => !byRef.has(b.inv.ref));
+		if (unseen.length) {
+			const found = await client.call<Array<{ id: number; pos_reference: string }>>('pos.order', 'search_read', {
+				args: [[['pos_reference', 'in', unseen.map((b) => b.inv.ref)]]],
+				kwargs: { fields: ['pos_reference'] },
+			});
+			for (const f of found) byRef.set(f.pos_reference, f.id);
+		}
+		for (const b of orders) {
+			const id = byRef.get(b.inv.ref);
+			if (id) done(b, id);
+			else skip(b.inv, 'Odoo created no order for it');
+		}
+	} catch (error) {
+		if (orders.length === 1) {
+			failed(orders[0], new InputError(`Store ${orders[0].inv.storeId}, transaction ${orders[0].inv.transact}: Odoo refused the order: ${(error as Error).message}`));
+			return;
+		}
+		const half = Math.ceil(orders.length / 2);
+		await importBatch(client, version, sessionId, orders.slice(0, half), done, failed, skip);
+		await importBatch(client, version, sessionId, orders.slice(half), done, failed, skip);
+	}
+}

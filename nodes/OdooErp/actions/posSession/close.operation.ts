@@ -1,0 +1,112 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { DateTime } from 'luxon';
+import { failItem, ok } from '../../helpers/items';
+import { type CloseResult, closeSession, dateOfSessionXid, readSessions, sessionXids } from '../../helpers/posSessions';
+import { InputError } from '../../helpers/utils';
+import type { OdooClient } from '../../transport';
+import { namespaceOf, namespaceProperty } from '../posMasterData/common';
+
+const properties: INodeProperties[] = [
+	namespaceProperty,
+	{
+		displayName: 'Sessions',
+		name: 'which',
+		type: 'options',
+		options: [
+			{ name: 'All of Past Business Dates', value: 'past', description: 'Every open imported session of a business date before today' },
+			{ name: 'Given by the Input Items', value: 'given', description: 'One session per item: by session ID, or by store and business date' },
+		],
+		default: 'past',
+	},
+	{
+		displayName: 'Time Zone',
+		name: 'timezone',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Europe/Helsinki',
+		description: "Where \"today\" is decided; empty uses the workflow's time zone",
+		displayOptions: { show: { which: ['past'] } },
+	},
+	{
+		displayName: 'Session ID',
+		name: 'sessionId',
+		type: 'string',
+		default: '={{ $json.sessionId ?? "" }}',
+		description: 'Odoo pos.session ID; leave empty to use Store and Business Date',
+		displayOptions: { show: { which: ['given'] } },
+	},
+	{
+		displayName: 'Store',
+		name: 'storeId',
+		type: 'string',
+		default: '={{ $json.StoreId ?? "" }}',
+		description: 'PixelPoint StoreId',
+		displayOptions: { show: { which: ['given'] } },
+	},
+	{
+		displayName: 'Business Date',
+		name: 'businessDate',
+		type: 'string',
+		default: '={{ $json.BusinessDate ?? "" }}',
+		placeholder: 'e.g. 2026-11-20',
+		displayOptions: { show: { which: ['given'] } },
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['posSession'], operation: ['close'] } }, properties);
+
+/**
+ * Closes imported sessions (counted cash first when cash control is on), then backdates each
+ * session's journal entry and combined bank payments to its business date. A session Odoo
+ * refuses to close is reported with Odoo's message and left open; closed ones are skipped.
+ */
+export async function execute(this: IExecuteFunctions, client: OdooClient): Promise<INodeExecutionData[]> {
+	const x = namespaceOf(this);
+	const module = x.store(0).split('.')[0];
+	const which = this.getNodeParameter('which', 0) as string;
+	const xids = await sessionXids(client, module);
+	const dateOf = new Map([...xids.entries()].map(([name, id]) => [id, dateOfSessionXid(name)]));
+	const out: INodeExecutionData[] = [];
+
+	if (which === 'past') {
+		const zone = String(this.getNodeParameter('timezone', 0, '') || this.getTimezone());
+		const now = DateTime.now().setZone(zone);
+		if (!now.isValid) throw new InputError(`Time Zone "${zone}" is not an IANA time zone such as Europe/Helsinki`, 'timezone');
+		const today = now.toISODate()!;
+		const sessions = (await readSessions(client, [...xids.values()]))
+			.filter((s) => s.state !== 'closed' && (dateOf.get(s.id) ?? '9999') < today)
+			.sort((a, b) => String(dateOf.get(a.id)).localeCompare(String(dateOf.get(b.id))) || a.id - b.id);
+		for (const s of sessions) out.push(ok(await closeSession(client, s, dateOf.get(s.id)), 0));
+		return out;
+	}
+
+	const items = this.getInputData();
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const rawId = String(this.getNodeParameter('sessionId', i, '') ?? '').trim();
+			let id: number | undefined;
+			if (rawId) {
+				id = Number(rawId);
+				if (!Number.isInteger(id) || id <= 0) throw new InputError(`Session ID "${rawId}" is not a number`, 'sessionId');
+			} else {
+				const store = Number(this.getNodeParameter('storeId', i, ''));
+				const date = String(this.getNodeParameter('businessDate', i, '')).trim();
+				if (!Number.isInteger(store) || store <= 0) throw new InputError('Store is missing: give a Session ID, or a Store and a Business Date', 'storeId');
+				if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new InputError(`Business Date "${date}" is not a date (YYYY-MM-DD)`, 'businessDate');
+				id = xids.get(x.session(store, date).slice(module.length + 1));
+				if (!id) {
+					out.push(ok({ StoreId: store, BusinessDate: date, status: 'skipped', message: 'no imported session for this store and date' } as IDataObject, i));
+					continue;
+				}
+			}
+			const [s] = await readSessions(client, [id]);
+			if (!s) throw new InputError(`No POS session with ID ${id}`, 'sessionId');
+			const res: CloseResult = await closeSession(client, s, dateOf.get(id));
+			out.push(ok(res, i));
+		} catch (error) {
+			out.push(failItem(this, error, i));
+		}
+	}
+	return out;
+}

@@ -1,0 +1,148 @@
+/**
+ * Line taxes for the POS import, exact to the cent as Odoo computes them. Tax definitions and
+ * the company's rounding come from Odoo; lines are computed with Odoo's algorithm (taxEngine),
+ * and every run cross-checks each distinct tax set against the server's own
+ * account.tax.compute_all. A tax set whose results differ in any way (another Odoo version,
+ * a customised tax, group taxes) is computed by Odoo itself, line by line, with a cache.
+ */
+import type { OdooClient } from '../transport';
+import { type ComputeAllResult, type TaxLike, computeAll } from './taxEngine';
+
+export interface LineInput {
+	taxIds: number[];
+	priceUnit: number;
+	quantity: number;
+}
+
+interface TaxRow {
+	id: number;
+	name: string;
+	amount: number;
+	amount_type: TaxLike['amount_type'];
+	price_include: boolean;
+	include_base_amount: boolean;
+	is_base_affected: boolean;
+	sequence: number;
+}
+
+const setKey = (ids: number[]) => [...ids].sort((a, b) => a - b).join(',');
+const lineKey = (l: LineInput) => `${setKey(l.taxIds)}|${l.priceUnit}|${l.quantity}`;
+const close = (a: number, b: number) => Math.abs(a - b) < 0.0001;
+
+export class TaxBook {
+	private readonly taxes = new Map<number, TaxLike>();
+	/** Tax sets computed by Odoo for every line (their local result differed). */
+	private readonly remoteSets = new Set<string>();
+	private readonly remote = new Map<string, ComputeAllResult>();
+	private currencyRounding = 0.01;
+	private roundGlobally = false;
+	/** compute_all calls made, for tests and benchmarks. */
+	odooCalls = 0;
+
+	constructor(private readonly client: OdooClient) {}
+
+	private async loadTaxes(ids: number[]): Promise<void> {
+		const missing = ids.filter((id) => !this.taxes.has(id));
+		if (!missing.length) return;
+		const rows = await this.client.call<TaxRow[]>('account.tax', 'read', {
+			ids: missing,
+			kwargs: { fields: ['name', 'amount', 'amount_type', 'price_include', 'include_base_amount', 'is_base_affected', 'sequence'] },
+		});
+		for (const t of rows) {
+			this.taxes.set(t.id, {
+				id: t.id,
+				name: t.name,
+				amount: t.amount,
+				amount_type: t.amount_type,
+				price_include: !!t.price_include,
+				include_base_amount: !!t.include_base_amount,
+				is_base_affected: !!t.is_base_affected,
+				sequence: t.sequence,
+				account_id: false,
+				tax_exigibility: 'on_invoice',
+				analytic: false,
+			});
+		}
+	}
+
+	private async odoo(line: LineInput): Promise<ComputeAllResult> {
+		const key = lineKey(line);
+		let r = this.remote.get(key);
+		if (!r) {
+			this.odooCalls++;
+			r = await this.client.call<ComputeAllResult>('account.tax', 'compute_all', { ids: line.taxIds, args: [line.priceUnit], kwargs: { quantity: line.quantity } });
+			this.remote.set(key, r);
+		}
+		return r;
+	}
+
+	private local(line: LineInput): ComputeAllResult {
+		return computeAll(
+			line.taxIds.map((id) => this.taxes.get(id)!),
+			line.priceUnit,
+			line.quantity,
+			{ currencyRounding: this.currencyRounding, roundGlobally: this.roundGlobally },
+		);
+	}
+
+	/**
+	 * Loads what the lines need and cross-checks each tax set on up to `samples` of its lines
+	 * (the ones with the most decimals first: where rounding can differ).
+	 */
+	async prepare(lines: LineInput[], samples = 2): Promise<void> {
+		const [company] = await this.client.call<Array<{ tax_calculation_rounding_method: string; currency_id: [number, string] }>>('res.company', 'search_read', {
+			args: [[]],
+			kwargs: { fields: ['tax_calculation_rounding_method', 'currency_id'], limit: 1, order: 'id' },
+		});
+		if (company) {
+			this.roundGlobally = company.tax_calculation_rounding_method === 'round_globally';
+			const [cur] = await this.client.call<Array<{ rounding: number }>>('res.currency', 'read', { ids: [company.currency_id[0]], kwargs: { fields: ['rounding'] } });
+			this.currencyRounding = cur?.rounding || 0.01;
+		}
+		await this.loadTaxes([...new Set(lines.flatMap((l) => l.taxIds))]);
+		const bySet = new Map<string, LineInput[]>();
+		for (const l of lines) {
+			const k = setKey(l.taxIds);
+			if (!l.taxIds.length) continue;
+			bySet.set(k, [...(bySet.get(k) ?? []), l]);
+		}
+		const decimals = (l: LineInput) => String(l.priceUnit * l.quantity).split('.')[1]?.length ?? 0;
+		for (const [k, list] of bySet) {
+			if (list[0].taxIds.some((id) => this.taxes.get(id)?.amount_type === 'group' || !this.taxes.has(id))) {
+				this.remoteSets.add(k);
+				continue;
+			}
+			const picks = [...new Map(list.map((l) => [lineKey(l), l])).values()].sort((a, b) => decimals(b) - decimals(a)).slice(0, samples);
+			for (const l of picks) {
+				const mine = this.local(l);
+				const theirs = await this.odoo(l);
+				const agree =
+					close(mine.total_excluded, theirs.total_excluded) &&
+					close(mine.total_included, theirs.total_included) &&
+					mine.taxes.length === theirs.taxes.length &&
+					mine.taxes.every((t, n) => t.id === theirs.taxes[n].id && close(t.amount, theirs.taxes[n].amount));
+				if (!agree) {
+					this.remoteSets.add(k);
+					break;
+				}
+			}
+		}
+		// Sets that disagreed are computed by Odoo, once per distinct line.
+		for (const l of lines) if (this.remoteSets.has(setKey(l.taxIds))) await this.odoo(l);
+	}
+
+	/** Totals of one line as Odoo computes them; `prepare` must have seen the line. */
+	compute(line: LineInput): ComputeAllResult {
+		if (!line.taxIds.length) return computeAll([], line.priceUnit, line.quantity, { currencyRounding: this.currencyRounding });
+		if (this.remoteSets.has(setKey(line.taxIds))) {
+			const r = this.remote.get(lineKey(line));
+			if (!r) throw new Error(`Tax computation of a line that was not prepared: ${lineKey(line)}`);
+			return r;
+		}
+		return this.local(line);
+	}
+
+	isPriceIncluded(taxId: number): boolean {
+		return !!this.taxes.get(taxId)?.price_include;
+	}
+}

@@ -1,0 +1,212 @@
+/** Order import and session auto-close, through n8n's engine against the sandboxes: exact to the cent. */
+import type { IDataObject } from 'n8n-workflow';
+import { Engine } from '../../runner/engine';
+import { runTemplate } from '../../runner/flows';
+import { startSandboxes, type Sandboxes } from '../../sandbox';
+import { rng } from '../../sandbox/common/http';
+import { chain, node } from '../helpers';
+
+const money = (v: number) => Math.round(v * 100) / 100;
+
+function ordersByRef(sb: Sandboxes) {
+	const db = sb.odoo.db;
+	const env = sb.odoo.env();
+	const ids = db.search(env, 'pos.order', [['pos_reference', 'like', 'PixelPoint ']]);
+	return db.read(env, 'pos.order', ids, ['pos_reference', 'amount_total', 'amount_paid', 'state', 'session_id', 'lines', 'pricelist_id']);
+}
+
+function sessionsOf(sb: Sandboxes): Array<IDataObject & { xid: string }> {
+	const db = sb.odoo.db;
+	const env = sb.odoo.env();
+	const xids = db.read(env, 'ir.model.data', db.search(env, 'ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.session']]), ['name', 'res_id']);
+	return xids.map((x) => {
+		const s = db.read(env, 'pos.session', [x.res_id as number], ['state', 'move_id', 'config_id'])[0];
+		return { xid: String(x.name), ...s };
+	});
+}
+
+/** The session's journal entry: balanced, posted, dated on its business date. */
+function checkEntry(sb: Sandboxes, moveId: number, businessDate: string) {
+	const db = sb.odoo.db;
+	const env = sb.odoo.env();
+	const [move] = db.read(env, 'account.move', [moveId], ['date', 'state', 'line_ids']);
+	const lines = db.read(env, 'account.move.line', move.line_ids as number[], ['debit', 'credit']);
+	const debit = money(lines.reduce((s, l) => s + (l.debit as number), 0));
+	const credit = money(lines.reduce((s, l) => s + (l.credit as number), 0));
+	return { date: move.date, state: move.state, balanced: debit === credit, debit, businessDate };
+}
+
+describe('Template: PixelPoint order import and session auto-close', () => {
+	let sb: Sandboxes;
+	let engine: Engine;
+	beforeEach(async () => {
+		sb = await startSandboxes({}, { codeplus: { today: '2026-11-21' } });
+		engine = new Engine(sb.credentials());
+		expect((await runTemplate(engine, 'pixelpoint-master-data')).ok).toBe(true);
+	});
+	afterEach(async () => {
+		await sb.stop();
+	});
+
+	test('14 days of invoices: every order equals FinalTotal to the cent, sessions balance on their business date, voids skipped, refunds negative, re-run imports 0', async () => {
+		const invoices = sb.codeplus.allInvoices();
+		const state: IDataObject = {};
+		const r = await runTemplate(engine, 'pixelpoint-order-import', state);
+		expect(r.error).toBeUndefined();
+		const sold = invoices.filter((i) => i.Status !== 'VOID');
+		expect(r.summary[0]).toMatchObject({ status: 'success', created: sold.length, voids: invoices.length - sold.length, failed: 0 });
+
+		const orders = ordersByRef(sb);
+		expect(orders).toHaveLength(sold.length);
+		const byRef = new Map(orders.map((o) => [o.pos_reference, o]));
+		let rounded = 0;
+		for (const inv of sold) {
+			const o = byRef.get(`PixelPoint ${inv.StoreId}-${inv.TransactNum}`)!;
+			expect(o.amount_total).toBe(inv.FinalTotal);
+			expect(money(o.amount_paid as number)).toBe(inv.FinalTotal);
+			const lines = sb.odoo.db.read(sb.odoo.env(), 'pos.order.line', o.lines as number[], ['price_subtotal_incl', 'full_product_name']);
+			expect(money(lines.reduce((s, l) => s + (l.price_subtotal_incl as number), 0))).toBe(inv.FinalTotal);
+			const rounding = lines.find((l) => l.full_product_name === 'Rounding difference');
+			if (rounding) {
+				rounded++;
+				expect(Math.abs(rounding.price_subtotal_incl as number)).toBeLessThanOrEqual(0.05);
+			}
+			if (inv.Status === 'REFUND') expect(o.amount_total as number).toBeLessThan(0);
+			expect(o.state).not.toBe('draft');
+		}
+		expect(rounded).toBeGreaterThan(0); // PixelPoint's rounding differs on some invoices
+
+		// One session per store and business date.
+		const dates = new Set(sold.map((i) => `${i.StoreId}_${i.BusinessDate.replace(/-/g, '')}`));
+		const sessions = sessionsOf(sb);
+		expect(sessions.map((s) => s.xid.replace('session_', '')).sort()).toEqual([...dates].sort());
+
+		const close = await runTemplate(engine, 'pos-session-auto-close');
+		expect(close.error).toBeUndefined();
+		expect(close.summary[0]).toMatchObject({ status: 'success', failed: 0 });
+		for (const s of sessionsOf(sb)) {
+			expect(s.state).toBe('closed');
+			const m = /session_\d+_(\d{4})(\d{2})(\d{2})/.exec(s.xid)!;
+			const entry = checkEntry(sb, (s.move_id as [number, string])[0], `${m[1]}-${m[2]}-${m[3]}`);
+			expect(entry).toMatchObject({ state: 'posted', balanced: true, date: entry.businessDate });
+		}
+		// Combined bank payments are dated on the business date too.
+		const env = sb.odoo.env();
+		const payments = sb.odoo.db.read(env, 'account.payment', sb.odoo.db.search(env, 'account.payment', [['pos_session_id', '!=', false]]), ['date', 'pos_session_id']);
+		expect(payments.length).toBeGreaterThan(40);
+		for (const p of payments) {
+			const s = sessionsOf(sb).find((x) => x.id === (p.pos_session_id as [number, string])[0])!;
+			expect(String(p.date).replace(/-/g, '')).toBe(s.xid.split('_')[2]);
+		}
+
+		// Re-running over the same range imports nothing.
+		const again = await runTemplate(engine, 'pixelpoint-order-import', {});
+		expect(again.summary[0]).toMatchObject({ status: 'success', created: 0, failed: 0 });
+		expect(ordersByRef(sb)).toHaveLength(sold.length);
+		const closeAgain = await runTemplate(engine, 'pos-session-auto-close');
+		expect(closeAgain.summary[0]).toMatchObject({ closed: 0, failed: 0 });
+	});
+
+	test('two imports of the same range at once: no duplicate order and no second session', async () => {
+		const other = new Engine(sb.credentials());
+		const [a, b] = await Promise.all([runTemplate(engine, 'pixelpoint-order-import', {}), runTemplate(other, 'pixelpoint-order-import', {})]);
+		expect(a.error).toBeUndefined();
+		expect(b.error).toBeUndefined();
+		const sold = sb.codeplus.allInvoices().filter((i) => i.Status !== 'VOID');
+		const orders = ordersByRef(sb);
+		expect(orders).toHaveLength(sold.length);
+		expect(new Set(orders.map((o) => o.pos_reference)).size).toBe(sold.length);
+		expect(Number(a.summary[0].created) + Number(b.summary[0].created)).toBe(sold.length);
+		const sessions = sessionsOf(sb);
+		expect(new Set(sessions.map((s) => s.xid)).size).toBe(sessions.length);
+		const env = sb.odoo.env();
+		for (const shop of sb.odoo.db.search(env, 'ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.config']])) {
+			const configId = sb.odoo.db.browse('ir.model.data', shop)!.res_id as number;
+			const all = sb.odoo.db.search(env, 'pos.session', [['config_id', '=', configId]]);
+			expect(all.length).toBe(sessions.filter((s) => (s.config_id as [number, string])[0] === configId).length);
+		}
+	});
+
+	test('1,000 generated invoices with included, excluded and cascading taxes, discounts and multi-tender: all equal to the cent', async () => {
+		const db = sb.odoo.db;
+		const env = sb.odoo.env();
+		// Taxes of every kind, and products carrying random sets of them.
+		const tax = (vals: IDataObject) => db.transaction(() => db.create(env, 'account.tax', { type_tax_use: 'sale', ...vals }).id);
+		const sets = [
+			[tax({ name: 'Gen VAT 24% incl', amount: 24, price_include: true })],
+			[tax({ name: 'Gen VAT 14%', amount: 14 })],
+			[tax({ name: 'Gen Eco 2%', amount: 2, include_base_amount: true, sequence: 1 }), tax({ name: 'Gen VAT 10% cascading', amount: 10, sequence: 5 })],
+			[tax({ name: 'Gen Eco 2% incl', amount: 2, price_include: true, include_base_amount: true, sequence: 1 }), tax({ name: 'Gen VAT 25.5% incl cascading', amount: 25.5, price_include: true, sequence: 5 })],
+			[tax({ name: 'Gen Deposit 0.15', amount: 0.15, amount_type: 'fixed', sequence: 1 }), tax({ name: 'Gen VAT 25.5%', amount: 25.5, sequence: 2 })],
+			[],
+		];
+		const r = rng(99);
+		const products = Array.from({ length: 60 }, (_, k) => {
+			const taxIds = sets[k % sets.length];
+			const price = money(0.5 + r() * 40);
+			const id = db.transaction(() => {
+				const p = db.create(env, 'product.product', { name: `Gen product ${k}`, list_price: price, taxes_id: [[6, 0, taxIds]], available_in_pos: true });
+				db.create(env, 'ir.model.data', { module: 'pixelpoint', name: `product_${5000 + k}`, model: 'product.product', res_id: p.id });
+				return p.id;
+			});
+			return { num: 5000 + k, id, price, taxIds };
+		});
+		// What Odoo computes for a line, from the sandbox's own compute_all: the generator adds
+		// PixelPoint-style drift of up to two cents on a third of the invoices.
+		const lineTotal = (taxIds: number[], price: number, qty: number) =>
+			(sb.odoo.execute('account.tax', 'compute_all', [taxIds, price], { quantity: qty }) as { total_included: number }).total_included;
+		const invoices = Array.from({ length: 1000 }, (_, k) => {
+			const refund = k % 17 === 0;
+			const lines = Array.from({ length: 1 + Math.floor(r() * 6) }, (_, n) => {
+				const p = products[Math.floor(r() * products.length)];
+				const qty = (1 + Math.floor(r() * 4)) * (refund ? -1 : 1);
+				const discount = r() < 0.2 ? money(qty * p.price * (r() < 0.5 ? 0.1 : 0.15)) : 0;
+				return { LineNum: n + 1, ProdNum: p.num, Description: `Gen product ${p.num - 5000}`, Quantity: qty, UnitPrice: p.price, Discount: discount, LineTotal: money(qty * p.price - discount), p };
+			});
+			const exact = money(lines.reduce((s, l) => {
+				const pct = l.Discount ? Math.round((l.Discount / (l.Quantity * l.UnitPrice)) * 10000) / 100 : 0;
+				return s + lineTotal(l.p.taxIds, l.UnitPrice * (1 - pct / 100), l.Quantity);
+			}, 0));
+			const final = money(exact + (k % 3 === 0 ? [-0.02, -0.01, 0.01, 0.02][k % 4] : 0));
+			const split = !refund && final > 10 && r() < 0.4;
+			const payments = refund
+				? [{ MethodNum: 2, Amount: final, Tip: 0, Change: 0 }]
+				: split
+					? [
+							{ MethodNum: 1, Amount: 50, Tip: 0, Change: money(50 - 5) },
+							{ MethodNum: 3, Amount: money(final - 5), Tip: 0, Change: 0 },
+						]
+					: [{ MethodNum: r() < 0.5 ? 1 : 2, Amount: final, Tip: 0, Change: 0 }];
+			const day = `2026-10-${String(1 + (k % 5)).padStart(2, '0')}`;
+			return {
+				TransactNum: 700000 + k,
+				StoreId: 1 + (k % 3),
+				BusinessDate: day,
+				OpenTime: `${day}T10:00:00+02:00`,
+				CloseTime: `${day}T${String(10 + (k % 10)).padStart(2, '0')}:30:00+02:00`,
+				SaleTypeNum: 1,
+				Status: refund ? 'REFUND' : 'CLOSED',
+				CustomerRef: null,
+				SubTotal: 0,
+				TaxTotal: 0,
+				FinalTotal: final,
+				Lines: lines.map(({ p: _p, ...l }) => l),
+				Payments: payments,
+			};
+		});
+		const importNode = node('Import', 'odooErp', { resource: 'posOrder', operation: 'importPixelPoint', namespace: 'pixelpoint', tolerance: 0.05 });
+		const res = await engine.run(chain(invoices, importNode));
+		expect(res.error).toBeUndefined();
+		const out = res.output('Import');
+		expect(out.filter((o) => o.status === 'imported')).toHaveLength(1000);
+		const orders = new Map(ordersByRef(sb).map((o) => [o.pos_reference, o]));
+		for (const inv of invoices) expect(orders.get(`PixelPoint ${inv.StoreId}-${inv.TransactNum}`)!.amount_total).toBe(inv.FinalTotal);
+
+		// Every session of those days closes with a balanced entry.
+		const closeNode = node('Close', 'odooErp', { resource: 'posSession', operation: 'close', namespace: 'pixelpoint', which: 'past', timezone: 'Europe/Helsinki' });
+		const closed = (await engine.run(chain([{}], closeNode))).output('Close');
+		expect(closed.length).toBeGreaterThan(0);
+		expect(closed.filter((c) => c.status !== 'closed')).toEqual([]);
+		for (const c of closed) expect(checkEntry(sb, c.moveId as number, String(c.businessDate))).toMatchObject({ balanced: true, state: 'posted', date: c.businessDate });
+	});
+});
