@@ -156,7 +156,9 @@ function finland(
 		['VAT 0%', 0, false],
 	];
 	rates.forEach(([name, amount, incl], i) => {
-		const t = withId('account.tax', 101 + i, { name, amount, amount_type: 'percent', type_tax_use: 'sale', price_include: incl, description: name });
+		// Odoo 18 made price_include computed from price_include_override.
+		const mode = db.version >= 18 ? { price_include_override: incl ? 'tax_included' : 'tax_excluded' } : { price_include: incl };
+		const t = withId('account.tax', 101 + i, { name, amount, amount_type: 'percent', type_tax_use: 'sale', description: name, ...mode });
 		for (const l of db.table('account.tax.repartition.line').values()) {
 			if (l.tax_id === t.id && l.repartition_type === 'tax') db.updateRaw('account.tax.repartition.line', l, { account_id: 19 });
 		}
