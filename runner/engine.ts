@@ -61,11 +61,14 @@ const OWN_NODES: Record<string, [string, string]> = {
 	odooErpTrigger: ['nodes/OdooErp/OdooErpTrigger.node', 'OdooErpTrigger'],
 	pixelPoint: ['nodes/PixelPoint/PixelPoint.node', 'PixelPoint'],
 	pixelPointTrigger: ['nodes/PixelPoint/PixelPointTrigger.node', 'PixelPointTrigger'],
+	procountor: ['nodes/Procountor/Procountor.node', 'Procountor'],
+	procountorTrigger: ['nodes/Procountor/ProcountorTrigger.node', 'ProcountorTrigger'],
 };
 
 const OWN_CREDENTIALS: Record<string, [string, string]> = {
 	odooErpApi: ['credentials/OdooErpApi.credentials', 'OdooErpApi'],
 	codeplusApi: ['credentials/CodeplusApi.credentials', 'CodeplusApi'],
+	procountorApi: ['credentials/ProcountorApi.credentials', 'ProcountorApi'],
 };
 
 const ROOT = path.resolve(__dirname, '..');

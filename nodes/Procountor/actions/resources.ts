@@ -1,0 +1,408 @@
+/**
+ * Procountor resources and operations. Each operation reads its own parameters per item,
+ * pairs its output with the input item, and reports per-item errors.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import {
+	type VatMapping,
+	InputError,
+	ensurePartner,
+	ensureProducts,
+	parseAccountingInvoice,
+	procountorBody,
+} from '../helpers/salesInvoice';
+import type { ProcountorClient } from '../transport';
+
+export type Operation = (this: IExecuteFunctions, client: ProcountorClient) => Promise<INodeExecutionData[]>;
+
+const show = (resource: string, operation: string[]) => ({ show: { resource: [resource], operation } });
+const ok = (json: IDataObject, i: number): INodeExecutionData => ({ json, pairedItem: { item: i } });
+
+function fail(ctx: IExecuteFunctions, error: unknown, i: number): INodeExecutionData {
+	let e: NodeApiError | NodeOperationError;
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		e = error;
+		e.context.itemIndex = i;
+	} else {
+		const field = error instanceof InputError ? error.field : undefined;
+		e = new NodeOperationError(ctx.getNode(), `Item ${i}: ${(error as Error).message}`, { itemIndex: i, description: field ? `Check the "${field}" value of item ${i}.` : undefined });
+	}
+	if (!ctx.continueOnFail()) throw e;
+	return { json: { error: e.message, ...(e.description ? { description: e.description } : {}) }, pairedItem: { item: i } };
+}
+
+function jsonParam(ctx: IExecuteFunctions, name: string, i: number): IDataObject {
+	const v = ctx.getNodeParameter(name, i, '{}');
+	if (typeof v === 'object' && v !== null) return v as IDataObject;
+	try {
+		const parsed = JSON.parse(String(v || '{}')) as unknown;
+		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+		return parsed as IDataObject;
+	} catch (error) {
+		throw new InputError(`${name} is not a JSON object: ${(error as Error).message}`, name);
+	}
+}
+
+function idParam(ctx: IExecuteFunctions, name: string, i: number): number {
+	const v = ctx.getNodeParameter(name, i);
+	const n = Number(v);
+	if (!Number.isInteger(n) || n <= 0) throw new InputError(`${name} "${String(v)}" is not a Procountor ID`, name);
+	return n;
+}
+
+/** Runs `fn` for every item, collecting outputs and per-item errors. */
+function perItem(fn: (this: IExecuteFunctions, client: ProcountorClient, i: number) => Promise<IDataObject | IDataObject[]>): Operation {
+	return async function (client) {
+		const out: INodeExecutionData[] = [];
+		for (let i = 0; i < this.getInputData().length; i++) {
+			try {
+				const r = await fn.call(this, client, i);
+				for (const json of Array.isArray(r) ? r : [r]) out.push(ok(json, i));
+			} catch (error) {
+				out.push(fail(this, error, i));
+			}
+		}
+		return out;
+	};
+}
+
+const listProps = (resource: string): INodeProperties[] => [
+	{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: true, description: 'Whether to return all results or only up to a given limit', displayOptions: show(resource, ['getMany']) },
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { resource: [resource], operation: ['getMany'], returnAll: [false] } },
+	},
+];
+
+const limitOf = (ctx: IExecuteFunctions, i: number) => (ctx.getNodeParameter('returnAll', i, true) ? Infinity : (ctx.getNodeParameter('limit', i, 50) as number));
+
+// ---- invoices -------------------------------------------------------------------------------
+
+export const invoiceProperties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['invoice'] } },
+		options: [
+			{ name: 'Approve', value: 'approve', description: 'Approve an unfinished invoice', action: 'Approve an invoice' },
+			{ name: 'Create', value: 'create', description: 'Create an unfinished invoice from a Procountor invoice body', action: 'Create an invoice' },
+			{ name: 'Get', value: 'get', description: 'Get an invoice', action: 'Get an invoice' },
+			{ name: 'Get Many', value: 'getMany', description: 'Get many invoices', action: 'Get many invoices' },
+			{ name: 'Send', value: 'send', description: 'Send an approved invoice (once)', action: 'Send an invoice' },
+			{
+				name: 'Send Sales Invoice',
+				value: 'sendSalesInvoice',
+				description: 'Create, approve and send an accounting invoice exported by the Odoo node',
+				action: 'Send a sales invoice',
+			},
+		],
+		default: 'sendSalesInvoice',
+	},
+	{ displayName: 'Invoice ID', name: 'invoiceId', type: 'string', default: '', required: true, displayOptions: show('invoice', ['get', 'approve', 'send']) },
+	{
+		displayName: 'Invoice (JSON)',
+		name: 'invoice',
+		type: 'json',
+		default: '={{ JSON.stringify($json) }}',
+		description: 'For Create: a Procountor invoice body. For Send Sales Invoice: the accounting invoice from the Odoo node.',
+		displayOptions: show('invoice', ['create', 'sendSalesInvoice']),
+	},
+	{
+		displayName: 'VAT Mapping (JSON)',
+		name: 'vatMapping',
+		type: 'json',
+		default: '{}',
+		description: 'Odoo tax ID or name → {"vatPercent": 25.5, "vatStatus": 1}; the Procountor master-data template writes it to Odoo',
+		displayOptions: show('invoice', ['sendSalesInvoice']),
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: show('invoice', ['sendSalesInvoice']),
+		options: [
+			{
+				displayName: 'Create Missing Customers',
+				name: 'createPartners',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to create a business partner not found by its recorded ID, business ID or VAT number',
+			},
+			{ displayName: 'Create Missing Products', name: 'createProducts', type: 'boolean', default: false, description: 'Whether to create products whose code is not in Procountor' },
+			{
+				displayName: 'Invoice Channel',
+				name: 'channel',
+				type: 'options',
+				options: [
+					{ name: 'E-Invoice', value: 'EINVOICE' },
+					{ name: 'Email', value: 'EMAIL' },
+					{ name: 'Mail', value: 'MAIL' },
+					{ name: 'No Sending (Mark as Sent)', value: 'NO_SENDING' },
+				],
+				default: 'EINVOICE',
+			},
+			{
+				displayName: 'Language',
+				name: 'language',
+				type: 'options',
+				options: [
+					{ name: 'English', value: 'ENGLISH' },
+					{ name: 'Finnish', value: 'FINNISH' },
+					{ name: 'Swedish', value: 'SWEDISH' },
+				],
+				default: 'FINNISH',
+			},
+			{ displayName: 'Default VAT Status', name: 'defaultStatus', type: 'number', default: 1, description: 'VAT status of rows without tax (read the codes with VAT → Get Default)' },
+		],
+	},
+	{ displayName: 'Status', name: 'status', type: 'string', default: '', placeholder: 'e.g. SENT', displayOptions: show('invoice', ['getMany']) },
+	{ displayName: 'Start Date', name: 'startDate', type: 'string', default: '', placeholder: 'e.g. 2026-11-01', displayOptions: show('invoice', ['getMany']) },
+	{ displayName: 'End Date', name: 'endDate', type: 'string', default: '', placeholder: 'e.g. 2026-11-30', displayOptions: show('invoice', ['getMany']) },
+	...listProps('invoice'),
+];
+
+export const invoiceOperations: Record<string, Operation> = {
+	get: perItem(async function (client, i) {
+		return await client.request('GET', `/invoices/${idParam(this, 'invoiceId', i)}`, { itemIndex: i });
+	}),
+	getMany: perItem(async function (client, i) {
+		const qs: IDataObject = {};
+		for (const f of ['status', 'startDate', 'endDate']) {
+			const v = String(this.getNodeParameter(f, i, '') ?? '').trim();
+			if (v) qs[f] = v;
+		}
+		return await client.getAll('/invoices', qs, limitOf(this, i), i);
+	}),
+	create: perItem(async function (client, i) {
+		return await client.request('POST', '/invoices', { body: jsonParam(this, 'invoice', i), itemIndex: i });
+	}),
+	approve: perItem(async function (client, i) {
+		const id = idParam(this, 'invoiceId', i);
+		await client.request('PUT', `/invoices/${id}/approve`, { itemIndex: i });
+		return { id, status: 'NOT_SENT' };
+	}),
+	send: perItem(async function (client, i) {
+		const id = idParam(this, 'invoiceId', i);
+		await client.request('PUT', `/invoices/${id}/send`, { itemIndex: i });
+		return { id, status: 'SENT' };
+	}),
+	sendSalesInvoice: async function (client) {
+		const out: INodeExecutionData[] = [];
+		const productIds = new Map<string, number>();
+		for (let i = 0; i < this.getInputData().length; i++) {
+			try {
+				const inv = parseAccountingInvoice(jsonParam(this, 'invoice', i));
+				const mapping = jsonParam(this, 'vatMapping', i) as unknown as VatMapping;
+				const o = this.getNodeParameter('options', i, {}) as IDataObject;
+				const partner = await ensurePartner(client, inv, o.createPartners !== false, i);
+				await ensureProducts(client, inv.lines, o.createProducts === true, productIds, i);
+				const body = procountorBody(inv, partner, productIds, mapping, {
+					channel: String(o.channel ?? 'EINVOICE'),
+					language: String(o.language ?? 'FINNISH'),
+					defaultStatus: Number(o.defaultStatus ?? 1),
+				});
+				const created = await client.request('POST', '/invoices', { body, itemIndex: i });
+				const id = Number(created.id);
+				// From here the invoice exists: report its id even if approving or sending fails.
+				try {
+					await client.request('PUT', `/invoices/${id}/approve`, { itemIndex: i, idempotent: true });
+					await client.request('PUT', `/invoices/${id}/send`, { itemIndex: i });
+				} catch (error) {
+					throw new InputError(`Invoice ${inv.number} was created in Procountor as ${id} but not sent: ${(error as Error).message}. Approve and send it there by hand.`, 'status');
+				}
+				out.push(
+					ok(
+						{
+							odooId: inv.odooId,
+							number: inv.number,
+							kind: inv.kind,
+							procountorInvoiceId: id,
+							procountorPartnerId: Number(partner.id),
+							status: 'SENT',
+							totalAmount: created.totalAmount ?? null,
+							amountTotal: inv.amountTotal,
+						},
+						i,
+					),
+				);
+			} catch (error) {
+				out.push(fail(this, error, i));
+			}
+		}
+		return out;
+	},
+};
+
+// ---- business partners, products, payment events, VAT ----------------------------------------
+
+export const partnerProperties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['businessPartner'] } },
+		options: [
+			{ name: 'Create', value: 'create', action: 'Create a business partner' },
+			{ name: 'Find by Business ID or VAT', value: 'find', description: 'Customers whose business ID or VAT number matches', action: 'Find business partners' },
+			{ name: 'Get', value: 'get', action: 'Get a business partner' },
+			{ name: 'Get Many', value: 'getMany', action: 'Get many business partners' },
+			{ name: 'Update', value: 'update', description: 'Change fields of a partner (PATCH)', action: 'Update a business partner' },
+		],
+		default: 'getMany',
+	},
+	{ displayName: 'Partner ID', name: 'partnerId', type: 'string', default: '', required: true, displayOptions: show('businessPartner', ['get', 'update']) },
+	{ displayName: 'Business ID or VAT Number', name: 'registryCode', type: 'string', default: '', required: true, placeholder: 'e.g. 2345678-9', displayOptions: show('businessPartner', ['find']) },
+	{ displayName: 'Partner (JSON)', name: 'partner', type: 'json', default: '{}', displayOptions: show('businessPartner', ['create', 'update']) },
+	...listProps('businessPartner'),
+];
+
+export const partnerOperations: Record<string, Operation> = {
+	get: perItem(async function (client, i) {
+		return await client.request('GET', `/businesspartners/${idParam(this, 'partnerId', i)}`, { itemIndex: i });
+	}),
+	getMany: perItem(async function (client, i) {
+		return await client.getAll('/businesspartners', {}, limitOf(this, i), i);
+	}),
+	create: perItem(async function (client, i) {
+		return await client.request('POST', '/businesspartners', { body: jsonParam(this, 'partner', i), itemIndex: i });
+	}),
+	update: perItem(async function (client, i) {
+		return await client.request('PATCH', `/businesspartners/${idParam(this, 'partnerId', i)}`, { body: jsonParam(this, 'partner', i), itemIndex: i, idempotent: true });
+	}),
+	find: perItem(async function (client, i) {
+		const norm = (v: unknown) => String(v ?? '').replace(/[\s-]/g, '').toUpperCase();
+		const code = norm(this.getNodeParameter('registryCode', i));
+		if (!code) throw new InputError('Business ID or VAT Number is empty', 'registryCode');
+		const all = await client.getAll('/businesspartners', {}, Infinity, i);
+		return all.filter((b) => {
+			const r = (b.registryInfo ?? {}) as IDataObject;
+			return norm(r.businessId) === code || norm(r.vatNumber) === code || norm(r.vatNumber) === `FI${code}`;
+		});
+	}),
+};
+
+export const productProperties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['product'] } },
+		options: [
+			{ name: 'Create', value: 'create', action: 'Create a product' },
+			{ name: 'Get', value: 'get', action: 'Get a product' },
+			{ name: 'Get Many', value: 'getMany', action: 'Get many products' },
+			{ name: 'Update', value: 'update', description: 'Replace a product; give its current version', action: 'Update a product' },
+		],
+		default: 'getMany',
+	},
+	{ displayName: 'Product ID', name: 'productId', type: 'string', default: '', required: true, displayOptions: show('product', ['get', 'update']) },
+	{ displayName: 'Product (JSON)', name: 'product', type: 'json', default: '{}', displayOptions: show('product', ['create', 'update']) },
+	{ displayName: 'Code', name: 'code', type: 'string', default: '', description: 'Only the product with this code', displayOptions: show('product', ['getMany']) },
+	...listProps('product'),
+];
+
+export const productOperations: Record<string, Operation> = {
+	get: perItem(async function (client, i) {
+		return await client.request('GET', `/products/${idParam(this, 'productId', i)}`, { itemIndex: i });
+	}),
+	getMany: perItem(async function (client, i) {
+		const code = String(this.getNodeParameter('code', i, '') ?? '').trim();
+		return await client.getAll('/products', { type: 'SALES', ...(code ? { code } : {}) }, limitOf(this, i), i);
+	}),
+	create: perItem(async function (client, i) {
+		return await client.request('POST', '/products', { body: { type: 'SALES', ...jsonParam(this, 'product', i) }, itemIndex: i });
+	}),
+	update: perItem(async function (client, i) {
+		return await client.request('PUT', `/products/${idParam(this, 'productId', i)}`, { body: jsonParam(this, 'product', i), itemIndex: i, idempotent: true });
+	}),
+};
+
+export const paymentEventProperties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['paymentEvent'] } },
+		options: [{ name: 'Get Many', value: 'getMany', description: 'Payment events of the input items\' invoices, 200 invoices per call', action: 'Get many payment events' }],
+		default: 'getMany',
+	},
+	{
+		displayName: 'Invoice ID',
+		name: 'invoiceId',
+		type: 'string',
+		default: '={{ $json.procountorInvoiceId }}',
+		required: true,
+		description: 'Procountor invoice of each item; all items are asked in batches of 200',
+		displayOptions: show('paymentEvent', ['getMany']),
+	},
+	{
+		displayName: 'Only Payments',
+		name: 'onlyPositive',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to leave out removals and other negative events (they are handled by hand)',
+		displayOptions: show('paymentEvent', ['getMany']),
+	},
+];
+
+/** One request per 200 invoices; each event is paired with the item of its invoice. */
+export const paymentEventOperations: Record<string, Operation> = {
+	getMany: async function (client) {
+		const out: INodeExecutionData[] = [];
+		const byInvoice = new Map<number, number[]>();
+		for (let i = 0; i < this.getInputData().length; i++) {
+			try {
+				const id = idParam(this, 'invoiceId', i);
+				byInvoice.set(id, [...(byInvoice.get(id) ?? []), i]);
+			} catch (error) {
+				out.push(fail(this, error, i));
+			}
+		}
+		const onlyPositive = this.getNodeParameter('onlyPositive', 0, true) as boolean;
+		const ids = [...byInvoice.keys()];
+		for (let k = 0; k < ids.length; k += 200) {
+			const part = ids.slice(k, k + 200);
+			const events = await client.getAll('/payments/paymentevents', { invoiceId: part.join(',') }, Infinity, byInvoice.get(part[0])![0]);
+			for (const ev of events) {
+				if (onlyPositive && !(Number(ev.amount) > 0)) continue;
+				for (const i of byInvoice.get(Number(ev.invoiceId)) ?? []) out.push(ok({ ...this.getInputData()[i].json, paymentEvent: ev }, i));
+			}
+		}
+		return out;
+	},
+};
+
+export const vatProperties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['vat'] } },
+		options: [{ name: 'Get Default', value: 'getDefault', description: "The company's VAT percentages and VAT statuses", action: 'Get default VAT settings' }],
+		default: 'getDefault',
+	},
+];
+
+export const vatOperations: Record<string, Operation> = {
+	getDefault: perItem(async function (client, i) {
+		return await client.request('GET', '/vats/default', { itemIndex: i });
+	}),
+};
+
+export function unsupported(ctx: IExecuteFunctions, resource: string, operation: string): never {
+	throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+}

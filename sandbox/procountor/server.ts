@@ -1,0 +1,432 @@
+/**
+ * The Procountor sandbox: the facts of shared/procountor-api.md — client-credentials tokens
+ * with the API key (expiry configurable so tests can expire them), bearer auth, invoices with
+ * their status flow, payment events, business partners, products, VAT settings, paging with
+ * meta, the errors[] body, and a limit of 20 requests per second per client answered with 429.
+ */
+import { SandboxHttpServer, type JsonReply, type SandboxRequest } from '../common/http';
+
+export interface ProcountorOptions {
+	clientId: string;
+	clientSecret: string;
+	apiKey: string;
+	/** Lifetime of an access token, in seconds. */
+	expiresIn: number;
+	/** Requests allowed per client in any one-second window. */
+	rateLimit: number;
+}
+
+export const procountorDefaults = (): ProcountorOptions => ({
+	clientId: 'procountor-demo-client',
+	clientSecret: 'procountor-demo-secret-5b1e',
+	apiKey: 'procountor-demo-api-key-93c2',
+	expiresIn: 3600,
+	rateLimit: 20,
+});
+
+type Json = Record<string, unknown>;
+
+export interface PaymentEvent {
+	id: number;
+	invoiceId: number;
+	type: 'PAYMENT' | 'PAYMENT_REMOVAL';
+	paymentDate: string;
+	status: 'PAID';
+	amount: number;
+	currency: string;
+	description: string;
+	paidAmount: number;
+	paidCurrency: string;
+}
+
+const VAT_PERCENTAGES = [25.5, 14, 10, 0];
+const VAT_STATUSES = [
+	{ vatStatus: 1, description: 'Domestic sales and purchases', sales: true, purchase: true },
+	{ vatStatus: 3, description: 'Sales outside the EU', sales: true, purchase: false },
+	{ vatStatus: 5, description: 'EU sales of goods', sales: true, purchase: false },
+	{ vatStatus: 6, description: 'EU sales of services', sales: true, purchase: false },
+	{ vatStatus: 12, description: 'No VAT handling', sales: true, purchase: true },
+];
+
+const round2 = (v: number) => Math.round((v + Math.sign(v) * 1e-9) * 100) / 100;
+
+/** Characters Windows-1252 can encode. */
+function fitsCp1252(text: string): boolean {
+	const extra = '€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ';
+	for (const ch of text) {
+		const c = ch.codePointAt(0)!;
+		if (c <= 0xff && !(c >= 0x80 && c <= 0x9f)) continue;
+		if (!extra.includes(ch)) return false;
+	}
+	return true;
+}
+
+export class ProcountorSandbox {
+	readonly options: ProcountorOptions;
+	readonly http: SandboxHttpServer;
+	private tokens = new Map<string, { clientId: string; expiresAt: number }>();
+	private arrivals: number[] = [];
+	/** Most requests seen in any one-second window (all clients). */
+	maxPerSecond = 0;
+	tokensIssued = 0;
+	invoices = new Map<number, Json>();
+	events: PaymentEvent[] = [];
+	partners = new Map<number, Json>();
+	products = new Map<number, Json>();
+	private nextId = { invoice: 9001, partner: 501, product: 801, event: 70001, number: 10001 };
+
+	constructor(options: Partial<ProcountorOptions> = {}) {
+		this.options = { ...procountorDefaults(), ...options };
+		this.reset();
+		this.http = new SandboxHttpServer(
+			'procountor',
+			(req) => this.route(req),
+			(req) => this.control(req),
+			(kind) => ({ errors: [{ status: kind === '429' ? 429 : 502, message: kind === '429' ? 'Too many requests' : 'Bad gateway' }] }),
+		);
+	}
+
+	reset(): void {
+		this.invoices.clear();
+		this.events = [];
+		this.partners.clear();
+		this.products.clear();
+		this.tokens.clear();
+		this.nextId = { invoice: 9001, partner: 501, product: 801, event: 70001, number: 10001 };
+		const customers: Array<[string, string, string]> = [
+			['Ravintola Aurora Oy', '2345678-9', 'Helsinki'],
+			['Catering Pohjola Oy', '3456789-0', 'Oulu'],
+			['Tapahtumatoimisto Kaiku Oy', '4567890-1', 'Tampere'],
+			['Hotelli Meri Oy', '5678901-2', 'Turku'],
+			['Konferenssipalvelu Ry', '6789012-3', 'Espoo'],
+		];
+		for (const [name, businessId, city] of customers) {
+			const id = this.nextId.partner++;
+			this.partners.set(id, {
+				id,
+				type: 'CUSTOMER',
+				name,
+				address: { name, street: 'Esimerkkikatu 1', zip: '00100', city, country: 'FINLAND' },
+				registryInfo: { businessId, vatNumber: `FI${businessId.replace('-', '')}` },
+				paymentInfo: { paymentMethod: 'BANK_TRANSFER', currency: 'EUR' },
+				version: '2026-10-01T08:00:00',
+			});
+		}
+		const products: Array<[string, string, number, number]> = [
+			['Catering service', 'CAT-SERVICE', 450, 14],
+			['Room rental', 'ROOM', 300, 25.5],
+			['Beverage package', 'BEV-PACK', 120, 25.5],
+		];
+		for (const [name, code, price, vat] of products) {
+			const id = this.nextId.product++;
+			this.products.set(id, { id, type: 'SALES', name, code, unit: 'PIECE', price, vat, currency: 'EUR', active: true, version: '2026-10-01T08:00:00' });
+		}
+	}
+
+	async start(port = 0): Promise<string> {
+		return this.http.listen(port);
+	}
+
+	async stop(): Promise<void> {
+		await this.http.close();
+	}
+
+	get url(): string {
+		return `${this.http.url}/api`;
+	}
+
+	/** Forgets every token: the next request with one gets 401, as after expiry. */
+	expireTokens(): void {
+		this.tokens.clear();
+	}
+
+	/** Records a payment as the bank would, updating the invoice's status. */
+	recordPayment(invoiceId: number, amount: number, paymentDate: string): PaymentEvent {
+		const inv = this.invoices.get(invoiceId);
+		if (!inv) throw new Error(`No invoice ${invoiceId}`);
+		const ev: PaymentEvent = {
+			id: this.nextId.event++,
+			invoiceId,
+			type: amount >= 0 ? 'PAYMENT' : 'PAYMENT_REMOVAL',
+			paymentDate,
+			status: 'PAID',
+			amount,
+			currency: String((inv.paymentInfo as Json)?.currency ?? 'EUR'),
+			description: amount >= 0 ? 'Bank transfer' : 'Payment removed',
+			paidAmount: amount,
+			paidCurrency: 'EUR',
+		};
+		this.events.push(ev);
+		const paid = round2(this.events.filter((e) => e.invoiceId === invoiceId).reduce((s, e) => s + e.amount, 0));
+		const total = Math.abs(Number(inv.totalAmount ?? 0));
+		inv.status = paid <= 0 ? 'SENT' : paid >= total ? 'PAID' : 'PARTLY_PAID';
+		return ev;
+	}
+
+	private control(req: SandboxRequest): JsonReply | undefined {
+		if (req.method === 'POST' && req.path === '/__sandbox/procountor/reset') {
+			this.reset();
+			return { status: 200, body: { ok: true } };
+		}
+		if (req.method === 'POST' && req.path === '/__sandbox/procountor/expire-tokens') {
+			this.expireTokens();
+			return { status: 200, body: { ok: true } };
+		}
+		const m = /^\/__sandbox\/procountor\/invoices\/(\d+)\/payments$/.exec(req.path);
+		if (m && req.method === 'POST') {
+			const b = (req.body ?? {}) as { amount: number; paymentDate?: string };
+			return { status: 200, body: this.recordPayment(Number(m[1]), Number(b.amount), b.paymentDate ?? new Date().toISOString().slice(0, 10)) };
+		}
+		if (req.method === 'GET' && req.path === '/__sandbox/procountor/rate') return { status: 200, body: { maxPerSecond: this.maxPerSecond, tokensIssued: this.tokensIssued } };
+		return undefined;
+	}
+
+	private fail(status: number, message: string, field?: string): JsonReply {
+		return { status, body: { errors: [{ status, ...(field ? { field } : {}), message }] } };
+	}
+
+	/** Counts every arrival; more than the limit in the last second for this client → 429. */
+	private rateLimited(clientKey: string): boolean {
+		const now = Date.now();
+		this.arrivals.push(now);
+		while (this.arrivals.length && this.arrivals[0] <= now - 1000) this.arrivals.shift();
+		this.maxPerSecond = Math.max(this.maxPerSecond, this.arrivals.length);
+		const mine = this.perClient.get(clientKey) ?? [];
+		mine.push(now);
+		while (mine.length && mine[0] <= now - 1000) mine.shift();
+		this.perClient.set(clientKey, mine);
+		return mine.length > this.options.rateLimit;
+	}
+
+	private perClient = new Map<string, number[]>();
+
+	private page(req: SandboxRequest, rows: Json[]): JsonReply {
+		const page = req.query.has('page') ? Number(req.query.get('page')) : 0;
+		const size = req.query.has('size') ? Number(req.query.get('size')) : 50;
+		if (!Number.isInteger(page) || page < 0) return this.fail(400, `page must be 0 or more, got "${req.query.get('page')}"`, 'page');
+		if (!Number.isInteger(size) || size < 1 || size > 200) return this.fail(400, `size must be from 1 to 200, got "${req.query.get('size')}"`, 'size');
+		return { status: 200, body: { results: rows.slice(page * size, (page + 1) * size), meta: { pageNumber: page, pageSize: size, resultCount: Math.max(0, Math.min(size, rows.length - page * size)), totalCount: rows.length } } };
+	}
+
+	private token(req: SandboxRequest): JsonReply {
+		const b = (req.body ?? {}) as Record<string, string>;
+		if (b.grant_type !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials' } };
+		const o = this.options;
+		if (b.client_id !== o.clientId || b.client_secret !== o.clientSecret || b.api_key !== o.apiKey) {
+			return { status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed' } };
+		}
+		const token = `pct-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+		this.tokens.set(token, { clientId: b.client_id, expiresAt: Date.now() + o.expiresIn * 1000 });
+		this.tokensIssued++;
+		return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: o.expiresIn } };
+	}
+
+	private route(req: SandboxRequest): JsonReply {
+		const path = req.path.replace(/^\/api/, '');
+		this.http.counter.add(`procountor${path.replace(/\/\d+(,\d+)*/g, '/{id}')}`);
+		if (req.method === 'POST' && path === '/oauth/token') {
+			if (this.rateLimited(String((req.body as Json)?.client_id ?? 'anonymous'))) return { ...this.fail(429, 'Too many requests'), headers: { 'Retry-After': '1' } };
+			return this.token(req);
+		}
+		const auth = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''));
+		const session = auth ? this.tokens.get(auth[1]) : undefined;
+		if (this.rateLimited(session?.clientId ?? 'anonymous')) return { ...this.fail(429, 'Too many requests'), headers: { 'Retry-After': '1' } };
+		if (!session || session.expiresAt < Date.now()) return this.fail(401, 'The access token is invalid or has expired');
+		const body = (req.body ?? {}) as Json;
+		const seg = path.split('/').filter(Boolean);
+		const key = `${req.method} /${seg[0] ?? ''}`;
+
+		if (key === 'GET /vats') {
+			if (seg[1] === 'default') return { status: 200, body: { vatInformation: [{ country: 'FI', percentages: VAT_PERCENTAGES.map((vatPercent) => ({ vatPercent, sales: true, purchase: true })) }], vatStatuses: VAT_STATUSES } };
+			if (seg[1] === 'country') {
+				if (req.query.get('countryCode') !== 'FI') return this.fail(404, `No VAT information for ${req.query.get('countryCode')}`, 'countryCode');
+				return { status: 200, body: { country: 'FI', percentages: VAT_PERCENTAGES.map((vatPercent) => ({ vatPercent, sales: true, purchase: true })) } };
+			}
+		}
+		if (seg[0] === 'businesspartners') return this.partnersRoute(req, seg, body);
+		if (seg[0] === 'products') return this.productsRoute(req, seg, body);
+		if (seg[0] === 'invoices') return this.invoicesRoute(req, seg, body);
+		if (key === 'GET /payments' && seg[1] === 'paymentevents') {
+			const ids = String(req.query.get('invoiceId') ?? '').split(',').filter(Boolean).map(Number);
+			if (!ids.length) return this.fail(400, 'invoiceId is required', 'invoiceId');
+			if (ids.length > 200) return this.fail(400, 'At most 200 invoice ids', 'invoiceId');
+			return this.page(req, this.events.filter((e) => ids.includes(e.invoiceId)) as unknown as Json[]);
+		}
+		return this.fail(404, `No route ${req.method} ${path}`);
+	}
+
+	private partnersRoute(req: SandboxRequest, seg: string[], body: Json): JsonReply {
+		const id = seg[1] ? Number(seg[1]) : undefined;
+		if (req.method === 'GET' && id === undefined) {
+			let rows = [...this.partners.values()];
+			const name = req.query.get('name');
+			if (name) rows = rows.filter((p) => String(p.name).toLowerCase().includes(name.toLowerCase()));
+			const type = req.query.get('type');
+			if (type) rows = rows.filter((p) => p.type === type);
+			return this.page(req, rows);
+		}
+		if (req.method === 'POST' && id === undefined) {
+			const errors = this.requirePartner(body);
+			if (errors) return errors;
+			const nid = this.nextId.partner++;
+			const rec = { ...body, id: nid, version: new Date().toISOString().slice(0, 19) };
+			this.partners.set(nid, rec);
+			return { status: 200, body: rec };
+		}
+		const rec = id !== undefined ? this.partners.get(id) : undefined;
+		if (!rec) return this.fail(404, `Business partner ${seg[1]} not found`);
+		if (req.method === 'GET') return { status: 200, body: rec };
+		if (req.method === 'PUT' || req.method === 'PATCH') {
+			if (req.method === 'PUT' && body.version !== rec.version) return this.fail(400, 'version does not match: the partner was changed meanwhile', 'version');
+			Object.assign(rec, body, { id, version: new Date().toISOString().slice(0, 19) });
+			return { status: 200, body: rec };
+		}
+		return this.fail(404, 'No such route');
+	}
+
+	private requirePartner(b: Json): JsonReply | undefined {
+		const errors: Json[] = [];
+		if (!b.name) errors.push({ status: 400, field: 'name', message: 'name is required' });
+		if (!['CUSTOMER', 'SUPPLIER', 'PERSON'].includes(String(b.type))) errors.push({ status: 400, field: 'type', message: 'type must be CUSTOMER, SUPPLIER or PERSON' });
+		if (!b.paymentInfo) errors.push({ status: 400, field: 'paymentInfo', message: 'paymentInfo is required' });
+		if (typeof b.name === 'string' && !fitsCp1252(b.name)) errors.push({ status: 400, field: 'name', message: 'Text must fit Windows-1252' });
+		return errors.length ? { status: 400, body: { errors } } : undefined;
+	}
+
+	private productsRoute(req: SandboxRequest, seg: string[], body: Json): JsonReply {
+		const id = seg[1] ? Number(seg[1]) : undefined;
+		if (req.method === 'GET' && id === undefined) {
+			let rows = [...this.products.values()];
+			for (const f of ['type', 'code', 'name']) {
+				const v = req.query.get(f);
+				if (v) rows = rows.filter((p) => (f === 'name' ? String(p.name).toLowerCase().includes(v.toLowerCase()) : String(p[f]) === v));
+			}
+			const active = req.query.get('active');
+			if (active) rows = rows.filter((p) => String(p.active) === active);
+			return this.page(req, rows);
+		}
+		if (req.method === 'POST' && id === undefined) {
+			const errors: Json[] = [];
+			if (!body.name) errors.push({ status: 400, field: 'name', message: 'name is required' });
+			if (!['SALES', 'PURCHASE'].includes(String(body.type))) errors.push({ status: 400, field: 'type', message: 'type must be SALES or PURCHASE' });
+			if (errors.length) return { status: 400, body: { errors } };
+			const nid = this.nextId.product++;
+			const rec = { active: true, unit: 'PIECE', currency: 'EUR', ...body, id: nid, version: new Date().toISOString().slice(0, 19) };
+			this.products.set(nid, rec);
+			return { status: 200, body: rec };
+		}
+		const rec = id !== undefined ? this.products.get(id) : undefined;
+		if (!rec) return this.fail(404, `Product ${seg[1]} not found`);
+		if (req.method === 'GET') return { status: 200, body: rec };
+		if (req.method === 'PUT') {
+			if (body.version !== rec.version) return this.fail(400, 'version does not match: the product was changed meanwhile', 'version');
+			Object.assign(rec, body, { id, version: new Date().toISOString().slice(0, 19) });
+			return { status: 200, body: rec };
+		}
+		return this.fail(404, 'No such route');
+	}
+
+	/** Validates an invoice body; field paths as Procountor reports them. */
+	private validateInvoice(b: Json): Json[] {
+		const errors: Json[] = [];
+		const need = (cond: unknown, field: string, message: string) => {
+			if (!cond) errors.push({ status: 400, field, message });
+		};
+		need(b.type === 'SALES_INVOICE', 'type', 'type must be SALES_INVOICE');
+		need(typeof b.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(b.date), 'date', 'date is required (YYYY-MM-DD)');
+		const cp = b.counterParty as Json | undefined;
+		need((cp?.counterPartyAddress as Json | undefined)?.name, 'counterParty.counterPartyAddress.name', 'counterParty.counterPartyAddress.name is required');
+		const pi = b.paymentInfo as Json | undefined;
+		need(pi?.paymentMethod, 'paymentInfo.paymentMethod', 'paymentInfo.paymentMethod is required');
+		need(typeof pi?.currency === 'string' && /^[A-Z]{3}$/.test(pi.currency), 'paymentInfo.currency', 'paymentInfo.currency must be an ISO 4217 code');
+		need(typeof pi?.dueDate === 'string', 'paymentInfo.dueDate', 'paymentInfo.dueDate is required');
+		need(typeof pi?.currencyRate === 'number', 'paymentInfo.currencyRate', 'paymentInfo.currencyRate is required');
+		const ei = b.extraInfo as Json | undefined;
+		need(typeof ei?.accountingByRow === 'boolean', 'extraInfo.accountingByRow', 'extraInfo.accountingByRow is required');
+		need(typeof ei?.unitPricesIncludeVat === 'boolean', 'extraInfo.unitPricesIncludeVat', 'extraInfo.unitPricesIncludeVat is required');
+		need(typeof b.discountPercent === 'number', 'discountPercent', 'discountPercent is required');
+		need(typeof b.invoiceChannel === 'string', 'invoiceChannel', 'invoiceChannel is required');
+		need(VAT_STATUSES.some((s) => s.vatStatus === b.vatStatus), 'vatStatus', 'vatStatus is not a VAT status of this company');
+		need(['FINNISH', 'ENGLISH', 'SWEDISH'].includes(String(b.language)), 'language', 'language must be FINNISH, ENGLISH or SWEDISH');
+		const rows = b.invoiceRows as Json[] | undefined;
+		need(Array.isArray(rows) && rows.length > 0, 'invoiceRows', 'invoiceRows must have at least one row');
+		(rows ?? []).forEach((r, k) => {
+			need(r.product, `invoiceRows[${k}].product`, 'product is required');
+			need(typeof r.quantity === 'number', `invoiceRows[${k}].quantity`, 'quantity is required');
+			need(r.unit, `invoiceRows[${k}].unit`, 'unit is required');
+			need(typeof r.unitPrice === 'number', `invoiceRows[${k}].unitPrice`, 'unitPrice is required');
+			need(typeof r.discountPercent === 'number', `invoiceRows[${k}].discountPercent`, 'discountPercent is required');
+			need(VAT_PERCENTAGES.includes(Number(r.vatPercent)), `invoiceRows[${k}].vatPercent`, `vatPercent ${r.vatPercent} is not a VAT percentage of this company`);
+			if (typeof r.product === 'string') need(fitsCp1252(r.product), `invoiceRows[${k}].product`, 'Text must fit Windows-1252');
+		});
+		return errors;
+	}
+
+	private totals(b: Json): number {
+		const incl = !!(b.extraInfo as Json)?.unitPricesIncludeVat;
+		let total = 0;
+		for (const r of (b.invoiceRows as Json[]) ?? []) {
+			const net = Number(r.quantity) * Number(r.unitPrice) * (1 - Number(r.discountPercent ?? 0) / 100);
+			total += incl ? net : net * (1 + Number(r.vatPercent) / 100);
+		}
+		return round2(total * (1 - Number(b.discountPercent ?? 0) / 100));
+	}
+
+	private invoicesRoute(req: SandboxRequest, seg: string[], body: Json): JsonReply {
+		if (seg.length === 1) {
+			if (req.method === 'POST') {
+				const errors = this.validateInvoice(body);
+				if (errors.length) return { status: 400, body: { errors } };
+				const id = this.nextId.invoice++;
+				const rec: Json = { ...body, id, status: 'UNFINISHED', totalAmount: this.totals(body), version: new Date().toISOString().slice(0, 19) };
+				this.invoices.set(id, rec);
+				return { status: 200, body: rec };
+			}
+			if (req.method === 'GET') {
+				let rows = [...this.invoices.values()];
+				const status = req.query.get('status');
+				if (status) rows = rows.filter((r) => r.status === status);
+				const start = req.query.get('startDate');
+				const end = req.query.get('endDate');
+				if (start) rows = rows.filter((r) => String(r.date) >= start);
+				if (end) rows = rows.filter((r) => String(r.date) <= end);
+				return this.page(req, rows);
+			}
+		}
+		const ids = String(seg[1] ?? '').split(',').map(Number);
+		if (ids.some((x) => !Number.isInteger(x))) return this.fail(400, `Invalid invoice id ${seg[1]}`);
+		if (ids.length > 200) return this.fail(400, 'At most 200 invoice ids');
+		if (ids.length > 1 && req.method === 'GET' && seg.length === 2) return { status: 200, body: ids.map((x) => this.invoices.get(x)).filter(Boolean) };
+		const inv = this.invoices.get(ids[0]);
+		if (!inv) return this.fail(404, `Invoice ${seg[1]} not found`);
+		if (seg.length === 2) {
+			if (req.method === 'GET') return { status: 200, body: inv };
+			if (req.method === 'PUT') {
+				if (inv.status !== 'UNFINISHED') return this.fail(403, `Invoice ${inv.id} is ${inv.status}: only an UNFINISHED invoice can be changed`);
+				if (body.version !== inv.version) return this.fail(400, 'version does not match: the invoice was changed meanwhile', 'version');
+				const errors = this.validateInvoice(body);
+				if (errors.length) return { status: 400, body: { errors } };
+				Object.assign(inv, body, { id: inv.id, status: 'UNFINISHED', totalAmount: this.totals(body), version: new Date().toISOString().slice(0, 19) });
+				return { status: 200, body: inv };
+			}
+		}
+		if (seg[2] === 'paymentevents' && req.method === 'GET') return this.page(req, this.events.filter((e) => e.invoiceId === inv.id) as unknown as Json[]);
+		if (req.method === 'PUT' && seg[2] === 'approve') {
+			if (inv.status !== 'UNFINISHED') return this.fail(403, `Invoice ${inv.id} is ${inv.status}: only an UNFINISHED invoice can be approved`);
+			Object.assign(inv, { status: 'NOT_SENT', invoiceNumber: this.nextId.number++, version: new Date().toISOString().slice(0, 19) });
+			return { status: 200, body: {} };
+		}
+		if (req.method === 'PUT' && seg[2] === 'send') {
+			if (inv.status !== 'NOT_SENT') {
+				return this.fail(403, inv.status === 'UNFINISHED' ? `Invoice ${inv.id} must be approved before sending` : `Invoice ${inv.id} was already sent: an invoice can be sent only once`);
+			}
+			Object.assign(inv, { status: 'SENT', version: new Date().toISOString().slice(0, 19) });
+			return { status: 200, body: {} };
+		}
+		if (req.method === 'PUT' && (seg[2] === 'verify' || seg[2] === 'invalidate')) {
+			if (seg[2] === 'invalidate') inv.status = 'INVALIDATED';
+			return { status: 200, body: {} };
+		}
+		return this.fail(404, 'No such route');
+	}
+}
