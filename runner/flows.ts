@@ -7,7 +7,8 @@
  *
  * Credentials file: {"odooErpApi": {...}, "codeplusApi": {...}, "procountorApi": {...}} with the
  * fields of each credential type. Environment variables override it: ODOO_URL, ODOO_DATABASE,
- * ODOO_LOGIN, ODOO_API_KEY, ODOO_PASSWORD, CODEPLUS_URL, CODEPLUS_TOKEN. FLOWS_CREDENTIALS may name the file instead of --credentials.
+ * ODOO_LOGIN, ODOO_API_KEY, ODOO_PASSWORD, CODEPLUS_URL, CODEPLUS_TOKEN, PROCOUNTOR_ENVIRONMENT,
+ * PROCOUNTOR_URL, PROCOUNTOR_CLIENT_ID, PROCOUNTOR_CLIENT_SECRET, PROCOUNTOR_API_KEY. FLOWS_CREDENTIALS may name the file instead of --credentials.
  */
 import type { ICredentialDataDecryptedObject, IDataObject, IWorkflowBase } from 'n8n-workflow';
 import * as fs from 'node:fs';
@@ -86,6 +87,17 @@ export async function runTemplate(engine: Engine, name: string, staticData: IDat
 export function credentialsFromFileAndEnv(file?: string): Record<string, ICredentialDataDecryptedObject> {
 	const out: Record<string, ICredentialDataDecryptedObject> = file ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
 	const env = process.env;
+	if (env.PROCOUNTOR_CLIENT_ID) {
+		out.procountorApi = {
+			...(out.procountorApi ?? {}),
+			environment: env.PROCOUNTOR_URL ? 'custom' : (env.PROCOUNTOR_ENVIRONMENT ?? 'production'),
+			...(env.PROCOUNTOR_URL ? { customUrl: env.PROCOUNTOR_URL } : {}),
+			clientId: env.PROCOUNTOR_CLIENT_ID,
+			...(env.PROCOUNTOR_CLIENT_SECRET ? { clientSecret: env.PROCOUNTOR_CLIENT_SECRET } : {}),
+			...(env.PROCOUNTOR_API_KEY ? { apiKey: env.PROCOUNTOR_API_KEY } : {}),
+			accessToken: '',
+		};
+	}
 	if (env.CODEPLUS_URL) out.codeplusApi = { ...(out.codeplusApi ?? {}), baseUrl: env.CODEPLUS_URL, ...(env.CODEPLUS_TOKEN ? { token: env.CODEPLUS_TOKEN } : {}) };
 	if (env.ODOO_URL) {
 		out.odooErpApi = {
@@ -126,10 +138,10 @@ async function main(): Promise<void> {
 
 	let sandboxes: Sandboxes | undefined;
 	let credentials = credentialsFromFileAndEnv(credFile);
-	if (!credFile && !process.env.ODOO_URL && !process.env.CODEPLUS_URL) {
+	if (!credFile && !process.env.ODOO_URL && !process.env.CODEPLUS_URL && !process.env.PROCOUNTOR_CLIENT_ID) {
 		sandboxes = await startSandboxes();
 		credentials = sandboxes.credentials();
-		process.stdout.write(`Embedded sandboxes: Odoo ${sandboxes.odoo.url}, Codeplus ${sandboxes.codeplus.url}\n\n`);
+		process.stdout.write(`Embedded sandboxes: Odoo ${sandboxes.odoo.url}, Codeplus ${sandboxes.codeplus.url}, Procountor ${sandboxes.procountor.url}\n\n`);
 	} else {
 		// Against real systems, cursors survive between invocations like n8n's static data.
 		stateDir ??= path.resolve('.flows-state');

@@ -1,6 +1,6 @@
 /**
  * `npm run sandbox`: every sandbox on loopback with demo data, until Ctrl-C.
- * Environment: ODOO_PORT (8069), ODOO_VERSION (17; 16, 18 or 19), ODOO_PROFILE (finland | recorded), CODEPLUS_PORT (8070).
+ * Environment: ODOO_PORT (8069), ODOO_VERSION (17; 16, 18 or 19), ODOO_PROFILE (finland | recorded), CODEPLUS_PORT (8070), PROCOUNTOR_PORT (8071).
  */
 import { startSandboxes } from './index';
 
@@ -9,7 +9,7 @@ async function main(): Promise<void> {
 	if (![16, 17, 18, 19].includes(version)) throw new Error(`ODOO_VERSION must be 16, 17, 18 or 19, not ${process.env.ODOO_VERSION}`);
 	const profile = (process.env.ODOO_PROFILE ?? 'finland') as 'finland' | 'recorded';
 	const sb = await startSandboxes(
-		{ odoo: Number(process.env.ODOO_PORT ?? 8069), codeplus: Number(process.env.CODEPLUS_PORT ?? 8070) },
+		{ odoo: Number(process.env.ODOO_PORT ?? 8069), codeplus: Number(process.env.CODEPLUS_PORT ?? 8070), procountor: Number(process.env.PROCOUNTOR_PORT ?? 8071) },
 		{ odoo: { version: version as 16 | 17 | 18 | 19, profile } },
 	);
 	const o = sb.odoo.options;
@@ -23,6 +23,10 @@ async function main(): Promise<void> {
 		'',
 		`Codeplus (PixelPoint) ${sb.codeplus.url}`,
 		`  token ${sb.codeplus.options.token}; ${sb.codeplus.stores.length} stores, ${sb.codeplus.allInvoices().length} invoices of the ${sb.codeplus.options.days} business days before ${sb.codeplus.options.today}`,
+		'',
+		`Procountor ${sb.procountor.url}`,
+		`  client ${sb.procountor.options.clientId}, secret ${sb.procountor.options.clientSecret}, API key ${sb.procountor.options.apiKey}; 20 requests/s`,
+		`  record a payment: POST ${sb.procountor.http.url}/__sandbox/procountor/invoices/<id>/payments {"amount": 10}`,
 		'',
 		'Credentials for `npm run flows -- --credentials FILE`:',
 		JSON.stringify(sb.credentials(), null, 2),

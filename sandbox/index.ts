@@ -1,10 +1,12 @@
 /** Starts every sandbox with demo data; used by `npm run sandbox`, the flows runner and the tests. */
 import { CodeplusSandbox, type CodeplusOptions } from './codeplus/server';
 import { OdooSandbox, type OdooSandboxOptions } from './odoo/server';
+import { ProcountorSandbox, type ProcountorOptions } from './procountor/server';
 
 export interface Sandboxes {
 	odoo: OdooSandbox;
 	codeplus: CodeplusSandbox;
+	procountor: ProcountorSandbox;
 	stop(): Promise<void>;
 	/** Credentials for this package's credential types, pointing at the sandboxes. */
 	credentials(): Record<string, Record<string, string | number>>;
@@ -13,23 +15,28 @@ export interface Sandboxes {
 export interface SandboxPorts {
 	odoo?: number;
 	codeplus?: number;
+	procountor?: number;
 }
 
 export interface SandboxOptions {
 	odoo?: Partial<OdooSandboxOptions>;
 	codeplus?: Partial<CodeplusOptions>;
+	procountor?: Partial<ProcountorOptions>;
 }
 
 export async function startSandboxes(ports: SandboxPorts = {}, options: SandboxOptions = {}): Promise<Sandboxes> {
 	const odoo = new OdooSandbox({ profile: 'finland', ...options.odoo });
 	const codeplus = new CodeplusSandbox(options.codeplus);
 	await odoo.start(ports.odoo ?? 0);
+	const procountor = new ProcountorSandbox(options.procountor);
 	await codeplus.start(ports.codeplus ?? 0);
+	await procountor.start(ports.procountor ?? 0);
 	return {
 		odoo,
 		codeplus,
+		procountor,
 		async stop() {
-			await Promise.all([odoo.stop(), codeplus.stop()]);
+			await Promise.all([odoo.stop(), codeplus.stop(), procountor.stop()]);
 		},
 		credentials() {
 			return {
@@ -42,6 +49,14 @@ export async function startSandboxes(ports: SandboxPorts = {}, options: SandboxO
 					timeoutSeconds: 30,
 				},
 				codeplusApi: { baseUrl: codeplus.url, token: codeplus.options.token, timeoutSeconds: 30 },
+				procountorApi: {
+					environment: 'custom',
+					customUrl: procountor.url,
+					clientId: procountor.options.clientId,
+					clientSecret: procountor.options.clientSecret,
+					apiKey: procountor.options.apiKey,
+					accessToken: '',
+				},
 			};
 		},
 	};

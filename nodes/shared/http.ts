@@ -49,8 +49,10 @@ export interface ExchangeOptions {
 	isServiceError?: (status: number, body: unknown) => boolean;
 	/** Counts attempts, for tests and benchmarks. */
 	stats?: { requests: number; retries: number };
-	/** Waits before a retry; a transport may also pace itself here (rate limits). */
+	/** Before each attempt: a transport may pace itself here (rate limits). */
 	beforeAttempt?: () => Promise<void>;
+	/** After each attempt, whatever its outcome. */
+	afterAttempt?: () => void;
 }
 
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -124,9 +126,13 @@ export async function exchange(ctx: AnyContext, request: IHttpRequestOptions, o:
 		try {
 			if (o.stats) o.stats.requests++;
 			const options: IHttpRequestOptions = { ...request, json: true, timeout: o.timeoutMs, returnFullResponse: true, ignoreHttpStatusErrors: true };
-			res = (o.credentialType
-				? await ctx.helpers.httpRequestWithAuthentication.call(ctx, o.credentialType, options)
-				: await ctx.helpers.httpRequest(options)) as FullResponse;
+			try {
+				res = (o.credentialType
+					? await ctx.helpers.httpRequestWithAuthentication.call(ctx, o.credentialType, options)
+					: await ctx.helpers.httpRequest(options)) as FullResponse;
+			} finally {
+				o.afterAttempt?.();
+			}
 		} catch (error) {
 			// httpRequestWithAuthentication wraps network errors in a NodeApiError whose httpCode is the network code.
 			let wrapped: { code: string; message: string } | undefined;

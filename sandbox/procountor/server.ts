@@ -66,6 +66,11 @@ export class ProcountorSandbox {
 	readonly http: SandboxHttpServer;
 	private tokens = new Map<string, { clientId: string; expiresAt: number }>();
 	private arrivals: number[] = [];
+	private arrivalPaths: string[] = [];
+	/** Every arrival (time and request), for diagnosing a client's pacing. */
+	readonly log: string[] = [];
+	/** The requests of the busiest one-second window, for diagnosing a limiter. */
+	busiestWindow: string[] = [];
 	/** Most requests seen in any one-second window (all clients). */
 	maxPerSecond = 0;
 	tokensIssued = 0;
@@ -186,10 +191,17 @@ export class ProcountorSandbox {
 	}
 
 	/** Counts every arrival; more than the limit in the last second for this client → 429. */
-	private rateLimited(clientKey: string): boolean {
+	private rateLimited(clientKey: string, path = ''): boolean {
 		const now = Date.now();
 		this.arrivals.push(now);
-		while (this.arrivals.length && this.arrivals[0] <= now - 1000) this.arrivals.shift();
+		this.arrivalPaths.push(`${now % 100000} ${path}`);
+		this.log.push(`${now % 100000} ${path}`);
+		if (this.log.length > 10_000) this.log.splice(0, this.log.length - 10_000);
+		while (this.arrivals.length && this.arrivals[0] <= now - 1000) {
+			this.arrivals.shift();
+			this.arrivalPaths.shift();
+		}
+		if (this.arrivals.length > this.maxPerSecond) this.busiestWindow = [...this.arrivalPaths];
 		this.maxPerSecond = Math.max(this.maxPerSecond, this.arrivals.length);
 		const mine = this.perClient.get(clientKey) ?? [];
 		mine.push(now);
@@ -225,12 +237,12 @@ export class ProcountorSandbox {
 		const path = req.path.replace(/^\/api/, '');
 		this.http.counter.add(`procountor${path.replace(/\/\d+(,\d+)*/g, '/{id}')}`);
 		if (req.method === 'POST' && path === '/oauth/token') {
-			if (this.rateLimited(String((req.body as Json)?.client_id ?? 'anonymous'))) return { ...this.fail(429, 'Too many requests'), headers: { 'Retry-After': '1' } };
+			if (this.rateLimited(String((req.body as Json)?.client_id ?? 'anonymous'), 'token')) return { ...this.fail(429, 'Too many requests'), headers: { 'Retry-After': '1' } };
 			return this.token(req);
 		}
 		const auth = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''));
 		const session = auth ? this.tokens.get(auth[1]) : undefined;
-		if (this.rateLimited(session?.clientId ?? 'anonymous')) return { ...this.fail(429, 'Too many requests'), headers: { 'Retry-After': '1' } };
+		if (this.rateLimited(session?.clientId ?? 'anonymous', `${req.method} ${path}${session ? '' : ' (no session)'}`)) return { ...this.fail(429, 'Too many requests'), headers: { 'Retry-After': '1' } };
 		if (!session || session.expiresAt < Date.now()) return this.fail(401, 'The access token is invalid or has expired');
 		const body = (req.body ?? {}) as Json;
 		const seg = path.split('/').filter(Boolean);
@@ -362,12 +374,13 @@ export class ProcountorSandbox {
 		return errors;
 	}
 
+	/** Invoice total, VAT rounded per row as Procountor does. */
 	private totals(b: Json): number {
 		const incl = !!(b.extraInfo as Json)?.unitPricesIncludeVat;
 		let total = 0;
 		for (const r of (b.invoiceRows as Json[]) ?? []) {
-			const net = Number(r.quantity) * Number(r.unitPrice) * (1 - Number(r.discountPercent ?? 0) / 100);
-			total += incl ? net : net * (1 + Number(r.vatPercent) / 100);
+			const amount = round2(Number(r.quantity) * Number(r.unitPrice) * (1 - Number(r.discountPercent ?? 0) / 100));
+			total += incl ? amount : amount + round2((amount * Number(r.vatPercent)) / 100);
 		}
 		return round2(total * (1 - Number(b.discountPercent ?? 0) / 100));
 	}

@@ -56,7 +56,9 @@ describe('Template: PixelPoint master data', () => {
 
 		const s1 = odooState(sb);
 		expect(s1.configs).toHaveLength(3);
-		expect(s1.methods).toHaveLength(3 + 4); // a cash method per store, shared card tenders
+		// A cash method per store and the shared card tenders; each store's cash tender points at its cash method.
+		expect(new Set(s1.methods.map((m) => m.res_id)).size).toBe(3 + 4);
+		expect(s1.methods.filter((m) => String(m.name).startsWith('tender_')).map((m) => m.name).sort()).toEqual(['tender_1_1', 'tender_2_1', 'tender_3_1']);
 		expect(s1.categories).toHaveLength(10);
 		expect(s1.products).toHaveLength(320);
 		expect(s1.pricelists).toHaveLength(4);

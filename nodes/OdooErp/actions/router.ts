@@ -3,6 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { failAll } from '../../shared/items';
 import { OdooClient } from '../transport';
 import * as audit from './audit/Audit.resource';
+import * as invoice from './invoice/Invoice.resource';
+import * as payment from './payment/Payment.resource';
 import * as posMasterData from './posMasterData/PosMasterData.resource';
 import * as posOrder from './posOrder/PosOrder.resource';
 import * as posSession from './posSession/PosSession.resource';
@@ -16,6 +18,8 @@ const resources: Record<string, Record<string, { execute: Operation }>> = {
 	posOrder: posOrder as unknown as Record<string, { execute: Operation }>,
 	posSession: posSession as unknown as Record<string, { execute: Operation }>,
 	audit: audit as unknown as Record<string, { execute: Operation }>,
+	invoice: invoice as unknown as Record<string, { execute: Operation }>,
+	payment: payment as unknown as Record<string, { execute: Operation }>,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -2,6 +2,8 @@
 // The description lives here, as in n8n's versioned nodes; the node class in OdooErp.node.ts uses it.
 import type { INodeTypeDescription } from 'n8n-workflow';
 import * as audit from './audit/Audit.resource';
+import * as invoice from './invoice/Invoice.resource';
+import * as payment from './payment/Payment.resource';
 import * as posMasterData from './posMasterData/PosMasterData.resource';
 import * as posOrder from './posOrder/PosOrder.resource';
 import * as posSession from './posSession/PosSession.resource';
@@ -28,6 +30,8 @@ export const versionDescription: INodeTypeDescription = {
 			noDataExpression: true,
 			options: [
 				{ name: 'Audit Log', value: 'audit', description: 'Records of integration runs, in a Discuss channel' },
+				{ name: 'Invoice', value: 'invoice', description: 'Customer invoices: export, unpaid, post' },
+				{ name: 'Payment', value: 'payment', description: 'Payments registered on customer invoices' },
 				{ name: 'POS Master Data', value: 'posMasterData', description: 'PixelPoint stores, tenders, categories, products, sale types' },
 				{ name: 'POS Order', value: 'posOrder', description: 'Import PixelPoint invoices as POS orders' },
 				{ name: 'POS Session', value: 'posSession', description: 'Close sessions of past business dates' },
@@ -40,5 +44,7 @@ export const versionDescription: INodeTypeDescription = {
 		...posOrder.description,
 		...posSession.description,
 		...audit.description,
+		...invoice.description,
+		...payment.description,
 	],
 };

@@ -30,6 +30,8 @@ export interface UpsertOutcome {
 
 export interface UpsertOptions {
 	skipUnchanged?: boolean;
+	/** A field (e.g. vat, default_code): a new external id is first linked to an unlinked record with the same value. */
+	matchBy?: string;
 	batchSize?: number;
 	itemIndex?: number;
 }
@@ -105,6 +107,7 @@ export async function upsertRows(client: OdooClient, model: string, rows: Upsert
 	if (!rows.length) return outcomes;
 	const existing = await resolveXids(client, rows.map((r) => r.xid), model);
 	const fields = await client.fields(model);
+	if (opts.matchBy) await linkExisting(client, model, rows, existing, opts.matchBy);
 
 	// Decide what to write.
 	const toLoad: number[] = [];
@@ -187,4 +190,28 @@ export async function upsertRows(client: OdooClient, model: string, rows: Upsert
 		}
 	}
 	return outcomes;
+}
+
+/** Links new external ids to existing records with the same value of `field`, unless those are linked already. */
+async function linkExisting(client: OdooClient, model: string, rows: UpsertRow[], existing: Map<string, number>, field: string): Promise<void> {
+	const wanted = rows.filter((r) => !existing.has(r.xid) && r.cells[field]);
+	if (!wanted.length) return;
+	const values = [...new Set(wanted.map((r) => r.cells[field]))];
+	const found = await client.call<IDataObject[]>(model, 'search_read', { args: [[[field, 'in', values]]], kwargs: { fields: [field], context: { active_test: false } } });
+	if (!found.length) return;
+	const modules = [...new Set(wanted.map((r) => splitXid(r.xid).module))];
+	const linked = await client.call<ExternalIdRow[]>('ir.model.data', 'search_read', {
+		args: [[['model', '=', model], ['module', 'in', modules], ['res_id', 'in', found.map((f) => f.id as number)]]],
+		kwargs: { fields: ['res_id'] },
+	});
+	const taken = new Set(linked.map((l) => l.res_id));
+	const links: IDataObject[] = [];
+	for (const r of wanted) {
+		const hit = found.find((f) => String(f[field]) === r.cells[field] && !taken.has(f.id as number));
+		if (!hit) continue;
+		taken.add(hit.id as number);
+		links.push({ ...splitXid(r.xid), model, res_id: hit.id });
+		existing.set(r.xid, hit.id as number);
+	}
+	if (links.length) await client.call('ir.model.data', 'create', { args: [links] });
 }

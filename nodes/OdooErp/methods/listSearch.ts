@@ -23,3 +23,15 @@ export async function searchSaleTaxes(this: ILoadOptionsFunctions, filter?: stri
 	});
 	return { results: rows.map((r) => ({ name: `${r.name}${r.price_include ? ' (price included)' : ''}`, value: String(r.id) })) };
 }
+
+/** Cash and bank journals, where payments are booked. */
+export async function searchPaymentJournals(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const client = await OdooClient.fromContext(this);
+	const domain: unknown[] = [['type', 'in', ['cash', 'bank']]];
+	if (filter) domain.push('|', ['name', 'ilike', filter], ['code', 'ilike', filter]);
+	const rows = await client.call<Array<{ id: number; name: string; code: string; type: string }>>('account.journal', 'search_read', {
+		args: [domain],
+		kwargs: { fields: ['name', 'code', 'type'], order: 'type, name', limit: 200 },
+	});
+	return { results: rows.map((r) => ({ name: `${r.name} (${r.code}, ${r.type})`, value: String(r.id) })) };
+}

@@ -199,12 +199,16 @@ export const invoiceOperations: Record<string, Operation> = {
 	sendSalesInvoice: async function (client) {
 		const out: INodeExecutionData[] = [];
 		const productIds = new Map<string, number>();
+		// A customer on several invoices of this run is looked up (or created) once.
+		const partners = new Map<number, IDataObject>();
 		for (let i = 0; i < this.getInputData().length; i++) {
 			try {
+				if (!Object.keys(this.getInputData()[i].json).length) continue; // nothing to send ("Always Output Data" upstream)
 				const inv = parseAccountingInvoice(jsonParam(this, 'invoice', i));
 				const mapping = jsonParam(this, 'vatMapping', i) as unknown as VatMapping;
 				const o = this.getNodeParameter('options', i, {}) as IDataObject;
-				const partner = await ensurePartner(client, inv, o.createPartners !== false, i);
+				const partner = partners.get(inv.partner.odooId) ?? (await ensurePartner(client, inv, o.createPartners !== false, i));
+				partners.set(inv.partner.odooId, partner);
 				await ensureProducts(client, inv.lines, o.createProducts === true, productIds, i);
 				const body = procountorBody(inv, partner, productIds, mapping, {
 					channel: String(o.channel ?? 'EINVOICE'),
@@ -228,6 +232,7 @@ export const invoiceOperations: Record<string, Operation> = {
 							kind: inv.kind,
 							procountorInvoiceId: id,
 							procountorPartnerId: Number(partner.id),
+							odooPartnerId: inv.partner.odooId,
 							status: 'SENT',
 							totalAmount: created.totalAmount ?? null,
 							amountTotal: inv.amountTotal,
@@ -365,6 +370,7 @@ export const paymentEventOperations: Record<string, Operation> = {
 		const byInvoice = new Map<number, number[]>();
 		for (let i = 0; i < this.getInputData().length; i++) {
 			try {
+				if (!Object.keys(this.getInputData()[i].json).length) continue;
 				const id = idParam(this, 'invoiceId', i);
 				byInvoice.set(id, [...(byInvoice.get(id) ?? []), i]);
 			} catch (error) {

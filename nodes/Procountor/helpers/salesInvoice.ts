@@ -25,6 +25,10 @@ export interface AccountingLine {
 	taxes: Array<{ id?: number; name: string; percent: number }>;
 	subtotal: number;
 	total: number;
+	/** The line's Odoo price includes tax: grossUnitPrice and grossDiscountPercent are that price. */
+	priceIncludesTax?: boolean;
+	grossUnitPrice?: number;
+	grossDiscountPercent?: number;
 }
 
 export interface AccountingInvoice {
@@ -131,6 +135,8 @@ export function vatOf(line: AccountingLine, mapping: VatMapping, defaultStatus: 
 export function procountorBody(inv: AccountingInvoice, partner: IDataObject, products: Map<string, number>, mapping: VatMapping, opts: { channel: string; language: string; defaultStatus: number }): IDataObject {
 	const where = `Invoice ${inv.number}`;
 	const sign = inv.kind === 'credit_note' ? -1 : 1;
+	// All prices tax-included in Odoo: send them so, and the gross total is Odoo's to the cent.
+	const gross = inv.lines.every((l) => l.priceIncludesTax && l.grossUnitPrice !== undefined);
 	const rows = inv.lines.map((l) => {
 		const vat = vatOf(l, mapping, opts.defaultStatus, where);
 		const productId = l.productCode ? products.get(l.productCode) : undefined;
@@ -140,8 +146,8 @@ export function procountorBody(inv: AccountingInvoice, partner: IDataObject, pro
 			...(l.productCode ? { productCode: l.productCode } : {}),
 			quantity: sign * l.quantity,
 			unit: 'PIECE',
-			unitPrice: l.unitPrice,
-			discountPercent: l.discountPercent ?? 0,
+			unitPrice: gross ? l.grossUnitPrice! : l.unitPrice,
+			discountPercent: (gross ? l.grossDiscountPercent : l.discountPercent) ?? 0,
 			vatPercent: vat.vatPercent,
 			vatStatus: vat.vatStatus,
 		};
@@ -158,7 +164,7 @@ export function procountorBody(inv: AccountingInvoice, partner: IDataObject, pro
 			counterPartyAddress: { name: partner.name ?? inv.partner.name, street: address.street ?? '', zip: address.zip ?? '', city: address.city ?? '', country: address.country ?? 'FINLAND' },
 		},
 		paymentInfo: { paymentMethod: 'BANK_TRANSFER', currency: inv.currency, currencyRate: 1, dueDate: inv.dueDate || inv.date },
-		extraInfo: { accountingByRow: false, unitPricesIncludeVat: false },
+		extraInfo: { accountingByRow: false, unitPricesIncludeVat: gross },
 		discountPercent: 0,
 		invoiceRows: rows,
 		invoiceChannel: opts.channel,

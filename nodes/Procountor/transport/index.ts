@@ -8,9 +8,18 @@ import { NodeApiError } from 'n8n-workflow';
 import { procountorBaseUrl } from '../../../credentials/ProcountorApi.credentials';
 import { type AnyContext, type FullResponse, apiError, exchange } from '../../shared/http';
 
-/** Requests started in any rolling window, per API client. */
+/** A request's place in the window: stamped when it starts, and again when it completes. */
+export interface Slot {
+	t: number;
+}
+
+/**
+ * Requests in any rolling window, per API client. A request is stamped when it completes,
+ * which is never earlier than when Procountor saw it, so the count holds on Procountor's side
+ * even when a request is delayed after its slot was taken (n8n fetching a token first).
+ */
 export class RateLimiter {
-	private readonly starts: number[] = [];
+	private slots: Slot[] = [];
 	private queue: Promise<void> = Promise.resolve();
 
 	constructor(
@@ -18,29 +27,40 @@ export class RateLimiter {
 		readonly windowMs: number,
 	) {}
 
-	/** Resolves when one more request may start; callers are served in order. */
-	acquire(): Promise<void> {
+	/** Resolves with `n` slots when they fit in the window; callers are served in order. */
+	acquire(n = 1): Promise<Slot[]> {
 		const turn = this.queue.then(async () => {
 			for (;;) {
 				const now = Date.now();
-				while (this.starts.length && this.starts[0] <= now - this.windowMs) this.starts.shift();
-				if (this.starts.length < this.perWindow) {
-					this.starts.push(now);
-					return;
+				this.slots = this.slots.filter((s) => s.t > now - this.windowMs).sort((a, b) => a.t - b.t);
+				if (this.slots.length + n <= this.perWindow) {
+					const mine = Array.from({ length: n }, () => ({ t: now }));
+					this.slots.push(...mine);
+					return mine;
 				}
-				await new Promise((r) => setTimeout(r, this.starts[0] + this.windowMs - now + 1));
+				const freeing = this.slots[this.slots.length + n - this.perWindow - 1];
+				await new Promise((r) => setTimeout(r, freeing.t + this.windowMs - now + 1));
 			}
 		});
-		this.queue = turn.catch(() => undefined);
+		this.queue = turn.then(
+			() => undefined,
+			() => undefined,
+		);
 		return turn;
+	}
+
+	/** Marks the slots' requests as completed now. */
+	complete(slots: Slot[]): void {
+		const now = Date.now();
+		for (const s of slots) s.t = Math.max(s.t, now);
 	}
 }
 
-/** 19 per 1.05 s: under 20 in any one-second window even counting the token request, and ~18/s sustained. */
+/** 19 per 1.03 s: under Procountor's 20 per second, and about 18 per second sustained. */
 const limiters = new Map<string, RateLimiter>();
 export function limiterFor(clientId: string): RateLimiter {
 	let l = limiters.get(clientId);
-	if (!l) limiters.set(clientId, (l = new RateLimiter(19, 1050)));
+	if (!l) limiters.set(clientId, (l = new RateLimiter(19, 1030)));
 	return l;
 }
 
@@ -63,12 +83,14 @@ export class ProcountorClient {
 		readonly baseUrl: string,
 		private readonly limiter: RateLimiter,
 		private readonly secrets: string[],
+		/** No token yet: n8n fetches one before the first request, which the limit must count. */
+		private tokenPending: boolean,
 	) {}
 
 	static async fromContext(ctx: AnyContext): Promise<ProcountorClient> {
 		const c = await ctx.getCredentials('procountorApi');
 		const secrets = [c.clientSecret, c.apiKey, c.accessToken].map((s) => String(s ?? '')).filter((s) => s.length > 3);
-		return new ProcountorClient(ctx, procountorBaseUrl(c), limiterFor(String(c.clientId ?? '')), secrets);
+		return new ProcountorClient(ctx, procountorBaseUrl(c), limiterFor(String(c.clientId ?? '')), secrets, !c.accessToken);
 	}
 
 	private redact(text: string): string {
@@ -78,6 +100,7 @@ export class ProcountorClient {
 	async request<T = IDataObject>(method: IHttpRequestMethods, path: string, o: RequestOptions = {}): Promise<T> {
 		const idempotent = o.idempotent ?? method === 'GET';
 		const request = { method, url: `${this.baseUrl}${path}`, qs: o.qs, body: o.body };
+		let held: Slot[] = [];
 		const common = {
 			service: 'Procountor',
 			baseUrl: this.baseUrl,
@@ -89,13 +112,18 @@ export class ProcountorClient {
 			redact: (t: string) => this.redact(t),
 			isServiceError: (status: number, body: unknown) => status < 500 && (status === 401 || Array.isArray((body as ProcountorErrorBody)?.errors)),
 			stats: this.stats,
-			beforeAttempt: () => this.limiter.acquire(),
+			beforeAttempt: async () => {
+				const n = this.tokenPending ? 2 : 1;
+				this.tokenPending = false;
+				held = await this.limiter.acquire(n);
+			},
+			afterAttempt: () => this.limiter.complete(held),
 		};
 		let res: FullResponse = await exchange(this.ctx, request, common);
 		if (res.statusCode === 401) {
 			// The token expired: a 401 means nothing ran. Sent once more letting n8n see the 401,
-			// which makes it fetch a new token (preAuthentication) and repeat the request.
-			await this.limiter.acquire();
+			// which makes it fetch a new token (preAuthentication) and repeat the request: three requests.
+			const three = await this.limiter.acquire(3);
 			try {
 				this.stats.requests++;
 				res = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, 'procountorApi', {
@@ -104,7 +132,9 @@ export class ProcountorClient {
 					timeout: 60_000,
 					returnFullResponse: true,
 				})) as FullResponse;
+				this.limiter.complete(three);
 			} catch (error) {
+				this.limiter.complete(three);
 				if (!(error instanceof NodeApiError) || !/^\d+$/.test(String(error.httpCode))) throw error;
 				res = { statusCode: Number(error.httpCode), headers: {}, body: (error.context?.data as unknown) ?? {} };
 				if (res.statusCode === 429 || res.statusCode >= 500) res = await exchange(this.ctx, request, common);

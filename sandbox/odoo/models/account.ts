@@ -426,6 +426,7 @@ export function defineAccount(db: Database): void {
 			invoice_date: { type: 'date', string: 'Invoice/Bill Date' },
 			invoice_date_due: { type: 'date', string: 'Due Date' },
 			invoice_origin: { type: 'char', string: 'Origin' },
+			reversed_entry_id: { type: 'many2one', string: 'Reversal of', relation: 'account.move' },
 			partner_id: { type: 'many2one', string: 'Partner', relation: 'res.partner' },
 			commercial_partner_id: {
 				type: 'many2one',

@@ -142,6 +142,22 @@ export function defineBase(db: Database): void {
 	});
 
 	db.define({
+		name: 'ir.config_parameter',
+		description: 'System Parameter',
+		order: 'key',
+		recName: 'key',
+		fields: {
+			key: { type: 'char', string: 'Key', required: true },
+			value: { type: 'text', string: 'Value', required: true },
+		},
+		beforeCreate: (env, vals) => {
+			for (const p of env.db.table('ir.config_parameter').values()) {
+				if (p.key === vals.key) throw validationError('Key must be unique.');
+			}
+		},
+	});
+
+	db.define({
 		name: 'product.category',
 		description: 'Product Category',
 		order: 'complete_name',

@@ -45,6 +45,15 @@ const properties: INodeProperties[] = [
 				description: 'How many records one load call carries',
 			},
 			{
+				displayName: 'Match Existing By',
+				name: 'matchBy',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. vat or default_code',
+				description:
+					'A field whose value identifies a record created outside this flow: a new external ID is linked to it instead of creating a duplicate',
+			},
+			{
 				displayName: 'Skip Unchanged',
 				name: 'skipUnchanged',
 				type: 'boolean',
@@ -89,7 +98,12 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			client,
 			model,
 			list.map((x) => x.row),
-			{ batchSize: (options.batchSize as number) || 1000, skipUnchanged: options.skipUnchanged === true, itemIndex: list[0].i },
+			{
+				batchSize: (options.batchSize as number) || 1000,
+				skipUnchanged: options.skipUnchanged === true,
+				matchBy: String(options.matchBy ?? '').trim() || undefined,
+				itemIndex: list[0].i,
+			},
 		);
 		outcomes.forEach((o, k) => {
 			const { i } = list[k];

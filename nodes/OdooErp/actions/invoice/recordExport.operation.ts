@@ -1,0 +1,56 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { failItem, ok } from '../../helpers/items';
+import { resolveXids } from '../../helpers/upsert';
+import { InputError } from '../../helpers/utils';
+import type { OdooClient } from '../../transport';
+
+const properties: INodeProperties[] = [
+	{ displayName: 'Namespace', name: 'namespace', type: 'string', default: 'procountor', required: true },
+	{ displayName: 'Invoice ID', name: 'invoiceId', type: 'string', default: '={{ $json.odooId }}', required: true, description: 'The Odoo invoice' },
+	{ displayName: 'External Invoice ID', name: 'externalId', type: 'string', default: '={{ $json.procountorInvoiceId }}', required: true, description: 'Its ID in the other system' },
+	{ displayName: 'Customer ID', name: 'partnerId', type: 'string', default: '={{ $json.odooPartnerId }}', description: 'The Odoo customer (optional)' },
+	{ displayName: 'External Customer ID', name: 'externalPartnerId', type: 'string', default: '={{ $json.procountorPartnerId }}', description: 'The customer\'s ID in the other system (optional)' },
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['recordExport'] } }, properties);
+
+/** Records the exported invoice (and customer) as external IDs: <namespace>.invoice_<id>, <namespace>.partner_<id>. */
+export async function execute(this: IExecuteFunctions, client: OdooClient): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const out: INodeExecutionData[] = [];
+	const want: Array<{ i: number; rows: IDataObject[] }> = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			if (!Object.keys(items[i].json).length) continue;
+			if (typeof items[i].json.error === 'string') throw new InputError(`The step before failed: ${items[i].json.error}`);
+			const ns = String(this.getNodeParameter('namespace', i)).trim();
+			const num = (name: string, label: string, required: boolean) => {
+				const v = String(this.getNodeParameter(name, i, '') ?? '').trim();
+				if (!v && !required) return undefined;
+				if (!/^\d+$/.test(v)) throw new InputError(`${label} "${v}" is not an ID`, name);
+				return Number(v);
+			};
+			const invoice = num('invoiceId', 'Invoice ID', true)!;
+			const ext = num('externalId', 'External Invoice ID', true)!;
+			const partner = num('partnerId', 'Customer ID', false);
+			const extPartner = num('externalPartnerId', 'External Customer ID', false);
+			const rows: IDataObject[] = [{ module: ns, name: `invoice_${ext}`, model: 'account.move', res_id: invoice }];
+			if (partner && extPartner) rows.push({ module: ns, name: `partner_${extPartner}`, model: 'res.partner', res_id: partner });
+			want.push({ i, rows });
+		} catch (error) {
+			out[i] = failItem(this, error, i);
+		}
+	}
+	const existing = await resolveXids(client, want.flatMap((w) => w.rows.map((r) => `${r.module}.${r.name}`)));
+	const seen = new Set<string>();
+	const create = want.flatMap((w) => w.rows).filter((r) => {
+		const k = `${r.module}.${r.name}`;
+		if (existing.has(k) || seen.has(k)) return false;
+		seen.add(k);
+		return true;
+	});
+	if (create.length) await client.call('ir.model.data', 'create', { args: [create] });
+	for (const w of want) out[w.i] = ok({ ...this.getInputData()[w.i].json, recorded: w.rows.map((r) => `${r.module}.${r.name}`) }, w.i);
+	return out;
+}
