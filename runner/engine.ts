@@ -201,6 +201,8 @@ export class CredentialsHelper extends ICredentialsHelper {
 
 export interface RunResult {
 	run: IRun;
+	/** What Respond to Webhook nodes sent back. */
+	responses: IDataObject[];
 	/** Output items of a node's last run (main output 0), as JSON. */
 	output(nodeName: string, outputIndex?: number): IDataObject[];
 	items(nodeName: string, outputIndex?: number): INodeExecutionData[];
@@ -269,6 +271,10 @@ export class Engine {
 		const hooks = new ExecutionLifecycleHooks(mode, `exec-${Date.now()}`, data);
 		const done = createDeferredPromise<IRun>();
 		hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
+		const responses: IDataObject[] = [];
+		hooks.addHandler('sendResponse', (response) => {
+			responses.push(response as unknown as IDataObject);
+		});
 		const runData: IRunExecutionData = createRunExecutionData({
 			executionData: {
 				nodeExecutionStack: [{ node: start, data: { main: [opts.startItems ?? [{ json: {} }]] }, source: null } as IExecuteData],
@@ -285,6 +291,7 @@ export class Engine {
 		};
 		return {
 			run,
+			responses,
 			items,
 			output: (nodeName, outputIndex = 0) => items(nodeName, outputIndex).map((i) => i.json),
 			error: run.data.resultData.error as Error | undefined,

@@ -14,6 +14,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IWorkflowBase } from 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startSandboxes, type Sandboxes } from '../sandbox';
+import { RECEIVER_PORT } from '../sandbox/receiver';
 import { Engine } from './engine';
 
 export const WORKFLOWS_DIR = path.resolve(__dirname, '..', 'workflows');
@@ -63,9 +64,37 @@ export function startNodeOf(wf: IWorkflowBase): { name: string; mode: 'trigger' 
 	throw new Error(`Workflow "${wf.name}" has neither a Schedule nor a Manual Trigger to start from`);
 }
 
+/** Webhook templates: each Webhook node is called once with the sample request pinned on it. */
+async function runWebhooks(engine: Engine, name: string, wf: IWorkflowBase, staticData: IDataObject, started: number): Promise<FlowOutcome> {
+	const summary: IDataObject[] = [];
+	const pin = (wf.pinData ?? {}) as Record<string, IDataObject[]>;
+	for (const hook of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook' && !n.disabled)) {
+		const samples = pin[hook.name] ?? [];
+		for (const sample of samples) {
+			const item = (sample.json ?? sample) as IDataObject;
+			let r;
+			try {
+				r = await engine.run({ ...wf, pinData: {} }, { startNode: hook.name, mode: 'webhook', staticData, startItems: [{ json: item }] });
+			} catch (e) {
+				return { template: name, ok: false, summary, error: `${hook.name}: ${(e as Error).message}`, ms: Date.now() - started };
+			}
+			if (r.error) return { template: name, ok: false, summary, error: `${hook.name}: ${r.error.message}`, ms: Date.now() - started };
+			const res = r.responses[0] as { body?: unknown; statusCode?: number } | undefined;
+			summary.push({
+				request: `${hook.parameters.httpMethod ?? 'GET'} /webhook/${hook.parameters.path} ${JSON.stringify(item.query ?? {})} ${JSON.stringify(item.body ?? {})}`,
+				status: res?.statusCode ?? 200,
+				response: (res?.body ?? null) as IDataObject,
+			});
+		}
+	}
+	return { template: name, ok: true, summary, ms: Date.now() - started };
+}
+
 export async function runTemplate(engine: Engine, name: string, staticData: IDataObject = {}): Promise<FlowOutcome> {
 	const started = Date.now();
 	const wf = loadTemplate(name);
+	const startable = wf.nodes.some((n) => ['n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.manualTrigger'].includes(n.type) && !n.disabled);
+	if (!startable && wf.nodes.some((n) => n.type === 'n8n-nodes-base.webhook')) return await runWebhooks(engine, name, wf, staticData, started);
 	try {
 		const start = startNodeOf(wf);
 		const r = await engine.run(wf, { startNode: start.name, mode: start.mode, staticData });
@@ -139,7 +168,7 @@ async function main(): Promise<void> {
 	let sandboxes: Sandboxes | undefined;
 	let credentials = credentialsFromFileAndEnv(credFile);
 	if (!credFile && !process.env.ODOO_URL && !process.env.CODEPLUS_URL && !process.env.PROCOUNTOR_CLIENT_ID) {
-		sandboxes = await startSandboxes();
+		sandboxes = await startSandboxes({ receiver: RECEIVER_PORT });
 		credentials = sandboxes.credentials();
 		process.stdout.write(`Embedded sandboxes: Odoo ${sandboxes.odoo.url}, Codeplus ${sandboxes.codeplus.url}, Procountor ${sandboxes.procountor.url}\n\n`);
 	} else {

@@ -9,7 +9,7 @@ async function main(): Promise<void> {
 	if (![16, 17, 18, 19].includes(version)) throw new Error(`ODOO_VERSION must be 16, 17, 18 or 19, not ${process.env.ODOO_VERSION}`);
 	const profile = (process.env.ODOO_PROFILE ?? 'finland') as 'finland' | 'recorded';
 	const sb = await startSandboxes(
-		{ odoo: Number(process.env.ODOO_PORT ?? 8069), codeplus: Number(process.env.CODEPLUS_PORT ?? 8070), procountor: Number(process.env.PROCOUNTOR_PORT ?? 8071) },
+		{ odoo: Number(process.env.ODOO_PORT ?? 8069), codeplus: Number(process.env.CODEPLUS_PORT ?? 8070), procountor: Number(process.env.PROCOUNTOR_PORT ?? 8071), receiver: Number(process.env.RECEIVER_PORT ?? 8072) },
 		{ odoo: { version: version as 16 | 17 | 18 | 19, profile } },
 	);
 	const o = sb.odoo.options;
@@ -27,6 +27,8 @@ async function main(): Promise<void> {
 		`Procountor ${sb.procountor.url}`,
 		`  client ${sb.procountor.options.clientId}, secret ${sb.procountor.options.clientSecret}, API key ${sb.procountor.options.apiKey}; 20 requests/s`,
 		`  record a payment: POST ${sb.procountor.http.url}/__sandbox/procountor/invoices/<id>/payments {"amount": 10}`,
+		'',
+		`Canonical invoice receiver ${sb.receiver?.url ?? '(port 8072 taken)'}`,
 		'',
 		'Credentials for `npm run flows -- --credentials FILE`:',
 		JSON.stringify(sb.credentials(), null, 2),

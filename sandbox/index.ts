@@ -2,11 +2,14 @@
 import { CodeplusSandbox, type CodeplusOptions } from './codeplus/server';
 import { OdooSandbox, type OdooSandboxOptions } from './odoo/server';
 import { ProcountorSandbox, type ProcountorOptions } from './procountor/server';
+import { ReceiverSandbox } from './receiver';
 
 export interface Sandboxes {
 	odoo: OdooSandbox;
 	codeplus: CodeplusSandbox;
 	procountor: ProcountorSandbox;
+	/** Where the canonical invoice sync posts; undefined when its port was taken. */
+	receiver?: ReceiverSandbox;
 	stop(): Promise<void>;
 	/** Credentials for this package's credential types, pointing at the sandboxes. */
 	credentials(): Record<string, Record<string, string | number>>;
@@ -16,6 +19,8 @@ export interface SandboxPorts {
 	odoo?: number;
 	codeplus?: number;
 	procountor?: number;
+	/** The canonical-sync template posts to port 8072 (RECEIVER_PORT); default: a free port. */
+	receiver?: number;
 }
 
 export interface SandboxOptions {
@@ -31,12 +36,19 @@ export async function startSandboxes(ports: SandboxPorts = {}, options: SandboxO
 	const procountor = new ProcountorSandbox(options.procountor);
 	await codeplus.start(ports.codeplus ?? 0);
 	await procountor.start(ports.procountor ?? 0);
+	let receiver: ReceiverSandbox | undefined = new ReceiverSandbox();
+	try {
+		await receiver.start(ports.receiver ?? 0);
+	} catch {
+		receiver = undefined; // port taken (e.g. another sandbox running): the canonical sync will say so
+	}
 	return {
 		odoo,
 		codeplus,
 		procountor,
+		receiver,
 		async stop() {
-			await Promise.all([odoo.stop(), codeplus.stop(), procountor.stop()]);
+			await Promise.all([odoo.stop(), codeplus.stop(), procountor.stop(), receiver?.stop()]);
 		},
 		credentials() {
 			return {

@@ -165,5 +165,7 @@ function finland(
 		xid('demo_fi', `tax_${String(amount).replace('.', '_')}${incl ? '_incl' : ''}`, 'account.tax', t.id);
 	});
 	db.updateRaw('res.company', company, { account_sale_tax_id: 102 });
+	// The demo invoices are the Finnish company's: in euros.
+	for (const m of db.table('account.move').values()) db.updateRaw('account.move', m, { currency_id: 126 });
 	void env;
 }

@@ -1,7 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 import * as register from './register.operation';
+import * as sessionSummary from './sessionSummary.operation';
 
-export { register };
+export { register, sessionSummary };
 
 export const description: INodeProperties[] = [
 	{
@@ -12,8 +13,10 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['payment'] } },
 		options: [
 			{ name: 'Register on Invoice', value: 'register', description: 'Pay a posted customer invoice, fully or in part, by cash or bank', action: 'Register a payment on an invoice' },
+			{ name: 'Session Summary', value: 'sessionSummary', description: 'Invoice payments of a POS session, cash and bank', action: 'Summarize a session s invoice payments' },
 		],
 		default: 'register',
 	},
 	...register.description,
+	...sessionSummary.description,
 ];

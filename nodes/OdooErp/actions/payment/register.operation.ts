@@ -8,6 +8,13 @@ import type { OdooClient } from '../../transport';
 const properties: INodeProperties[] = [
 	{ displayName: 'Invoice ID', name: 'invoiceId', type: 'string', default: '', required: true, description: 'The posted customer invoice to pay' },
 	{
+		displayName: 'Customer ID',
+		name: 'customerId',
+		type: 'string',
+		default: '',
+		description: 'When given, the invoice must belong to this customer (a counter payment names who pays)',
+	},
+	{
 		displayName: 'Amount',
 		name: 'amount',
 		type: 'string',
@@ -20,8 +27,8 @@ const properties: INodeProperties[] = [
 		name: 'journalMode',
 		type: 'options',
 		options: [
-			{ name: 'Cash of the POS Session', value: 'cash', description: "The cash journal of the session's shop" },
-			{ name: 'Bank of the POS Session', value: 'bank', description: "The bank journal of the session's shop" },
+			{ name: 'Cash', value: 'cash', description: "The cash journal of the POS session's shop, or the company's first cash journal" },
+			{ name: 'Bank', value: 'bank', description: "The bank journal of the POS session's shop, or the company's first bank journal" },
 			{ name: 'Chosen Journal', value: 'journal' },
 		],
 		default: 'journal',
@@ -31,7 +38,7 @@ const properties: INodeProperties[] = [
 		name: 'journal',
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
-		required: true,
+		// Checked when used: with Journal set by an expression n8n cannot tell this field is shown.
 		displayOptions: { show: { journalMode: ['journal'] } },
 		modes: [
 			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchPaymentJournals', searchable: true } },
@@ -83,13 +90,19 @@ async function journalOf(ctx: IExecuteFunctions, client: OdooClient, i: number, 
 	if (mode === 'journal') {
 		const loc = ctx.getNodeParameter('journal', i) as { mode?: string; value?: string | number };
 		const v = String(loc?.value ?? '').trim();
+		if (!v) throw new InputError('Journal is empty: choose a cash or bank journal', 'journal');
 		const domain = loc?.mode === 'code' ? [['code', '=', v]] : [['id', '=', Number(v)]];
 		const [j] = await client.call<Array<{ id: number; type: string; name: string }>>('account.journal', 'search_read', { args: [domain], kwargs: { fields: ['type', 'name'], limit: 1 } });
 		if (!j) throw new InputError(`No journal ${loc?.mode === 'code' ? 'with code' : 'with ID'} "${v}"`, 'journal');
 		if (j.type !== 'cash' && j.type !== 'bank') throw new InputError(`Journal ${j.name} is a ${j.type} journal: payments go on a cash or bank journal`, 'journal');
 		return j.id;
 	}
-	if (!sessionId) throw new InputError(`"${mode === 'cash' ? 'Cash' : 'Bank'} of the POS session" needs a POS Session ID`, 'sessionId');
+	if (!sessionId) {
+		// No session: the company's first journal of that kind.
+		const [j] = await client.call<Array<{ id: number }>>('account.journal', 'search_read', { args: [[['type', '=', mode]]], kwargs: { fields: ['id'], order: 'sequence, id', limit: 1 } });
+		if (!j) throw new InputError(`Odoo has no ${mode} journal`, 'journalMode');
+		return j.id;
+	}
 	const methods = await client.call<Array<{ journal_id: [number, string] | false; type: string }>>('pos.payment.method', 'search_read', {
 		args: [[['config_ids.session_ids', '=', sessionId]]],
 		kwargs: { fields: ['journal_id', 'type'] },
@@ -110,10 +123,12 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		let claim: number | undefined;
 		let paid = false;
 		try {
-			if (!Object.keys(items[i].json).length) continue;
+			const rawInvoice = String(this.getNodeParameter('invoiceId', i, '') ?? '').trim();
+			// Nothing to pay: an empty item from "Always Output Data" upstream.
+			if (!rawInvoice && !Object.keys(items[i].json).length) continue;
 			if (typeof items[i].json.error === 'string') throw new InputError(`The step before failed: ${items[i].json.error}`);
-			const invoiceId = Number(this.getNodeParameter('invoiceId', i));
-			if (!Number.isInteger(invoiceId) || invoiceId <= 0) throw new InputError(`Invoice ID "${this.getNodeParameter('invoiceId', i)}" is not an ID`, 'invoiceId');
+			const invoiceId = Number(rawInvoice);
+			if (!Number.isInteger(invoiceId) || invoiceId <= 0) throw new InputError(`Invoice ID "${rawInvoice}" is not an ID`, 'invoiceId');
 			const key = String(this.getNodeParameter('idempotencyKey', i, '') ?? '').trim();
 			let xid: { module: string; name: string } | undefined;
 			if (key) {
@@ -136,6 +151,14 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			if (inv.move_type !== 'out_invoice') throw new InputError(`${inv.name} is not a customer invoice (${inv.move_type})`, 'invoiceId');
 			if (inv.state !== 'posted') throw new InputError(`Invoice ${inv.name === '/' ? `ID ${invoiceId}` : inv.name} is a ${inv.state} invoice: only posted invoices can be paid`, 'invoiceId');
 			if (!inv.partner_id) throw new InputError(`Invoice ${inv.name} has no customer: a payment needs one`, 'invoiceId');
+			const rawCustomer = String(this.getNodeParameter('customerId', i, '') ?? '').trim();
+			if (rawCustomer) {
+				const [own] = await client.call<Array<{ commercial_partner_id: [number, string] | false }>>('account.move', 'read', { ids: [invoiceId], kwargs: { fields: ['commercial_partner_id'] } });
+				const commercial = own?.commercial_partner_id ? own.commercial_partner_id[0] : undefined;
+				if (Number(rawCustomer) !== commercial && Number(rawCustomer) !== inv.partner_id[0]) {
+					throw new InputError(`Invoice ${inv.name} belongs to ${inv.partner_id[1]}, not to customer ${rawCustomer}`, 'customerId');
+				}
+			}
 			const cap = this.getNodeParameter('cap', i, false) as boolean;
 			if (!(inv.amount_residual > 0)) {
 				if (cap) {
