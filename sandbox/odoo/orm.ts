@@ -109,6 +109,8 @@ export class Database {
 	readonly tables = new Map<string, Map<number, Rec>>();
 	private readonly sequences = new Map<string, number>();
 	private undo: Array<() => void> | null = null;
+	/** Unique indexes: model → (key of a record → its id), kept in step with inserts, updates and deletes. */
+	private readonly unique = new Map<string, { key: (r: Rec) => string; map: Map<string, number> }>();
 	/** Served Odoo major version: 16, 17, 18 or 19. */
 	version = 17;
 	/** The server's clock; tests may move it. */
@@ -219,17 +221,51 @@ export class Database {
 		this.undo?.push(fn);
 	}
 
+	/** Declares a unique index, like a UNIQUE constraint in the database. */
+	defineUnique(model: string, key: (r: Rec) => string): void {
+		const map = new Map<string, number>();
+		for (const r of this.table(model).values()) map.set(key(r), r.id);
+		this.unique.set(model, { key, map });
+	}
+
+	/** The record holding a unique key, if any. */
+	findUnique(model: string, key: string): Rec | undefined {
+		const u = this.unique.get(model);
+		const id = u?.map.get(key);
+		return id === undefined ? undefined : this.table(model).get(id);
+	}
+
+	private indexAdd(model: string, rec: Rec): void {
+		const u = this.unique.get(model);
+		if (u) u.map.set(u.key(rec), rec.id);
+	}
+
+	private indexRemove(model: string, rec: Rec): void {
+		const u = this.unique.get(model);
+		if (u && u.map.get(u.key(rec)) === rec.id) u.map.delete(u.key(rec));
+	}
+
 	insertRaw(model: string, rec: Rec): void {
 		const t = this.table(model);
 		t.set(rec.id, rec);
-		this.log(() => t.delete(rec.id));
+		this.indexAdd(model, rec);
+		this.log(() => {
+			t.delete(rec.id);
+			this.indexRemove(model, rec);
+		});
 	}
 
 	updateRaw(model: string, rec: Rec, changes: Record<string, unknown>): void {
 		const before: Record<string, unknown> = {};
 		for (const k of Object.keys(changes)) before[k] = rec[k];
+		this.indexRemove(model, rec);
 		Object.assign(rec, changes);
-		this.log(() => Object.assign(rec, before));
+		this.indexAdd(model, rec);
+		this.log(() => {
+			this.indexRemove(model, rec);
+			Object.assign(rec, before);
+			this.indexAdd(model, rec);
+		});
 	}
 
 	deleteRaw(model: string, id: number): void {
@@ -237,7 +273,11 @@ export class Database {
 		const rec = t.get(id);
 		if (!rec) return;
 		t.delete(id);
-		this.log(() => t.set(id, rec));
+		this.indexRemove(model, rec);
+		this.log(() => {
+			t.set(id, rec);
+			this.indexAdd(model, rec);
+		});
 	}
 
 	// ---- field access ----------------------------------------------------------------
@@ -422,9 +462,8 @@ export class Database {
 		for (const rec of recs) {
 			this.deleteRaw(model, rec.id);
 			// Cascade along many2one fields that point here, as the database's foreign keys do.
-			for (const [other, odef] of this.models) {
-				for (const [fname, fdef] of Object.entries(odef.fields)) {
-					if (fdef.relation !== model || fdef.compute) continue;
+			for (const [other, fname, fdef] of this.referencesTo(model)) {
+				{
 					for (const r of this.table(other).values()) {
 						if (fdef.type === 'many2one' && r[fname] === rec.id) {
 							if (fdef.ondelete === 'cascade') this.unlink(env, other, [r.id]);
@@ -442,6 +481,23 @@ export class Database {
 				}
 			}
 		}
+	}
+
+	private readonly references = new Map<string, Array<[string, string, FieldDef]>>();
+
+	/** Stored relational fields pointing at a model, as (model, field, definition). */
+	private referencesTo(model: string): Array<[string, string, FieldDef]> {
+		let refs = this.references.get(model);
+		if (!refs) {
+			refs = [];
+			for (const [other, odef] of this.models) {
+				for (const [fname, fdef] of Object.entries(odef.fields)) {
+					if (fdef.relation === model && !fdef.compute && (fdef.type === 'many2one' || fdef.type === 'many2many')) refs.push([other, fname, fdef]);
+				}
+			}
+			this.references.set(model, refs);
+		}
+		return refs;
 	}
 
 	private applyOne2many(env: Env, def: FieldDef, parentId: number, value: unknown): void {
@@ -740,9 +796,9 @@ function cmpScalar(v: unknown, op: string, value: unknown): boolean {
 		case '<>':
 			return !eq(v, value);
 		case 'in':
-			return Array.isArray(value) ? value.some((x) => eq(v, x)) : eq(v, value);
+			return Array.isArray(value) ? inList(v, value, eq) : eq(v, value);
 		case 'not in':
-			return Array.isArray(value) ? !value.some((x) => eq(v, x)) : !eq(v, value);
+			return Array.isArray(value) ? !inList(v, value, eq) : !eq(v, value);
 		case '<':
 		case '>':
 		case '<=':
@@ -772,6 +828,18 @@ function cmpScalar(v: unknown, op: string, value: unknown): boolean {
 		default:
 			return false;
 	}
+}
+
+const listSets = new WeakMap<unknown[], Set<unknown>>();
+
+/** Membership in a domain's list: a set for plain values, as a database would use an index. */
+function inList(v: unknown, list: unknown[], eq: (a: unknown, b: unknown) => boolean): boolean {
+	if (typeof v === 'string' || (typeof v === 'number' && !list.some((x) => typeof x === 'string'))) {
+		let set = listSets.get(list);
+		if (!set) listSets.set(list, (set = new Set(list)));
+		return set.has(v);
+	}
+	return list.some((x) => eq(v, x));
 }
 
 function likeToRegex(pattern: string): RegExp {

@@ -54,48 +54,77 @@ export async function sessionXids(client: OdooClient, module: string, storeId?: 
 	return new Map(rows.map((r) => [r.name, r.res_id]));
 }
 
+/** Posts a move or payment unless it is posted already (safe to repeat after a lost answer). */
+async function postAgain(client: OdooClient, model: 'account.move' | 'account.payment', ids: number[]): Promise<void> {
+	if (!ids.length) return;
+	const rows = await client.call<Array<{ id: number; state: string }>>(model, 'read', { ids, kwargs: { fields: ['state'] } });
+	const drafts = rows.filter((r) => r.state === 'draft').map((r) => r.id);
+	if (!drafts.length) return;
+	try {
+		await client.call(model, 'action_post', { ids: drafts });
+	} catch (error) {
+		const again = await client.call<Array<{ state: string }>>(model, 'read', { ids: drafts, kwargs: { fields: ['state'] } });
+		if (again.some((r) => r.state !== 'posted')) throw error;
+	}
+}
+
+/** Dates the session's entry and combined bank payments on the business date; does nothing where that is done. */
+async function backdate(client: OdooClient, sessionId: number, moveId: number | undefined, businessDate: string): Promise<number> {
+	if (moveId) {
+		const [move] = await client.call<Array<{ date: string; state: string }>>('account.move', 'read', { ids: [moveId], kwargs: { fields: ['date', 'state'] } });
+		if (move && (move.date !== businessDate || move.state !== 'posted')) {
+			await client.call('account.move', 'button_draft', { ids: [moveId], idempotent: true });
+			await client.call('account.move', 'write', { ids: [moveId], args: [{ date: businessDate }], idempotent: true });
+			await postAgain(client, 'account.move', [moveId]);
+		}
+	}
+	const payments = await client.call<Array<{ id: number; date: string; state: string }>>('account.payment', 'search_read', {
+		args: [[['pos_session_id', '=', sessionId], ['reconciled_invoice_ids', '=', false]]],
+		kwargs: { fields: ['date', 'state'] },
+	});
+	const todo = payments.filter((p) => p.date !== businessDate || p.state !== 'posted').map((p) => p.id);
+	if (todo.length) {
+		await client.call('account.payment', 'action_draft', { ids: todo, idempotent: true });
+		await client.call('account.payment', 'write', { ids: todo, args: [{ date: businessDate }], idempotent: true });
+		await postAgain(client, 'account.payment', todo);
+	}
+	return payments.length;
+}
+
 /**
  * Closes one session: counted cash when cash control is on, close_session_from_ui, then the
  * session's journal entry and its combined bank payments are backdated to the business date.
+ * Every step can be repeated: a session closed by a run that lost its answer is finished here.
  * A session Odoo refuses to close is reported with Odoo's message and left open.
  */
 export async function closeSession(client: OdooClient, session: SessionRow, businessDate: string | undefined): Promise<CloseResult> {
 	const base: CloseResult = { sessionId: session.id, sessionName: session.name, status: 'skipped', businessDate };
-	if (session.state === 'closed') return { ...base, message: 'already closed' };
-	if (session.cash_control) {
-		// PixelPoint does not count the drawer: the counted cash is what the payments say it holds.
-		const payments = await client.call<Array<{ amount: number; payment_method_id: [number, string] }>>('pos.payment', 'search_read', {
-			args: [[['session_id', '=', session.id], ['payment_method_id.is_cash_count', '=', true]]],
-			kwargs: { fields: ['amount', 'payment_method_id'] },
-		});
-		const counted = Math.round((session.cash_register_balance_start + payments.reduce((s, p) => s + p.amount, 0)) * 100) / 100;
-		const posted = await client.call<{ successful: boolean; message?: string }>('pos.session', 'post_closing_cash_details', { ids: [session.id], args: [counted] });
-		if (!posted.successful) return { ...base, status: 'failed', message: posted.message ?? 'Odoo refused the counted cash' };
-	}
-	const res = await client.call<{ successful: boolean; message?: string; title?: string }>('pos.session', 'close_session_from_ui', { ids: [session.id] });
-	if (!res.successful) {
-		if (res.title === 'Session already closed') return { ...base, message: 'already closed' };
-		return { ...base, status: 'failed', message: res.message ?? 'Odoo refused to close the session' };
+	let closedNow = false;
+	if (session.state !== 'closed') {
+		if (session.cash_control) {
+			// PixelPoint does not count the drawer: the counted cash is what the payments say it holds.
+			const payments = await client.call<Array<{ amount: number; payment_method_id: [number, string] }>>('pos.payment', 'search_read', {
+				args: [[['session_id', '=', session.id], ['payment_method_id.is_cash_count', '=', true]]],
+				kwargs: { fields: ['amount', 'payment_method_id'] },
+			});
+			const counted = Math.round((session.cash_register_balance_start + payments.reduce((s, p) => s + p.amount, 0)) * 100) / 100;
+			const posted = await client.call<{ successful: boolean; message?: string }>('pos.session', 'post_closing_cash_details', { ids: [session.id], args: [counted], idempotent: true });
+			if (!posted.successful && !/already closed/i.test(String(posted.message))) return { ...base, status: 'failed', message: posted.message ?? 'Odoo refused the counted cash' };
+		}
+		// Repeating it answers "already closed", which is what we want to know.
+		const res = await client.call<{ successful: boolean; message?: string; title?: string }>('pos.session', 'close_session_from_ui', { ids: [session.id], idempotent: true });
+		if (!res.successful && res.title !== 'Session already closed') return { ...base, status: 'failed', message: res.message ?? 'Odoo refused to close the session' };
+		closedNow = res.successful;
 	}
 	const [after] = await readSessions(client, [session.id]);
-	const out: CloseResult = { ...base, status: 'closed' };
+	const out: CloseResult = { ...base, status: closedNow ? 'closed' : 'skipped', ...(closedNow ? {} : { message: 'already closed' }) };
 	if (!businessDate) return out;
-	// Odoo dates the entry and the combined bank payments today: move them to the business date.
 	const moveId = after?.move_id ? after.move_id[0] : undefined;
+	out.backdatedPayments = await backdate(client, session.id, moveId, businessDate);
 	if (moveId) {
-		await client.call('account.move', 'button_draft', { ids: [moveId] });
-		await client.call('account.move', 'write', { ids: [moveId], args: [{ date: businessDate }], idempotent: true });
-		await client.call('account.move', 'action_post', { ids: [moveId] });
 		out.moveId = moveId;
 		out.moveDate = businessDate;
 	}
-	const payments = await client.call<number[]>('account.payment', 'search', { args: [[['pos_session_id', '=', session.id]]] });
-	if (payments.length) {
-		await client.call('account.payment', 'action_draft', { ids: payments });
-		await client.call('account.payment', 'write', { ids: payments, args: [{ date: businessDate }], idempotent: true });
-		await client.call('account.payment', 'action_post', { ids: payments });
-	}
-	out.backdatedPayments = payments.length;
 	return out;
 }
 
@@ -158,7 +187,7 @@ export async function ensureSession(
 			opts.known.set(name, id);
 			if (shop?.cash_control) {
 				const [s] = await readSessions(client, [id]);
-				await client.call('pos.session', 'set_cashbox_pos', { ids: [id], args: [s.cash_register_balance_start, 'Opened by the PixelPoint import'] });
+				await client.call('pos.session', 'set_cashbox_pos', { ids: [id], args: [s.cash_register_balance_start, 'Opened by the PixelPoint import'], idempotent: true });
 			}
 			return { sessionId: id, opened: true, closedBefore };
 		}

@@ -13,6 +13,7 @@ import {
 	procountorBody,
 } from '../helpers/salesInvoice';
 import type { ProcountorClient } from '../transport';
+import { UnknownOutcomeError } from '../../shared/http';
 
 export type Operation = (this: IExecuteFunctions, client: ProcountorClient) => Promise<INodeExecutionData[]>;
 
@@ -215,12 +216,13 @@ export const invoiceOperations: Record<string, Operation> = {
 					language: String(o.language ?? 'FINNISH'),
 					defaultStatus: Number(o.defaultStatus ?? 1),
 				});
-				const created = await client.request('POST', '/invoices', { body, itemIndex: i });
+				// A resumed invoice (its first run stopped midway) may already be in Procountor.
+				const earlier = inv.resumed ? await findSent(client, inv.number, inv.date, i) : undefined;
+				const created = earlier ?? (await createInvoice(client, body, inv.number, inv.date, i));
 				const id = Number(created.id);
 				// From here the invoice exists: report its id even if approving or sending fails.
 				try {
-					await client.request('PUT', `/invoices/${id}/approve`, { itemIndex: i, idempotent: true });
-					await client.request('PUT', `/invoices/${id}/send`, { itemIndex: i });
+					await advance(client, id, i);
 				} catch (error) {
 					throw new InputError(`Invoice ${inv.number} was created in Procountor as ${id} but not sent: ${(error as Error).message}. Approve and send it there by hand.`, 'status');
 				}
@@ -247,6 +249,44 @@ export const invoiceOperations: Record<string, Operation> = {
 		return out;
 	},
 };
+
+/** A Procountor invoice made from this Odoo invoice earlier (its orderReference), e.g. by a run that lost an answer. */
+async function findSent(client: ProcountorClient, number: string, date: string, itemIndex: number): Promise<IDataObject | undefined> {
+	const same = await client.getAll('/invoices', { startDate: date, endDate: date }, Infinity, itemIndex);
+	return same.find((x) => x.orderReference === number && x.status !== 'INVALIDATED');
+}
+
+/** POST /invoices; when the answer is lost, the invoice is looked for before creating again. */
+async function createInvoice(client: ProcountorClient, body: IDataObject, number: string, date: string, itemIndex: number): Promise<IDataObject> {
+	try {
+		return await client.request('POST', '/invoices', { body, itemIndex });
+	} catch (error) {
+		if (!(error instanceof UnknownOutcomeError)) throw error;
+		return (await findSent(client, number, date, itemIndex)) ?? (await client.request('POST', '/invoices', { body, itemIndex }));
+	}
+}
+
+/** Approves and sends, from wherever the invoice is: each step is checked, so it is safe to repeat. */
+async function advance(client: ProcountorClient, id: number, itemIndex: number): Promise<void> {
+	const status = async () => String((await client.request('GET', `/invoices/${id}`, { itemIndex })).status);
+	let now = await status();
+	for (const [from, step] of [
+		['UNFINISHED', 'approve'],
+		['NOT_SENT', 'send'],
+	] as const) {
+		if (now !== from) continue;
+		try {
+			await client.request('PUT', `/invoices/${id}/${step}`, { itemIndex });
+		} catch (error) {
+			// A lost answer, or a step another run did: what counts is where the invoice is now.
+			now = await status();
+			if (now === from) throw error;
+			continue;
+		}
+		now = step === 'approve' ? 'NOT_SENT' : 'SENT';
+	}
+	if (!['SENT', 'PAID', 'PARTLY_PAID', 'MARKED_PAID'].includes(now)) throw new InputError(`Procountor invoice ${id} is ${now}, not sent`, 'status');
+}
 
 // ---- business partners, products, payment events, VAT ----------------------------------------
 

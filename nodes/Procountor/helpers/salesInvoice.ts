@@ -56,6 +56,8 @@ export interface AccountingInvoice {
 	amountUntaxed: number;
 	amountTax: number;
 	amountTotal: number;
+	/** Claimed again after a run stopped midway: it may already be in Procountor. */
+	resumed?: boolean;
 }
 
 /** Odoo tax (by id or name) → Procountor VAT; the VAT sync writes it, the invoice flow reads it. */

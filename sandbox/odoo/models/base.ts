@@ -115,28 +115,15 @@ export function defineBase(db: Database): void {
 		},
 		// The unique index on (module, name) is what makes external ids a lock against duplicates.
 		beforeCreate: (env, vals) => {
-			for (const other of env.db.table('ir.model.data').values()) {
-				if (other.module === vals.module && other.name === vals.name) {
-					throw validationError(
-						'The operation cannot be completed: duplicate key value violates unique constraint "ir_model_data_module_name_uniq_index"\n' +
-							`DETAIL:  Key (module, name)=(${vals.module}, ${vals.name}) already exists.\n`,
-					);
-				}
-			}
+			if (env.db.findUnique('ir.model.data', `${vals.module}.${vals.name}`)) throw duplicateXid(String(vals.module), String(vals.name));
 		},
 		beforeWrite: (env, recs, vals) => {
 			if (!('module' in vals) && !('name' in vals)) return;
 			for (const rec of recs) {
 				const module = (vals.module ?? rec.module) as string;
 				const name = (vals.name ?? rec.name) as string;
-				for (const other of env.db.table('ir.model.data').values()) {
-					if (other.id !== rec.id && other.module === module && other.name === name) {
-						throw validationError(
-							'The operation cannot be completed: duplicate key value violates unique constraint "ir_model_data_module_name_uniq_index"\n' +
-								`DETAIL:  Key (module, name)=(${module}, ${name}) already exists.\n`,
-						);
-					}
-				}
+				const other = env.db.findUnique('ir.model.data', `${module}.${name}`);
+				if (other && other.id !== rec.id) throw duplicateXid(module, name);
 			}
 		},
 	});
@@ -156,6 +143,8 @@ export function defineBase(db: Database): void {
 			}
 		},
 	});
+
+	db.defineUnique('ir.model.data', (r) => `${r.module}.${r.name}`);
 
 	db.define({
 		name: 'product.category',
@@ -312,6 +301,13 @@ export function defineBase(db: Database): void {
 			date: { type: 'datetime', string: 'Date' },
 		},
 	});
+}
+
+function duplicateXid(module: string, name: string) {
+	return validationError(
+		'The operation cannot be completed: duplicate key value violates unique constraint "ir_model_data_module_name_uniq_index"\n' +
+			`DETAIL:  Key (module, name)=(${module}, ${name}) already exists.\n`,
+	);
 }
 
 function partnerDisplayName(db: Database, rec: Rec): string {

@@ -3,7 +3,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { readAccountingInvoices } from '../../helpers/accounting';
 import type { ExternalIdRow } from '../../helpers/interfaces';
 import { ok } from '../../helpers/items';
+import { resolveXids } from '../../helpers/upsert';
 import { InputError, parseIds } from '../../helpers/utils';
+import { UnknownOutcomeError } from '../../../shared/http';
+import { createClaim } from '../payment/register.operation';
 import type { OdooClient } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -28,6 +31,14 @@ const properties: INodeProperties[] = [
 	{ displayName: 'Invoice IDs', name: 'invoiceIds', type: 'string', default: '', placeholder: 'e.g. 35, 39', displayOptions: { show: { selection: ['ids'] } } },
 	{ displayName: 'Limit', name: 'limit', type: 'number', typeOptions: { minValue: 1 }, default: 50, description: 'Max number of results to return' },
 	{
+		displayName: 'Resume Claims Older Than (Minutes)',
+		name: 'staleMinutes',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 30,
+		description: 'An invoice claimed this long ago but never recorded as exported (a run that stopped midway) is claimed again and marked resumed',
+	},
+	{
 		displayName: 'Claim',
 		name: 'claim',
 		type: 'boolean',
@@ -46,10 +57,27 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	const ns = String(this.getNodeParameter('namespace', 0)).trim();
 	if (!/^[A-Za-z0-9_-]+$/.test(ns)) throw new InputError(`Namespace "${ns}" may only hold letters, digits, _ and -`, 'namespace');
 	const limit = Number(this.getNodeParameter('limit', 0, 50));
-	const claimed = await client.call<ExternalIdRow[]>('ir.model.data', 'search_read', {
+	let claimed = await client.call<Array<ExternalIdRow & { create_date: string }>>('ir.model.data', 'search_read', {
 		args: [[['module', '=', ns], ['model', '=', 'account.move'], ['name', '=like', 'claim_invoice_%']]],
-		kwargs: { fields: ['res_id'] },
+		kwargs: { fields: ['res_id', 'create_date'] },
 	});
+	// Claims of runs that stopped midway: released, then claimed again below like new ones.
+	const staleMs = Number(this.getNodeParameter('staleMinutes', 0, 30)) * 60_000;
+	const old = claimed.filter((c) => Date.now() - Date.parse(`${c.create_date.replace(' ', 'T')}Z`) > staleMs);
+	const resumed = new Set<number>();
+	if (old.length) {
+		const recorded = await client.call<ExternalIdRow[]>('ir.model.data', 'search_read', {
+			args: [[['module', '=', ns], ['model', '=', 'account.move'], ['name', '=like', 'invoice_%'], ['res_id', 'in', old.map((c) => c.res_id)]]],
+			kwargs: { fields: ['res_id'] },
+		});
+		const done = new Set(recorded.map((r) => r.res_id));
+		const stale = old.filter((c) => !done.has(c.res_id));
+		if (stale.length) {
+			await client.call('ir.model.data', 'unlink', { ids: stale.map((c) => c.id), idempotent: true });
+			stale.forEach((c) => resumed.add(c.res_id));
+			claimed = claimed.filter((c) => !stale.includes(c));
+		}
+	}
 	const domain: unknown[] = [
 		['move_type', 'in', ['out_invoice', 'out_refund']],
 		['state', '=', 'posted'],
@@ -61,19 +89,26 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		const rows = (list: number[]) => list.map((id) => ({ module: ns, name: claimName(id), model: 'account.move', res_id: id }));
 		try {
 			await client.call('ir.model.data', 'create', { args: [rows(ids)] });
-		} catch {
-			// Some were claimed meanwhile by another run: claim one by one, keep what we got.
-			const mine: number[] = [];
-			for (const id of ids) {
-				try {
-					await client.call('ir.model.data', 'create', { args: [rows([id])] });
-					mine.push(id);
-				} catch {
-					// taken by the other run
+		} catch (error) {
+			if (error instanceof UnknownOutcomeError) {
+				// The answer was lost: claims that exist now were made by this call.
+				const made = await resolveXids(client, ids.map((id) => `${ns}.${claimName(id)}`), 'account.move');
+				const rest = ids.filter((id) => !made.has(`${ns}.${claimName(id)}`));
+				if (rest.length) await client.call('ir.model.data', 'create', { args: [rows(rest)] });
+			} else {
+				// Some were claimed meanwhile by another run: claim one by one, keep what we got.
+				const mine: number[] = [];
+				for (const id of ids) {
+					try {
+						await createClaim(client, rows([id])[0]);
+						mine.push(id);
+					} catch {
+						// taken by the other run
+					}
 				}
+				ids = mine;
 			}
-			ids = mine;
 		}
 	}
-	return (await readAccountingInvoices(client, ids, ns)).map((inv: IDataObject) => ok(inv, 0));
+	return (await readAccountingInvoices(client, ids, ns)).map((inv: IDataObject) => ok(resumed.has(inv.odooId as number) ? { ...inv, resumed: true } : inv, 0));
 }

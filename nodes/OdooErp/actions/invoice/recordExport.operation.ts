@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { failItem, ok } from '../../helpers/items';
 import { resolveXids } from '../../helpers/upsert';
 import { InputError } from '../../helpers/utils';
+import { UnknownOutcomeError } from '../../../shared/http';
 import type { OdooClient } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -50,7 +51,17 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		seen.add(k);
 		return true;
 	});
-	if (create.length) await client.call('ir.model.data', 'create', { args: [create] });
+	if (create.length) {
+		try {
+			await client.call('ir.model.data', 'create', { args: [create] });
+		} catch (error) {
+			// Recording is idempotent in effect: after a lost answer or a concurrent record, add what is missing.
+			const now = await resolveXids(client, create.map((r) => `${r.module}.${r.name}`));
+			const missing = create.filter((r) => !now.has(`${r.module}.${r.name}`));
+			if (missing.length === create.length && !(error instanceof UnknownOutcomeError)) throw error;
+			if (missing.length) await client.call('ir.model.data', 'create', { args: [missing] });
+		}
+	}
 	for (const w of want) out[w.i] = ok({ ...this.getInputData()[w.i].json, recorded: w.rows.map((r) => `${r.module}.${r.name}`) }, w.i);
 	return out;
 }

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
+import { UnknownOutcomeError } from '../../../shared/http';
 import type { ExternalIdRow } from '../../helpers/interfaces';
 import { failItem, ok } from '../../helpers/items';
 import { InputError } from '../../helpers/utils';
@@ -86,6 +87,27 @@ interface InvoiceRow {
 
 const INVOICE_FIELDS = ['name', 'move_type', 'state', 'partner_id', 'amount_residual', 'payment_state'];
 
+/** A claim left by a run that crashed before paying may be taken over after this long. */
+const STALE_CLAIM_MS = 10 * 60 * 1000;
+
+/** The payment whose memo carries the idempotency key, if one was made. */
+async function findKeyedPayment(client: OdooClient, key: string): Promise<number | undefined> {
+	const ids = await client.call<number[]>('account.payment', 'search', { args: [[['ref', '=like', `% ${key}`]]], kwargs: { limit: 1 } });
+	return ids[0];
+}
+
+/** Creates a claim (an external ID on Odoo's unique index); after a lost answer, one that now exists is ours. */
+export async function createClaim(client: OdooClient, row: IDataObject): Promise<number> {
+	try {
+		return await client.call<number>('ir.model.data', 'create', { args: [row] });
+	} catch (error) {
+		if (!(error instanceof UnknownOutcomeError)) throw error;
+		const [found] = await client.call<number[]>('ir.model.data', 'search', { args: [[['module', '=', row.module], ['name', '=', row.name]]] });
+		if (found) return found;
+		return await client.call<number>('ir.model.data', 'create', { args: [row] });
+	}
+}
+
 async function journalOf(ctx: IExecuteFunctions, client: OdooClient, i: number, mode: string, sessionId: number | undefined): Promise<number> {
 	if (mode === 'journal') {
 		const loc = ctx.getNodeParameter('journal', i) as { mode?: string; value?: string | number };
@@ -135,16 +157,28 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				const dot = key.indexOf('.');
 				if (dot <= 0 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(key)) throw new InputError(`Idempotency Key "${key}" must look like module.name`, 'idempotencyKey');
 				xid = { module: key.slice(0, dot), name: key.slice(dot + 1) };
-				const [found] = await client.call<ExternalIdRow[]>('ir.model.data', 'search_read', {
+				const [found] = await client.call<Array<ExternalIdRow & { create_date?: string }>>('ir.model.data', 'search_read', {
 					args: [[['module', '=', xid.module], ['name', '=', xid.name]]],
-					kwargs: { fields: ['res_id', 'model'] },
+					kwargs: { fields: ['res_id', 'model', 'create_date'] },
 				});
 				if (found?.res_id) {
 					const [inv] = await client.call<InvoiceRow[]>('account.move', 'read', { ids: [invoiceId], kwargs: { fields: INVOICE_FIELDS } });
 					out.push(ok({ status: 'already registered', paymentId: found.res_id, invoiceId, paymentState: inv?.payment_state, residual: inv?.amount_residual, idempotencyKey: key }, i));
 					continue;
 				}
-				if (found) throw new InputError(`A payment with key ${key} is being registered by another execution`, 'idempotencyKey');
+				if (found) {
+					// A claim without its payment: another execution is at it, or one lost its answer.
+					const adopted = await findKeyedPayment(client, key);
+					if (adopted) {
+						await client.call('ir.model.data', 'write', { ids: [found.id], args: [{ res_id: adopted }], idempotent: true });
+						const [inv] = await client.call<InvoiceRow[]>('account.move', 'read', { ids: [invoiceId], kwargs: { fields: INVOICE_FIELDS } });
+						out.push(ok({ status: 'already registered', paymentId: adopted, invoiceId, paymentState: inv?.payment_state, residual: inv?.amount_residual, idempotencyKey: key }, i));
+						continue;
+					}
+					const age = Date.now() - Date.parse(`${String(found.create_date ?? '').replace(' ', 'T')}Z`);
+					if (!(age > STALE_CLAIM_MS)) throw new InputError(`A payment with key ${key} is being registered by another execution`, 'idempotencyKey');
+					await client.call('ir.model.data', 'unlink', { ids: [found.id], idempotent: true });
+				}
 			}
 			const [inv] = await client.call<InvoiceRow[]>('account.move', 'read', { ids: [invoiceId], kwargs: { fields: INVOICE_FIELDS } });
 			if (!inv) throw new InputError(`No invoice with ID ${invoiceId}`, 'invoiceId');
@@ -185,11 +219,24 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new InputError(`Payment Date "${date}" is not YYYY-MM-DD`, 'paymentDate');
 
 			// Rules hold: take the key (unique index) so a concurrent retry cannot pay as well.
-			if (xid) claim = (await client.call<number>('ir.model.data', 'create', { args: [{ ...xid, model: 'account.payment', res_id: 0 }] })) as number;
+			if (xid) claim = await createClaim(client, { ...xid, model: 'account.payment', res_id: 0 });
 			const context = { active_model: 'account.move', active_ids: [invoiceId] };
-			const wizard = await client.call<number>('account.payment.register', 'create', { args: [{ amount, journal_id: journalId, payment_date: date }], kwargs: { context } });
-			const action = await client.call<{ res_id?: number }>('account.payment.register', 'action_create_payments', { ids: [wizard], kwargs: { context } });
-			const paymentId = Number(action.res_id);
+			// The key goes in the memo, so a payment whose answer was lost can be found again.
+			const memo = key ? `${inv.name} ${key}` : inv.name;
+			const wizard = await client.call<number>('account.payment.register', 'create', {
+				args: [{ amount, journal_id: journalId, payment_date: date, communication: memo }],
+				kwargs: { context },
+				idempotent: true, // a wizard is a transient record: a second one is harmless
+			});
+			let paymentId: number;
+			try {
+				const action = await client.call<{ res_id?: number }>('account.payment.register', 'action_create_payments', { ids: [wizard], kwargs: { context } });
+				paymentId = Number(action.res_id);
+			} catch (error) {
+				const adopted = key && error instanceof UnknownOutcomeError ? await findKeyedPayment(client, key) : undefined;
+				if (!adopted) throw error;
+				paymentId = adopted;
+			}
 			paid = true;
 			if (sessionId) await client.call('account.payment', 'write', { ids: [paymentId], args: [{ pos_session_id: sessionId }], idempotent: true });
 			if (claim) await client.call('ir.model.data', 'write', { ids: [claim], args: [{ res_id: paymentId }], idempotent: true });

@@ -8,6 +8,7 @@ import { type LineInput, TaxBook } from '../../helpers/taxBook';
 import { roundTo } from '../../helpers/taxEngine';
 import { resolveXids, upsertRows } from '../../helpers/upsert';
 import { InputError, chunk } from '../../helpers/utils';
+import { UnknownOutcomeError } from '../../../shared/http';
 import type { OdooClient } from '../../transport';
 import { namespaceOf, namespaceProperty } from '../posMasterData/common';
 import { posCategoryColumn, productCells, productTaxProperties, taxChooser } from '../posMasterData/upsertProducts.operation';
@@ -465,9 +466,16 @@ async function lockOrders(
 		candidates = candidates.filter((b) => !busy.has(lockName(b)));
 		if (!candidates.length) break;
 		try {
-			const locks = await client.call<number[]>('ir.model.data', 'create', {
-				args: [candidates.map((b) => ({ module, name: lockName(b), model: 'pos.order', res_id: 0 }))],
-			});
+			const rows = candidates.map((b) => ({ module, name: lockName(b), model: 'pos.order', res_id: 0 }));
+			let locks: number[];
+			try {
+				locks = await client.call<number[]>('ir.model.data', 'create', { args: [rows] });
+			} catch (error) {
+				if (!(error instanceof UnknownOutcomeError)) throw error;
+				// The answer was lost: locks that exist now were made by this call (they all are, or none).
+				locks = await client.call<number[]>('ir.model.data', 'search', { args: [[['module', '=', module], ['name', 'in', rows.map((r) => r.name)]]] });
+				if (!locks.length) locks = await client.call<number[]>('ir.model.data', 'create', { args: [rows] });
+			}
 			// Another execution may have finished these between our search and our lock.
 			const done = await client.call<Array<{ pos_reference: string; id: number }>>('pos.order', 'search_read', {
 				args: [[['pos_reference', 'in', candidates.map((b) => b.inv.ref)]]],

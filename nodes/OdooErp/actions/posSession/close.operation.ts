@@ -74,10 +74,15 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		const now = DateTime.now().setZone(zone);
 		if (!now.isValid) throw new InputError(`Time Zone "${zone}" is not an IANA time zone such as Europe/Helsinki`, 'timezone');
 		const today = now.toISODate()!;
+		// Closed sessions of the last month are passed too: one a run closed without finishing its backdating is finished.
+		const monthAgo = now.minus({ days: 31 }).toISODate()!;
 		const sessions = (await readSessions(client, [...xids.values()]))
-			.filter((s) => s.state !== 'closed' && (dateOf.get(s.id) ?? '9999') < today)
+			.filter((s) => (dateOf.get(s.id) ?? '9999') < today && (s.state !== 'closed' || (dateOf.get(s.id) ?? '') >= monthAgo))
 			.sort((a, b) => String(dateOf.get(a.id)).localeCompare(String(dateOf.get(b.id))) || a.id - b.id);
-		for (const s of sessions) out.push(ok(await closeSession(client, s, dateOf.get(s.id)), 0));
+		for (const s of sessions) {
+			const r = await closeSession(client, s, dateOf.get(s.id));
+			if (r.status !== 'skipped' || s.state !== 'closed') out.push(ok(r, 0));
+		}
 		return out;
 	}
 
