@@ -11,4 +11,6 @@ module.exports = {
 	// Each test file starts its own sandboxes on free ports; two workers fit CI's two cores.
 	maxWorkers: 2,
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
+	// Scans every workflow run and every log line for leaked secrets.
+	setupFilesAfterEnv: ['<rootDir>/test/setup/secrets.ts'],
 };

@@ -142,6 +142,10 @@ export class CredentialsHelper extends ICredentialsHelper {
 		this.store[type] = data;
 	}
 
+	all(): Record<string, ICredentialDataDecryptedObject> {
+		return this.store;
+	}
+
 	getParentTypes(): string[] {
 		return [];
 	}
@@ -219,7 +223,11 @@ export interface RunOptions {
 	startNode?: string;
 }
 
+/** Sees every finished run and the credentials it ran with (tests scan them for leaked secrets). */
+export type RunObserver = (result: RunResult, credentials: Record<string, ICredentialDataDecryptedObject>) => void;
+
 export class Engine {
+	static readonly observers: RunObserver[] = [];
 	readonly nodeTypes = new NodeTypeRegistry();
 	readonly credentials: CredentialsHelper;
 
@@ -289,13 +297,15 @@ export class Engine {
 			if (!tasks?.length) return [];
 			return tasks[tasks.length - 1].data?.main?.[outputIndex] ?? [];
 		};
-		return {
+		const result: RunResult = {
 			run,
 			responses,
 			items,
 			output: (nodeName, outputIndex = 0) => items(nodeName, outputIndex).map((i) => i.json),
 			error: run.data.resultData.error as Error | undefined,
 		};
+		for (const observe of Engine.observers) observe(result, this.credentials.all());
+		return result;
 	}
 
 	/** One poll of a polling trigger in trigger mode, as n8n's scheduler does. */

@@ -80,6 +80,10 @@ async function runWebhooks(engine: Engine, name: string, wf: IWorkflowBase, stat
 			}
 			if (r.error) return { template: name, ok: false, summary, error: `${hook.name}: ${r.error.message}`, ms: Date.now() - started };
 			const res = r.responses[0] as { body?: unknown; statusCode?: number } | undefined;
+			// A 5xx answer is a failure a client would retry (with the same Idempotency-Key).
+			if ((res?.statusCode ?? 200) >= 500) {
+				return { template: name, ok: false, summary, error: `${hook.name} answered ${res?.statusCode}: ${JSON.stringify(res?.body).slice(0, 300)}`, ms: Date.now() - started };
+			}
 			summary.push({
 				request: `${hook.parameters.httpMethod ?? 'GET'} /webhook/${hook.parameters.path} ${JSON.stringify(item.query ?? {})} ${JSON.stringify(item.body ?? {})}`,
 				status: res?.statusCode ?? 200,

@@ -30,17 +30,32 @@ export interface SandboxOptions {
 }
 
 export async function startSandboxes(ports: SandboxPorts = {}, options: SandboxOptions = {}): Promise<Sandboxes> {
-	const odoo = new OdooSandbox({ profile: 'finland', ...options.odoo });
+	// Distinctive secrets, so tests can scan outputs and logs for them (the recorded database's "admin" is also the login).
+	const odoo = new OdooSandbox({ profile: 'finland', password: 'sandbox-admin-pw-7d1c', ...options.odoo });
 	const codeplus = new CodeplusSandbox(options.codeplus);
 	await odoo.start(ports.odoo ?? 0);
 	const procountor = new ProcountorSandbox(options.procountor);
 	await codeplus.start(ports.codeplus ?? 0);
 	await procountor.start(ports.procountor ?? 0);
 	let receiver: ReceiverSandbox | undefined = new ReceiverSandbox();
-	try {
-		await receiver.start(ports.receiver ?? 0);
-	} catch {
-		receiver = undefined; // port taken (e.g. another sandbox running): the canonical sync will say so
+	if (ports.receiver) {
+		// The fixed port may be held by a test file running in parallel: wait for it, up to two minutes.
+		for (let waited = 0; ; waited += 250) {
+			try {
+				await receiver.start(ports.receiver);
+				break;
+			} catch (error) {
+				if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || waited > 120_000) throw error;
+				await new Promise((r) => setTimeout(r, 250));
+				receiver = new ReceiverSandbox();
+			}
+		}
+	} else {
+		try {
+			await receiver.start(0);
+		} catch {
+			receiver = undefined;
+		}
 	}
 	return {
 		odoo,

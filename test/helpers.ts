@@ -11,7 +11,7 @@ export interface OdooFixture {
 }
 
 export async function startOdoo(opts: Partial<OdooSandboxOptions> = {}, auth: 'password' | 'apiKey' = 'password'): Promise<OdooFixture> {
-	const sandbox = new OdooSandbox(opts);
+	const sandbox = new OdooSandbox({ password: 'sandbox-admin-pw-7d1c', ...opts });
 	const url = await sandbox.start();
 	const creds: ICredentialDataDecryptedObject = {
 		url,

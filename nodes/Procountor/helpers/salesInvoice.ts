@@ -81,15 +81,16 @@ export function parseAccountingInvoice(json: IDataObject): AccountingInvoice {
 export async function ensurePartner(client: ProcountorClient, inv: AccountingInvoice, create: boolean, itemIndex: number): Promise<IDataObject> {
 	const p = inv.partner;
 	if (p.procountorId) return await client.request('GET', `/businesspartners/${p.procountorId}`, { itemIndex });
-	if (p.businessId || p.vatNumber) {
-		const all = await client.getAll('/businesspartners', { type: 'CUSTOMER' }, Infinity, itemIndex);
-		const norm = (v: unknown) => String(v ?? '').replace(/[\s-]/g, '').toUpperCase();
-		const hit = all.find((b) => {
-			const r = (b.registryInfo ?? {}) as IDataObject;
-			return (p.businessId && norm(r.businessId) === norm(p.businessId)) || (p.vatNumber && norm(r.vatNumber) === norm(p.vatNumber));
-		});
-		if (hit) return hit;
-	}
+	const all = await client.getAll('/businesspartners', { type: 'CUSTOMER' }, Infinity, itemIndex);
+	const norm = (v: unknown) => String(v ?? '').replace(/[\s-]/g, '').toUpperCase();
+	const hit = p.businessId || p.vatNumber
+		? all.find((b) => {
+				const r = (b.registryInfo ?? {}) as IDataObject;
+				return (p.businessId && norm(r.businessId) === norm(p.businessId)) || (p.vatNumber && norm(r.vatNumber) === norm(p.vatNumber));
+			})
+		: // Without a business ID or VAT number the name is the only key: a retried run must not create the customer twice.
+			all.find((b) => String(b.name ?? '').trim().toLowerCase() === p.name.trim().toLowerCase() && !norm(((b.registryInfo ?? {}) as IDataObject).businessId));
+	if (hit) return hit;
 	if (!create) throw new InputError(`Customer "${p.name}" is not in Procountor (no partner with its business ID or VAT number) and creating partners is off`, 'partner');
 	return await client.request('POST', '/businesspartners', {
 		itemIndex,

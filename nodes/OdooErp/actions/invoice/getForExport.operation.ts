@@ -7,6 +7,7 @@ import { resolveXids } from '../../helpers/upsert';
 import { InputError, parseIds } from '../../helpers/utils';
 import { UnknownOutcomeError } from '../../../shared/http';
 import { createClaim } from '../payment/register.operation';
+import { releaseClaim } from './recordExport.operation';
 import type { OdooClient } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -65,6 +66,12 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	const staleMs = Number(this.getNodeParameter('staleMinutes', 0, 30)) * 60_000;
 	const old = claimed.filter((c) => Date.now() - Date.parse(`${c.create_date.replace(' ', 'T')}Z`) > staleMs);
 	const resumed = new Set<number>();
+	// Invoices whose last export failed (retry_invoice_<id>): tried again, looking first for what got through.
+	const retries = await client.call<ExternalIdRow[]>('ir.model.data', 'search_read', {
+		args: [[['module', '=', ns], ['model', '=', 'account.move'], ['name', '=like', 'retry_invoice_%']]],
+		kwargs: { fields: ['res_id'] },
+	});
+	retries.forEach((r) => resumed.add(r.res_id));
 	if (old.length) {
 		const recorded = await client.call<ExternalIdRow[]>('ir.model.data', 'search_read', {
 			args: [[['module', '=', ns], ['model', '=', 'account.move'], ['name', '=like', 'invoice_%'], ['res_id', 'in', old.map((c) => c.res_id)]]],
@@ -110,5 +117,11 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			}
 		}
 	}
-	return (await readAccountingInvoices(client, ids, ns)).map((inv: IDataObject) => ok(resumed.has(inv.odooId as number) ? { ...inv, resumed: true } : inv, 0));
+	try {
+		return (await readAccountingInvoices(client, ids, ns)).map((inv: IDataObject) => ok(resumed.has(inv.odooId as number) ? { ...inv, resumed: true } : inv, 0));
+	} catch (error) {
+		// Nothing was handed on: release what this run claimed, so the next run takes it.
+		for (const id of this.getNodeParameter('claim', 0, true) ? ids : []) await releaseClaim(client, ns, id).catch(() => undefined);
+		throw error;
+	}
 }

@@ -17,6 +17,26 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['recordExport'] } }, properties);
 
 /** Records the exported invoice (and customer) as external IDs: <namespace>.invoice_<id>, <namespace>.partner_<id>. */
+/** Releases an invoice's claim and marks it to be resumed (retry_invoice_<id>) by Get for Export. */
+export async function releaseClaim(client: OdooClient, ns: string, invoiceId: number): Promise<void> {
+	const claims = await client.call<number[]>('ir.model.data', 'search', { args: [[['module', '=', ns], ['name', '=', `claim_invoice_${invoiceId}`]]] });
+	await ensureXid(client, { module: ns, name: `retry_invoice_${invoiceId}`, model: 'account.move', res_id: invoiceId });
+	if (claims.length) await client.call('ir.model.data', 'unlink', { ids: claims, idempotent: true });
+}
+
+/** Makes sure an external ID exists: whatever became of an earlier attempt, the end state is the same. */
+export async function ensureXid(client: OdooClient, row: IDataObject): Promise<void> {
+	for (let attempt = 0; ; attempt++) {
+		if ((await resolveXids(client, [`${row.module}.${row.name}`])).size) return;
+		try {
+			await client.call('ir.model.data', 'create', { args: [row] });
+			return;
+		} catch (error) {
+			if (attempt >= 2) throw error;
+		}
+	}
+}
+
 export async function execute(this: IExecuteFunctions, client: OdooClient): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const out: INodeExecutionData[] = [];
@@ -24,8 +44,13 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	for (let i = 0; i < items.length; i++) {
 		try {
 			if (!Object.keys(items[i].json).length) continue;
-			if (typeof items[i].json.error === 'string') throw new InputError(`The step before failed: ${items[i].json.error}`);
 			const ns = String(this.getNodeParameter('namespace', i)).trim();
+			if (typeof items[i].json.error === 'string') {
+				// The export failed: release the claim so the next run tries again, looking first for what got through.
+				const failedId = Number(this.getNodeParameter('invoiceId', i, ''));
+				if (Number.isInteger(failedId) && failedId > 0) await releaseClaim(client, ns, failedId);
+				throw new InputError(`The step before failed: ${items[i].json.error}`);
+			}
 			const num = (name: string, label: string, required: boolean) => {
 				const v = String(this.getNodeParameter(name, i, '') ?? '').trim();
 				if (!v && !required) return undefined;
@@ -62,6 +87,10 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			if (missing.length) await client.call('ir.model.data', 'create', { args: [missing] });
 		}
 	}
+	const markers = await client.call<number[]>('ir.model.data', 'search', {
+		args: [[['module', 'in', [...new Set(want.map((w) => w.rows[0].module))]], ['name', 'in', want.map((w) => `retry_invoice_${w.rows[0].res_id}`)]]],
+	});
+	if (markers.length) await client.call('ir.model.data', 'unlink', { ids: markers, idempotent: true });
 	for (const w of want) out[w.i] = ok({ ...this.getInputData()[w.i].json, recorded: w.rows.map((r) => `${r.module}.${r.name}`) }, w.i);
 	return out;
 }

@@ -220,7 +220,13 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		}
 	}
 	if (!invoices.length) return out;
-	const fail = (inv: Invoice, error: unknown) => (out[inv.i] = failItem(this, error, inv.i));
+	// Errors keep the invoice's identity, and say whether trying again later can help (Odoo
+	// unreachable, an earlier day not yet imported) or the invoice itself must be fixed.
+	const fail = (inv: Invoice, error: unknown, retryable = !(error instanceof InputError)) => {
+		const item = failItem(this, error, inv.i);
+		Object.assign(item.json, { StoreId: inv.storeId, TransactNum: inv.transact, BusinessDate: inv.businessDate, retryable });
+		out[inv.i] = item;
+	};
 	const skip = (inv: Invoice, reason: string, extra: IDataObject = {}) =>
 		(out[inv.i] = ok({ StoreId: inv.storeId, TransactNum: inv.transact, BusinessDate: inv.businessDate, status: 'skipped', reason, ...extra }, inv.i));
 
@@ -407,8 +413,15 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		groups.set(k, [...(groups.get(k) ?? []), b]);
 	}
 	const known = await sessionXids(client, module);
+	// After a failure that may pass, a store's later days wait: opening their session would close this one.
+	const waiting = new Map<number, string>();
 	for (const group of groups.values()) {
 		const { storeId, businessDate } = group[0].inv;
+		const earlier = waiting.get(storeId);
+		if (earlier) {
+			for (const b of group) fail(b.inv, new InputError(`Store ${storeId}: waiting for ${earlier} to be imported first; tried again on the next run`), true);
+			continue;
+		}
 		let sessionId: number;
 		let closedBefore: CloseResult | undefined;
 		try {
@@ -417,7 +430,8 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			sessionId = s.sessionId;
 			closedBefore = s.closedBefore;
 		} catch (error) {
-			for (const b of group) fail(b.inv, error);
+			for (const b of group) fail(b.inv, error, true);
+			waiting.set(storeId, businessDate);
 			continue;
 		}
 		for (const batch of chunk(group, batchSize)) {
@@ -434,6 +448,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				await client.call('ir.model.data', 'unlink', { ids: mine.locks, idempotent: true });
 			}
 		}
+		if (group.some((b) => out[b.inv.i]?.json.retryable === true)) waiting.set(storeId, businessDate);
 		// The session of an earlier date, closed to open this one, is reported on the group's first order.
 		const first = closedBefore && group.map((b) => out[b.inv.i]).find((o) => o?.json.status === 'imported');
 		if (first && closedBefore) first.json.closedSession = closedBefore;
@@ -539,7 +554,7 @@ async function importBatch(
 		}
 	} catch (error) {
 		if (orders.length === 1) {
-			failed(orders[0], new InputError(`Store ${orders[0].inv.storeId}, transaction ${orders[0].inv.transact}: Odoo refused the order: ${(error as Error).message}`));
+			failed(orders[0], error);
 			return;
 		}
 		const half = Math.ceil(orders.length / 2);
