@@ -53,6 +53,8 @@ const BASE_NODES: Record<string, [string, string]> = {
 	noOp: ['NoOp/NoOp.node', 'NoOp'],
 	splitInBatches: ['SplitInBatches/SplitInBatches.node', 'SplitInBatches'],
 	executeWorkflowTrigger: ['ExecuteWorkflowTrigger/ExecuteWorkflowTrigger.node', 'ExecuteWorkflowTrigger'],
+	// n8n's built-in Odoo node: the per-item baseline of the benchmarks.
+	odoo: ['Odoo/Odoo.node', 'Odoo'],
 };
 
 /** This package's nodes and credentials, loaded from source (ts-node/jest) or from dist. */

@@ -290,11 +290,18 @@ export class Database {
 		return d;
 	}
 
+	private readonly ownFieldsCache = new Map<ModelDef, Array<[string, FieldDef]>>();
+
 	ownFields(m: ModelDef): Array<[string, FieldDef]> {
-		return Object.keys(m.fields).flatMap((k) => {
-			const d = this.own(m, k);
-			return d ? [[k, d] as [string, FieldDef]] : [];
-		});
+		let list = this.ownFieldsCache.get(m);
+		if (!list) {
+			list = Object.keys(m.fields).flatMap((k) => {
+				const d = this.own(m, k);
+				return d ? [[k, d] as [string, FieldDef]] : [];
+			});
+			this.ownFieldsCache.set(m, list);
+		}
+		return list;
 	}
 
 	fieldDef(model: string, field: string): { def: FieldDef; owner: string } | undefined {

@@ -35,10 +35,24 @@ export const valuesInput: INodeProperties[] = [
 		name: 'inputMode',
 		type: 'options',
 		options: [
+			{
+				name: 'Auto-Map Input Data',
+				value: 'auto',
+				description: "Each item's fields become the record's fields (names must match Odoo's); fastest for many items",
+			},
 			{ name: 'Using JSON', value: 'json', description: 'An object of field names and values, with expressions' },
 			{ name: 'Field by Field', value: 'fields', description: 'Pick each field from the model and type its value' },
 		],
 		default: 'json',
+	},
+	{
+		displayName: 'Input Fields to Ignore',
+		name: 'ignoreFields',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. source, note',
+		description: 'Fields of the input items that are not Odoo fields, separated by commas',
+		displayOptions: { show: { inputMode: ['auto'] } },
 	},
 	{
 		displayName: 'Values (JSON)',

@@ -13,6 +13,16 @@ export function getModel(ctx: IExecuteFunctions, i: number): string {
 export async function readValues(ctx: IExecuteFunctions, client: OdooClient, model: string, i: number): Promise<IDataObject> {
 	const mode = ctx.getNodeParameter('inputMode', i, 'json') as string;
 	if (mode === 'json') return parseObject(ctx.getNodeParameter('valuesJson', i, '{}'), 'Values (JSON)');
+	if (mode === 'auto') {
+		// No expression per item: the item's own fields, less the ignored ones.
+		const ignore = new Set(
+			String(ctx.getNodeParameter('ignoreFields', i, '') ?? '')
+				.split(',')
+				.map((f) => f.trim())
+				.filter(Boolean),
+		);
+		return Object.fromEntries(Object.entries(ctx.getInputData()[i].json).filter(([k]) => !ignore.has(k)));
+	}
 	const rows = (ctx.getNodeParameter('fieldValues.values', i, []) as Array<{ name: string; value: unknown }>) ?? [];
 	if (!rows.length) return {};
 	const fields = await client.fields(model);

@@ -222,7 +222,8 @@ export const invoiceOperations: Record<string, Operation> = {
 				const id = Number(created.id);
 				// From here the invoice exists: report its id even if approving or sending fails.
 				try {
-					await advance(client, id, i);
+					// Just created: known to be UNFINISHED, no need to ask.
+					await advance(client, id, i, earlier ? undefined : String(created.status ?? '') || undefined);
 				} catch (error) {
 					throw new InputError(`Invoice ${inv.number} was created in Procountor as ${id} but not sent: ${(error as Error).message}. Approve and send it there by hand.`, 'status');
 				}
@@ -267,9 +268,9 @@ async function createInvoice(client: ProcountorClient, body: IDataObject, number
 }
 
 /** Approves and sends, from wherever the invoice is: each step is checked, so it is safe to repeat. */
-async function advance(client: ProcountorClient, id: number, itemIndex: number): Promise<void> {
+async function advance(client: ProcountorClient, id: number, itemIndex: number, known?: string): Promise<void> {
 	const status = async () => String((await client.request('GET', `/invoices/${id}`, { itemIndex })).status);
-	let now = await status();
+	let now = known ?? (await status());
 	for (const [from, step] of [
 		['UNFINISHED', 'approve'],
 		['NOT_SENT', 'send'],

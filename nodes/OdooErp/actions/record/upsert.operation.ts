@@ -19,6 +19,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. pixelpoint',
 		description: 'Module part of the external IDs: pixelpoint gives IDs like pixelpoint.product_1001',
 	},
+	...valuesInput,
 	{
 		displayName: 'External ID',
 		name: 'externalId',
@@ -27,8 +28,27 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. product_{{ $json.ProdNum }}',
 		description: 'Stable key of the record in the source system: an existing one is updated, a new one created',
+		displayOptions: { hide: { inputMode: ['auto'] } },
 	},
-	...valuesInput,
+	{
+		displayName: 'External ID Field',
+		name: 'externalIdField',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. ProdNum',
+		description: 'Input field holding the stable key of the record in the source system',
+		displayOptions: { show: { inputMode: ['auto'] } },
+	},
+	{
+		displayName: 'External ID Prefix',
+		name: 'externalIdPrefix',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. product_',
+		description: 'Put before the key, e.g. product_ gives product_1001',
+		displayOptions: { show: { inputMode: ['auto'] } },
+	},
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -79,7 +99,19 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const model = getModel(this, i);
-			const { module, name } = parseExternalId(this.getNodeParameter('externalId', i), this.getNodeParameter('namespace', i, '') as string);
+			const auto = this.getNodeParameter('inputMode', i, 'json') === 'auto';
+			let rawXid: unknown;
+			if (auto) {
+				// Taken from the item itself: no expression to evaluate per item.
+				const field = String(this.getNodeParameter('externalIdField', i, '') ?? '').trim();
+				const key = items[i].json[field];
+				if (!field) throw new InputError('External ID Field is empty', 'externalIdField');
+				if (key === undefined || key === null || key === '') throw new InputError(`The item has no "${field}" for its external ID`, field);
+				rawXid = `${this.getNodeParameter('externalIdPrefix', i, '') ?? ''}${String(key)}`;
+			} else {
+				rawXid = this.getNodeParameter('externalId', i);
+			}
+			const { module, name } = parseExternalId(rawXid, this.getNodeParameter('namespace', i, '') as string);
 			const values = await readValues(this, client, model, i);
 			const fields = await client.fields(model);
 			const cells = Object.fromEntries(
