@@ -1,0 +1,44 @@
+/** The built package as n8n loads a community package: its n8n section, files and classes. */
+import { execSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PackageDirectoryLoader } from 'n8n-core';
+
+const root = path.resolve(__dirname, '../..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+	name: string;
+	keywords: string[];
+	files: string[];
+	dependencies?: Record<string, string>;
+	peerDependencies: Record<string, string>;
+	n8n: { n8nNodesApiVersion: number; nodes: string[]; credentials: string[] };
+};
+
+beforeAll(() => {
+	// The loader reads dist/: build it when the tests run on a fresh checkout.
+	if (!pkg.n8n.nodes.every((f) => fs.existsSync(path.join(root, f)))) execSync('npm run build', { cwd: root, stdio: 'ignore', timeout: 300_000 });
+}, 300_000);
+
+test('package.json follows the community-package conventions', () => {
+	expect(pkg.name).toMatch(/^n8n-nodes-/);
+	expect(pkg.keywords).toContain('n8n-community-node-package');
+	expect(pkg.files).toEqual(['dist']);
+	expect(pkg.dependencies ?? {}).toEqual({});
+	expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+	expect(pkg.n8n.nodes).toHaveLength(6);
+	expect(pkg.n8n.credentials).toHaveLength(3);
+});
+
+test("n8n-core 1.x's package loader loads every node and credential with its codex and icon", async () => {
+	const loader = new PackageDirectoryLoader(root);
+	await loader.loadAll();
+	expect(Object.keys(loader.known.nodes).sort()).toEqual(['odooErp', 'odooErpTrigger', 'pixelPoint', 'pixelPointTrigger', 'procountor', 'procountorTrigger']);
+	expect(Object.keys(loader.known.credentials).sort()).toEqual(['codeplusApi', 'odooErpApi', 'procountorApi']);
+	for (const d of loader.types.nodes) {
+		expect(d.codex?.categories?.length).toBeGreaterThan(0);
+		expect(String(d.iconUrl ?? d.icon)).toMatch(/\.svg$/);
+	}
+	const triggers = loader.types.nodes.filter((d) => d.name.endsWith('Trigger'));
+	expect(triggers.every((d) => d.polling === true && !d.usableAsTool)).toBe(true);
+	expect(loader.types.nodes.filter((d) => !d.name.endsWith('Trigger')).every((d) => d.usableAsTool === true)).toBe(true);
+});
