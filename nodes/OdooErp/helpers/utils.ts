@@ -2,14 +2,9 @@
 import type { IDataObject } from 'n8n-workflow';
 import type { OdooField } from '../transport';
 
-export class InputError extends Error {
-	constructor(
-		message: string,
-		readonly field?: string,
-	) {
-		super(message);
-	}
-}
+import { InputError } from '../../shared/items';
+
+export { InputError };
 
 /**
  * Parses JSON, or the Python literal syntax Odoo users write domains in:

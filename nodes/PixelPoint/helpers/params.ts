@@ -1,14 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
-export class InputError extends Error {
-	constructor(
-		message: string,
-		readonly field?: string,
-	) {
-		super(message);
-	}
-}
+import { InputError } from '../../shared/items';
+
+export { InputError };
 
 export function storeId(ctx: IExecuteFunctions, i: number): number {
 	const v = ctx.getNodeParameter('store', i, '', { extractValue: true });

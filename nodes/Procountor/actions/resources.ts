@@ -3,7 +3,8 @@
  * pairs its output with the input item, and reports per-item errors.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { failItem as fail, ok } from '../../shared/items';
 import {
 	type VatMapping,
 	InputError,
@@ -18,21 +19,6 @@ import { UnknownOutcomeError } from '../../shared/http';
 export type Operation = (this: IExecuteFunctions, client: ProcountorClient) => Promise<INodeExecutionData[]>;
 
 const show = (resource: string, operation: string[]) => ({ show: { resource: [resource], operation } });
-const ok = (json: IDataObject, i: number): INodeExecutionData => ({ json, pairedItem: { item: i } });
-
-function fail(ctx: IExecuteFunctions, error: unknown, i: number): INodeExecutionData {
-	let e: NodeApiError | NodeOperationError;
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		e = error;
-		e.context.itemIndex = i;
-	} else {
-		const field = error instanceof InputError ? error.field : undefined;
-		e = new NodeOperationError(ctx.getNode(), `Item ${i}: ${(error as Error).message}`, { itemIndex: i, description: field ? `Check the "${field}" value of item ${i}.` : undefined });
-	}
-	if (!ctx.continueOnFail()) throw e;
-	return { json: { error: e.message, ...(e.description ? { description: e.description } : {}) }, pairedItem: { item: i } };
-}
-
 function jsonParam(ctx: IExecuteFunctions, name: string, i: number): IDataObject {
 	const v = ctx.getNodeParameter(name, i, '{}');
 	if (typeof v === 'object' && v !== null) return v as IDataObject;

@@ -6,14 +6,9 @@
 import type { IDataObject } from 'n8n-workflow';
 import type { ProcountorClient } from '../transport';
 
-export class InputError extends Error {
-	constructor(
-		message: string,
-		readonly field?: string,
-	) {
-		super(message);
-	}
-}
+import { InputError } from '../../shared/items';
+
+export { InputError };
 
 export interface AccountingLine {
 	description: string;

@@ -7,6 +7,7 @@ import { type CloseResult, ensureSession, sessionXids } from '../../helpers/posS
 import { type LineInput, TaxBook } from '../../helpers/taxBook';
 import { roundTo } from '../../helpers/taxEngine';
 import { resolveXids, upsertRows } from '../../helpers/upsert';
+import type { PpXids } from '../../helpers/pixelpoint';
 import { InputError, chunk } from '../../helpers/utils';
 import { UnknownOutcomeError } from '../../../shared/http';
 import type { OdooClient } from '../../transport';
@@ -412,10 +413,44 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		const k = `${b.inv.storeId}|${b.inv.businessDate}`;
 		groups.set(k, [...(groups.get(k) ?? []), b]);
 	}
+	// One lock per invoice, taken for all of them up front and released at the end: a concurrent
+	// execution skips what this one holds.
+	const held: number[] = [];
+	const mine: BuiltOrder[] = [];
+	for (const part of chunk(built, 1000)) {
+		const got = await lockOrders(client, module, part, skip);
+		held.push(...got.locks);
+		mine.push(...got.orders);
+	}
+	const mineSet = new Set(mine);
+	try {
+		const shops = new Map(built.map((b) => [b.inv.storeId, refs.get(x.store(b.inv.storeId))!]));
+		const todo = [...groups.values()].map((g) => g.filter((b) => mineSet.has(b))).filter((g) => g.length);
+		await importGroups.call(this, client, x, shops, version, batchSize, module, todo, out, fail, skip);
+	} finally {
+		for (const part of chunk(held, 1000)) await client.call('ir.model.data', 'unlink', { ids: part, idempotent: true });
+	}
+	return out;
+}
+
+/** By store and business date, oldest first: one session each, orders many per call. */
+async function importGroups(
+	this: IExecuteFunctions,
+	client: OdooClient,
+	x: PpXids,
+	shops: Map<number, number>,
+	version: number,
+	batchSize: number,
+	module: string,
+	groups: BuiltOrder[][],
+	out: INodeExecutionData[],
+	fail: (inv: Invoice, error: unknown, retryable?: boolean) => void,
+	skip: (inv: Invoice, reason: string, extra?: IDataObject) => void,
+): Promise<void> {
 	const known = await sessionXids(client, module);
 	// After a failure that may pass, a store's later days wait: opening their session would close this one.
 	const waiting = new Map<number, string>();
-	for (const group of groups.values()) {
+	for (const group of groups) {
 		const { storeId, businessDate } = group[0].inv;
 		const earlier = waiting.get(storeId);
 		if (earlier) {
@@ -426,7 +461,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		let closedBefore: CloseResult | undefined;
 		try {
 			const earliest = group.reduce((m, b) => (b.inv.openUtc < m ? b.inv.openUtc : m), group[0].inv.openUtc);
-			const s = await ensureSession(client, x, { shopId: refs.get(x.store(storeId))!, storeId, businessDate, startAt: earliest, known });
+			const s = await ensureSession(client, x, { shopId: shops.get(storeId)!, storeId, businessDate, startAt: earliest, known });
 			sessionId = s.sessionId;
 			closedBefore = s.closedBefore;
 		} catch (error) {
@@ -435,25 +470,18 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			continue;
 		}
 		for (const batch of chunk(group, batchSize)) {
-			const mine = await lockOrders(client, module, batch, skip);
-			if (!mine.locks.length) continue;
-			try {
-				await importBatch(client, version, sessionId, mine.orders, (b, orderId) => {
-					out[b.inv.i] = ok(
-						{ StoreId: storeId, TransactNum: b.inv.transact, BusinessDate: businessDate, status: 'imported', orderId, sessionId, amountTotal: b.amountTotal, rounding: b.rounding, posReference: b.inv.ref },
-						b.inv.i,
-					);
-				}, (b, error) => fail(b.inv, error), skip);
-			} finally {
-				await client.call('ir.model.data', 'unlink', { ids: mine.locks, idempotent: true });
-			}
+			await importBatch(client, version, sessionId, batch, (b, orderId) => {
+				out[b.inv.i] = ok(
+					{ StoreId: storeId, TransactNum: b.inv.transact, BusinessDate: businessDate, status: 'imported', orderId, sessionId, amountTotal: b.amountTotal, rounding: b.rounding, posReference: b.inv.ref },
+					b.inv.i,
+				);
+			}, (b, error) => fail(b.inv, error), skip);
 		}
 		if (group.some((b) => out[b.inv.i]?.json.retryable === true)) waiting.set(storeId, businessDate);
 		// The session of an earlier date, closed to open this one, is reported on the group's first order.
 		const first = closedBefore && group.map((b) => out[b.inv.i]).find((o) => o?.json.status === 'imported');
 		if (first && closedBefore) first.json.closedSession = closedBefore;
 	}
-	return out;
 }
 
 /**
@@ -470,6 +498,19 @@ async function lockOrders(
 	const lockName = (b: BuiltOrder) => `import_lock_order_${b.inv.storeId}_${b.inv.transact}`;
 	let candidates = batch;
 	for (let attempt = 0; attempt < 3 && candidates.length; attempt++) {
+		const rows = candidates.map((b) => ({ module, name: lockName(b), model: 'pos.order', res_id: 0 }));
+		try {
+			return { orders: candidates, locks: await client.call<number[]>('ir.model.data', 'create', { args: [rows] }) };
+		} catch (error) {
+			if (error instanceof UnknownOutcomeError) {
+				// The answer was lost: locks that exist now were made by this call (they all are, or none).
+				const locks = await client.call<number[]>('ir.model.data', 'search', { args: [[['module', '=', module], ['name', 'in', rows.map((r) => r.name)]]] });
+				if (locks.length) return { orders: candidates, locks };
+				continue;
+			}
+			if (attempt === 2) throw error;
+		}
+		// Some are held by another execution: skip those, take over stale ones, lock the rest.
 		const held = await client.call<Array<ExternalIdRow & { create_date: string }>>('ir.model.data', 'search_read', {
 			args: [[['module', '=', module], ['name', 'in', candidates.map(lockName)]]],
 			kwargs: { fields: ['name', 'create_date'] },
@@ -479,34 +520,6 @@ async function lockOrders(
 		const busy = new Set(held.filter((h) => !stale.includes(h)).map((h) => h.name));
 		for (const b of candidates) if (busy.has(lockName(b))) skip(b.inv, 'being imported by another execution');
 		candidates = candidates.filter((b) => !busy.has(lockName(b)));
-		if (!candidates.length) break;
-		try {
-			const rows = candidates.map((b) => ({ module, name: lockName(b), model: 'pos.order', res_id: 0 }));
-			let locks: number[];
-			try {
-				locks = await client.call<number[]>('ir.model.data', 'create', { args: [rows] });
-			} catch (error) {
-				if (!(error instanceof UnknownOutcomeError)) throw error;
-				// The answer was lost: locks that exist now were made by this call (they all are, or none).
-				locks = await client.call<number[]>('ir.model.data', 'search', { args: [[['module', '=', module], ['name', 'in', rows.map((r) => r.name)]]] });
-				if (!locks.length) locks = await client.call<number[]>('ir.model.data', 'create', { args: [rows] });
-			}
-			// Another execution may have finished these between our search and our lock.
-			const done = await client.call<Array<{ pos_reference: string; id: number }>>('pos.order', 'search_read', {
-				args: [[['pos_reference', 'in', candidates.map((b) => b.inv.ref)]]],
-				kwargs: { fields: ['pos_reference'] },
-			});
-			if (done.length) {
-				const refs = new Map(done.map((d) => [d.pos_reference, d.id]));
-				for (const b of candidates) if (refs.has(b.inv.ref)) skip(b.inv, 'already imported', { orderId: refs.get(b.inv.ref) });
-				const keep = candidates.filter((b) => !refs.has(b.inv.ref));
-				return { orders: keep, locks };
-			}
-			return { orders: candidates, locks };
-		} catch (error) {
-			// A lock appeared meanwhile (duplicate external id): look again.
-			if (attempt === 2) throw error;
-		}
 	}
 	return { orders: [], locks: [] };
 }
