@@ -185,11 +185,20 @@ async function sendBench(): Promise<void> {
 		await runTemplate(engine, 'procountor-master-data');
 		const before = sb.procountor.http.counter.total;
 		const started = Date.now();
+		// The Procountor node's own execution time, as n8n's engine records it: the time requests could flow.
+		let sendingMs = 0;
+		Engine.observers.push((r) => (sendingMs += nodeMs(r, 'Procountor: Send Invoice') || 0));
 		let sent = 0;
 		for (let k = 0; k < 4 && sent < 509; k++) sent += Number((await runTemplate(engine, 'odoo-invoices-to-procountor')).summary[0]?.sent ?? 0);
 		const ms = Date.now() - started;
 		const requests = sb.procountor.http.counter.total - before;
-		rows.push([`Send ${sent} invoices to Procountor: requests per second used`, (requests / (ms / 1000)).toFixed(1), `${requests} requests in ${(ms / 1000).toFixed(0)} s; busiest second: ${sb.procountor.maxPerSecond}`, 'target ≥ 18/s sustained, ≤ 20 in any second']);
+		Engine.observers.pop();
+		rows.push([
+			`Send ${sent} invoices to Procountor: requests per second`,
+			`${(requests / (sendingMs / 1000)).toFixed(1)} sustained`,
+			`${requests} requests, ${(ms / 1000).toFixed(0)} s in all (${(requests / (ms / 1000)).toFixed(1)}/s with the Odoo steps); busiest second: ${sb.procountor.maxPerSecond}`,
+			'target ≥ 18/s sustained, ≤ 20 in any second',
+		]);
 	} finally {
 		await sb.stop();
 	}

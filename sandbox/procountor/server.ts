@@ -69,6 +69,7 @@ export class ProcountorSandbox {
 	private arrivalPaths: string[] = [];
 	/** Every arrival (time and request), for diagnosing a client's pacing. */
 	readonly log: string[] = [];
+
 	/** The requests of the busiest one-second window, for diagnosing a limiter. */
 	busiestWindow: string[] = [];
 	/** Most requests seen in any one-second window (all clients). */
@@ -197,6 +198,7 @@ export class ProcountorSandbox {
 		this.arrivalPaths.push(`${now % 100000} ${path}`);
 		this.log.push(`${now % 100000} ${path}`);
 		if (this.log.length > 10_000) this.log.splice(0, this.log.length - 10_000);
+
 		while (this.arrivals.length && this.arrivals[0] <= now - 1000) {
 			this.arrivals.shift();
 			this.arrivalPaths.shift();
