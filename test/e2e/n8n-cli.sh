@@ -16,6 +16,7 @@ export N8N_USER_FOLDER="$work" N8N_DIAGNOSTICS_ENABLED=false N8N_ENCRYPTION_KEY=
 n8n="$N8N_DIR/node_modules/.bin/n8n"
 
 # The package as an integrator installs it: packed, in n8n's community nodes folder.
+[ -d dist ] || npm run build >/dev/null
 npm pack --silent --pack-destination "$work" >/dev/null
 mkdir -p "$work/.n8n/nodes" && (cd "$work/.n8n/nodes" && npm init -y >/dev/null &&
 	npm install --silent --no-audit --no-fund --omit=peer "$work"/n8n-nodes-pos-odoo-procountor-*.tgz)
