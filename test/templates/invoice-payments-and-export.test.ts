@@ -149,6 +149,13 @@ describe('Template: canonical invoice export', () => {
 			const third = await runTemplate(engine, 'odoo-invoices-canonical-sync', state);
 			expect(third.summary[0]).toMatchObject({ status: 'success', sent: 1 });
 			expect(received).toHaveLength(posted.length + 1);
+			// A second change within the same second leaves write_date as it was: the content still tells.
+			db.transaction(() => db.updateRaw('account.move', db.browse('account.move', byRef)!, { ref: 'EXT-44' }));
+			const fourth = await runTemplate(engine, 'odoo-invoices-canonical-sync', state);
+			expect(fourth.summary[0]).toMatchObject({ status: 'success', sent: 1 });
+			expect(received.at(-1)).toMatchObject({ invoiceNumber: 'EXT-44' });
+			const fifth = await runTemplate(engine, 'odoo-invoices-canonical-sync', state);
+			expect(fifth.summary[0]).toMatchObject({ status: 'success', sent: 0 });
 		} finally {
 			await sb.stop();
 		}

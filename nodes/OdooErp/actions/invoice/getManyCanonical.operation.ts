@@ -51,6 +51,20 @@ export interface CanonicalCursor {
 	writeDate: string;
 	/** Invoices already exported at writeDate (Odoo's timestamps have one-second resolution). */
 	ids: number[];
+	/**
+	 * Fingerprint of each of those invoices as exported: a second change within the same second
+	 * keeps write_date as it was, so only the content tells that it must be sent again.
+	 */
+	digests?: Record<string, string>;
+}
+
+/** FNV-1a over the fields read (write_date aside): equal rows, equal fingerprints. */
+export function fingerprint(r: Row): string {
+	const { write_date: _ignored, ...content } = r;
+	const text = JSON.stringify(content);
+	let h = 0x811c9dc5;
+	for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+	return h.toString(16);
 }
 
 type M2o = [number, string] | false;
@@ -113,6 +127,9 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		if (!key) throw new InputError('Cursor Key is empty', 'cursorKey');
 		cursor = (this.getWorkflowStaticData('global')[key] as CanonicalCursor | undefined) ?? { writeDate: '1970-01-01 00:00:00', ids: [] };
 		const seen = new Set(cursor.ids);
+		const digests = cursor.digests ?? {};
+		// Already exported in the cursor's second, and unchanged since (cursors saved before digests: by id only).
+		const done = (r: Row) => r.write_date === cursor!.writeDate && seen.has(r.id) && (digests[r.id] === undefined || digests[r.id] === fingerprint(r));
 		rows = [];
 		// Read past the already exported invoices of the cursor's second, then up to the limit.
 		for (let offset = 0; rows.length < limit; offset += limit) {
@@ -120,7 +137,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				args: [[...base, ['write_date', '>=', cursor.writeDate]]],
 				kwargs: { fields, order: 'write_date asc, id asc', offset, limit: limit + seen.size },
 			});
-			rows.push(...page.filter((r) => !(r.write_date === cursor!.writeDate && seen.has(r.id))));
+			rows.push(...page.filter((r) => !done(r)));
 			if (page.length < limit + seen.size) break;
 		}
 		rows = rows.slice(0, limit);
@@ -145,9 +162,13 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	let nextCursor: CanonicalCursor | undefined;
 	if (cursor) {
 		const last = rows[rows.length - 1];
-		nextCursor = last
-			? { writeDate: last.write_date, ids: [...(last.write_date === cursor.writeDate ? cursor.ids : []), ...rows.filter((r) => r.write_date === last.write_date).map((r) => r.id)] }
-			: cursor;
+		if (last) {
+			const sameSecond = last.write_date === cursor.writeDate;
+			const latest = rows.filter((r) => r.write_date === last.write_date);
+			const digests: Record<string, string> = sameSecond ? { ...(cursor.digests ?? {}) } : {};
+			for (const r of latest) digests[r.id] = fingerprint(r);
+			nextCursor = { writeDate: last.write_date, ids: [...new Set([...(sameSecond ? cursor.ids : []), ...latest.map((r) => r.id)])], digests };
+		} else nextCursor = cursor;
 		for (const o of out) o.json.nextCursor = nextCursor as unknown as IDataObject;
 	}
 	if (options.summary) {
