@@ -190,12 +190,20 @@ function postMove(env: Env, move: Rec): void {
 export function reconcile(env: Env, lines: Rec[]): void {
 	const debits = lines.filter((l) => lineResidual(env, l) > 0);
 	const credits = lines.filter((l) => lineResidual(env, l) < 0);
+	const touched = new Set<number>();
 	for (const d of debits) {
 		for (const c of credits) {
 			const amount = money(Math.min(lineResidual(env, d), -lineResidual(env, c)));
 			if (amount <= 0) continue;
 			env.db.create(env, 'account.partial.reconcile', { debit_move_id: d.id, credit_move_id: c.id, amount });
+			touched.add(d.move_id as number).add(c.move_id as number);
 		}
+	}
+	// Odoo stores payment_state and amount_residual; recomputing them bumps the moves' write_date.
+	const now = env.db.now();
+	for (const id of touched) {
+		const move = env.db.browse('account.move', id);
+		if (move) env.db.updateRaw('account.move', move, { write_date: now, write_uid: env.uid });
 	}
 }
 
