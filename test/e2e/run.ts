@@ -173,6 +173,16 @@ function checkOrders(sb: Sandboxes, label: string, sessionsBefore: number): void
 	);
 }
 
+/** `n8n execute --id`: checks the run's audit record says success; returns it. */
+async function execute(host: N8nHost, name: string, env: NodeJS.ProcessEnv, work: string, label: string): Promise<Record<string, unknown> | undefined> {
+	const t = Date.now();
+	const x = await cli(host, ['execute', `--id=${name}`, '--rawOutput'], env);
+	fs.writeFileSync(path.join(work, `${name}${label.trim() ? `-${label.trim()}` : ''}.out`), x.out + x.err);
+	const audit = x.code === 0 ? auditOf(x.out) : undefined;
+	check(`n8n execute --id=${name}${label}`, x.code === 0 && audit?.status === 'success', `${audit ? `${audit.status}: ${figures(audit)}` : x.err.slice(-400)} (${((Date.now() - t) / 1000).toFixed(0)} s)`);
+	return audit;
+}
+
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
@@ -243,16 +253,10 @@ async function main(): Promise<void> {
 		}
 		check('n8n import:workflow, every template', failures.length === 0, `${templateNames.length} templates`);
 
-		const audits = new Map<string, Record<string, unknown>>();
-		for (const name of templateNames) {
-			if (!templates[templateNames.indexOf(name)].nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger')) continue; // webhook-only: in queue mode below
+		const scheduled = templateNames.filter((n, i) => templates[i].nodes.some((x) => x.type === 'n8n-nodes-base.manualTrigger')); // webhook-only: in queue mode below
+		for (const name of scheduled) {
 			if (name === 'procountor-payments-to-odoo') recordPayments(sb);
-			const t = Date.now();
-			const x = await cli(host, ['execute', `--id=${name}`, '--rawOutput'], baseEnv);
-			fs.writeFileSync(path.join(work, `${name}.out`), x.out + x.err);
-			const audit = x.code === 0 ? auditOf(x.out) : undefined;
-			if (audit) audits.set(name, audit);
-			check(`n8n execute --id=${name}`, x.code === 0 && audit?.status === 'success', `${audit ? `${audit.status}: ${figures(audit)}` : x.err.slice(-400)} (${((Date.now() - t) / 1000).toFixed(0)} s)`);
+			await execute(host, name, baseEnv, work, '');
 		}
 
 		step('CLI: outcome in the sandboxes');
@@ -279,6 +283,23 @@ async function main(): Promise<void> {
 			paid.map((p) => `${p.payment_state} (residual ${p.amount_residual})`).join(', '),
 		);
 		check('canonical export: every invoice received once', sb.receiver?.received.length === customerInvoices.length, `${sb.receiver?.received.length} received`);
+
+		step('CLI: every template again on the same data changes nothing');
+		const state = () => ({
+			orders: odooRead(sb, 'pos.order', [], ['id']).length,
+			sessions: odooRead(sb, 'pos.session', [], ['id']).length,
+			payments: odooRead(sb, 'account.payment', [], ['id']).length,
+			procountor: sb.procountor.invoices.size,
+			received: sb.receiver?.received.length ?? 0,
+		});
+		const before = state();
+		for (const name of scheduled) {
+			const audit = await execute(host, name, baseEnv, work, ' again');
+			const changed = Object.entries(audit ?? {}).filter(([k, v]) => ['created', 'updated', 'archived', 'sent', 'creditNotes', 'paid', 'closed'].includes(k) && v !== 0);
+			check(`${name} again: nothing created, updated, sent, paid or closed`, audit !== undefined && changed.length === 0, changed.map(([k, v]) => `${k} ${v}`).join(', '));
+		}
+		const after = state();
+		check('sandboxes unchanged by the second pass', JSON.stringify(after) === JSON.stringify(before), JSON.stringify(after));
 	} finally {
 		await sb.stop();
 	}
@@ -371,9 +392,14 @@ async function main(): Promise<void> {
 		} catch {
 			/* a process still holds it: left for the next run's DROP */
 		}
+		// The queue's keys in Redis (n8n's Bull queue under this run's prefix).
+		const keys = execFileSync('redis-cli', ['-h', '127.0.0.1', '--scan', '--pattern', `${queueEnv.QUEUE_BULL_PREFIX}*`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+		for (let i = 0; i < keys.length; i += 500) execFileSync('redis-cli', ['-h', '127.0.0.1', 'del', ...keys.slice(i, i + 500)], { stdio: 'ignore' });
 	}
 
-	console.log(`\n${failures.length ? `FAILED: ${failures.length} check(s): ${failures.join('; ')}` : 'e2e: all checks passed'} (${((Date.now() - started) / 60000).toFixed(1)} min; logs in ${work})`);
+	// Logs stay for a failed run only.
+	if (!failures.length) fs.rmSync(work, { recursive: true, force: true });
+	console.log(`\n${failures.length ? `FAILED: ${failures.length} check(s): ${failures.join('; ')}` : 'e2e: all checks passed'} (${((Date.now() - started) / 60000).toFixed(1)} min${failures.length ? `; logs in ${work}` : ''})`);
 	process.exit(failures.length ? 1 : 0);
 }
 

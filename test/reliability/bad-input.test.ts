@@ -204,6 +204,16 @@ const cases: Case[] = [
 		engine: (w) => new Engine({ odooErpApi: { ...(w.sb.credentials().odooErpApi as IDataObject), url: 'http://127.0.0.1:1' } as never }),
 	},
 	{
+		name: 'save export cursor: not a cursor',
+		node: () => odoo({ resource: 'invoice', operation: 'saveCanonicalCursor', cursorKey: 'badinputCursor', cursor: '={{ $json.c }}' }),
+		items: () => [{ c: '{"writeDate":"2026-11-01 10:00:00","ids":[1]}' }, { c: '{"writeDate":5}' }, { c: '{"writeDate":"2026-11-01 10:00:01","ids":[2]}' }],
+		error: /Cursor is not a cursor of Get Many \(Canonical\).*cursor/s,
+		untouched: (w) =>
+			expect(w.sb.odoo.db.read(w.sb.odoo.env(), 'ir.config_parameter', w.sb.odoo.db.search(w.sb.odoo.env(), 'ir.config_parameter', [['key', '=', 'n8n.badinputCursor']]), ['value'])).toEqual([
+				expect.objectContaining({ value: '{"writeDate":"2026-11-01 10:00:01","ids":[2]}' }),
+			]),
+	},
+	{
 		name: 'Procountor: a wrong client secret',
 		node: () => pc({ resource: 'vat', operation: 'getDefault' }),
 		items: () => [{}, {}, {}],

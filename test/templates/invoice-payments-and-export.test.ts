@@ -156,6 +156,10 @@ describe('Template: canonical invoice export', () => {
 			expect(received.at(-1)).toMatchObject({ invoiceNumber: 'EXT-44' });
 			const fifth = await runTemplate(engine, 'odoo-invoices-canonical-sync', state);
 			expect(fifth.summary[0]).toMatchObject({ status: 'success', sent: 0 });
+			// The cursor lives in Odoo: a manual run (n8n saves no static data for it) or another worker sends nothing again.
+			const manual = await runTemplate(engine, 'odoo-invoices-canonical-sync', {});
+			expect(manual.summary[0]).toMatchObject({ status: 'success', sent: 0 });
+			expect(state).toEqual({});
 		} finally {
 			await sb.stop();
 		}

@@ -4,10 +4,11 @@ import * as getForExport from './getForExport.operation';
 import * as getManyCanonical from './getManyCanonical.operation';
 import * as getManyUnpaid from './getManyUnpaid.operation';
 import * as recordExport from './recordExport.operation';
+import * as saveCanonicalCursor from './saveCanonicalCursor.operation';
 
 export const get = { execute: getOp.execute };
 export const post = { execute: getOp.post };
-export { getForExport, getManyCanonical, getManyUnpaid, recordExport };
+export { getForExport, getManyCanonical, getManyUnpaid, recordExport, saveCanonicalCursor };
 
 export const description: INodeProperties[] = [
 	{
@@ -33,6 +34,12 @@ export const description: INodeProperties[] = [
 			{ name: 'Get Many Unpaid', value: 'getManyUnpaid', description: "A customer's open invoices, open count and total due", action: 'Get many unpaid invoices' },
 			{ name: 'Post', value: 'post', description: 'Post a draft invoice', action: 'Post an invoice' },
 			{ name: 'Record Export', value: 'recordExport', description: "Record an invoice's ID in another system as an external ID", action: 'Record an exported invoice' },
+			{
+				name: 'Save Export Cursor',
+				value: 'saveCanonicalCursor',
+				description: 'Store the cursor of Get Many (Canonical) in Odoo once its invoices are delivered; items pass through',
+				action: 'Save the canonical export cursor',
+			},
 		],
 		default: 'getManyUnpaid',
 	},
@@ -41,4 +48,5 @@ export const description: INodeProperties[] = [
 	...getManyCanonical.description,
 	...getManyUnpaid.description,
 	...recordExport.description,
+	...saveCanonicalCursor.description,
 ];

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { ok } from '../../helpers/items';
 import { InputError } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
+import { cursorParameter, readCursorParameter } from './saveCanonicalCursor.operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -18,12 +19,31 @@ const properties: INodeProperties[] = [
 	{ displayName: 'Limit', name: 'limit', type: 'number', typeOptions: { minValue: 1 }, default: 50, description: 'Max number of results to return' },
 	{ displayName: 'Offset', name: 'offset', type: 'number', typeOptions: { minValue: 0 }, default: 0, displayOptions: { show: { mode: ['preview'] } } },
 	{
+		displayName: 'Cursor Storage',
+		name: 'cursorStorage',
+		type: 'options',
+		options: [
+			{
+				name: 'Odoo System Parameter',
+				value: 'odoo',
+				description: 'Kept in Odoo as n8n.&lt;key&gt;: the same for manual runs, schedules and every queue worker. Save it with the Save Export Cursor operation.',
+			},
+			{
+				name: 'Workflow Static Data',
+				value: 'workflow',
+				description: "Kept in the workflow; n8n saves it for scheduled runs only, not manual ones. Save it with $getWorkflowStaticData('global').",
+			},
+		],
+		default: 'odoo',
+		displayOptions: { show: { mode: ['sync'] } },
+	},
+	{
 		displayName: 'Cursor Key',
 		name: 'cursorKey',
 		type: 'string',
 		default: 'canonicalInvoiceCursor',
 		description:
-			"Key of the cursor in the workflow's static data. The node reads it and returns the next one (nextCursor); save it with $getWorkflowStaticData('global') once the invoices are delivered, so nothing is lost if delivery fails.",
+			'Name of the cursor. The node reads it and returns the next one (nextCursor); save that once the invoices are delivered, so nothing is lost if delivery fails.',
 		displayOptions: { show: { mode: ['sync'] } },
 	},
 	{
@@ -125,7 +145,15 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	const key = String(this.getNodeParameter('cursorKey', 0, 'canonicalInvoiceCursor'));
 	if (mode === 'sync') {
 		if (!key) throw new InputError('Cursor Key is empty', 'cursorKey');
-		cursor = (this.getWorkflowStaticData('global')[key] as CanonicalCursor | undefined) ?? { writeDate: '1970-01-01 00:00:00', ids: [] };
+		if (this.getNodeParameter('cursorStorage', 0, 'odoo') === 'odoo') {
+			const stored = await readCursorParameter(client, key);
+			try {
+				cursor = stored ? (JSON.parse(stored) as CanonicalCursor) : undefined;
+			} catch {
+				throw new InputError(`The Odoo system parameter ${cursorParameter(key)} does not hold a cursor (${String(stored).slice(0, 40)}); delete it to export everything again`, 'cursorKey');
+			}
+		} else cursor = this.getWorkflowStaticData('global')[key] as CanonicalCursor | undefined;
+		cursor ??= { writeDate: '1970-01-01 00:00:00', ids: [] };
 		const seen = new Set(cursor.ids);
 		const digests = cursor.digests ?? {};
 		// Already exported in the cursor's second, and unchanged since (cursors saved before digests: by id only).
