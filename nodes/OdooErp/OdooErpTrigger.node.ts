@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 import { NodeOperationError } from 'n8n-workflow';
 import { modelLocator } from './actions/common.descriptions';
 import { domainProperty } from './actions/record/getMany.operation';
-import { InputError, parseDomain } from './helpers/utils';
+import { InputError, fingerprint, parseDomain } from './helpers/utils';
 import { listSearch, loadOptions } from './methods';
 import { OdooClient } from './transport';
 
@@ -10,6 +10,8 @@ import { OdooClient } from './transport';
  * Cursor kept in the node's static data. `seen` holds the ids (with their timestamp) already
  * emitted at the newest timestamps, because Odoo's timestamps have one-second resolution:
  * records written in the same second as the last poll must not be lost nor sent twice.
+ * For updates the timestamp carries a fingerprint of what was read ("ts#fp"): a second change
+ * within the same second leaves write_date as it was, only the content tells.
  */
 interface Cursor {
 	ts: string;
@@ -74,7 +76,7 @@ export class OdooErpTrigger implements INodeType {
 						typeOptions: { minValue: 0 },
 						default: 0,
 						description:
-							'Also look this far behind the last timestamp seen, for records committed late by long transactions; records already emitted are not emitted again',
+							'Also look this far behind the last timestamp seen, for records committed late by long transactions; records already emitted are not emitted again unless the fields read changed',
 					},
 				],
 			},
@@ -124,6 +126,7 @@ export class OdooErpTrigger implements INodeType {
 		}
 
 		const cursor = state.cursor;
+		const mark = (r: IDataObject): string => (event === 'created' ? String(r[tsField]) : `${String(r[tsField])}#${fingerprint(r)}`);
 		const since = lookbackMs ? fromMs(toMs(cursor.ts) - lookbackMs) : cursor.ts;
 		const fresh: IDataObject[] = [];
 		let maxTs = cursor.ts;
@@ -134,7 +137,9 @@ export class OdooErpTrigger implements INodeType {
 			});
 			for (const r of rows) {
 				const ts = String(r[tsField]);
-				if (cursor.seen[String(r.id)] === ts) continue;
+				const before = cursor.seen[String(r.id)];
+				// Cursors saved before fingerprints hold the timestamp alone.
+				if (before === ts || (before !== undefined && before === mark(r))) continue;
 				fresh.push(r);
 				if (ts > maxTs) maxTs = ts;
 			}
@@ -144,11 +149,8 @@ export class OdooErpTrigger implements INodeType {
 
 		const seen: Record<string, string> = {};
 		const keepFrom = lookbackMs ? fromMs(toMs(maxTs) - lookbackMs) : maxTs;
-		for (const [id, ts] of Object.entries(cursor.seen)) if (ts >= keepFrom) seen[id] = ts;
-		for (const r of fresh) {
-			const ts = String(r[tsField]);
-			if (ts >= keepFrom) seen[String(r.id)] = ts;
-		}
+		for (const [id, value] of Object.entries(cursor.seen)) if (value.split('#')[0] >= keepFrom) seen[id] = value;
+		for (const r of fresh) if (String(r[tsField]) >= keepFrom) seen[String(r.id)] = mark(r);
 		state.cursor = { ts: maxTs, seen };
 		return [this.helpers.returnJsonArray(fresh)];
 	}

@@ -58,6 +58,12 @@ describe('Odoo ERP Trigger', () => {
 		expect(third.map((r) => r.id)).toEqual([ids[1]]);
 		expect(await poll(wf, state)).toEqual([]);
 
+		// A second update within the same second keeps write_date as it was: still an event, once.
+		f.sandbox.db.transaction(() => f.sandbox.db.write(f.sandbox.env(), 'res.partner', [ids[1]], { email: 'b2@example.com' }));
+		const fourth = await poll(wf, state);
+		expect(fourth.map((r) => [r.id, r.email])).toEqual([[ids[1], 'b2@example.com']]);
+		expect(await poll(wf, state)).toEqual([]);
+
 		// Records outside the domain never show up.
 		now += 1000;
 		create(['Somebody else']);

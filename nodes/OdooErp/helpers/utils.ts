@@ -228,3 +228,12 @@ export function parseExternalId(raw: unknown, namespace: string): { module: stri
 	if (!XID_PART.test(name)) throw new InputError(`External ID "${name}" may only hold letters, digits, _ and -`, 'externalId');
 	return { module, name };
 }
+
+/** FNV-1a over a record's values, some fields aside: equal content, equal fingerprint. */
+export function fingerprint(record: object, omit: string[] = []): string {
+	const content = Object.fromEntries(Object.entries(record).filter(([k]) => !omit.includes(k)));
+	const text = JSON.stringify(content);
+	let h = 0x811c9dc5;
+	for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+	return h.toString(16);
+}

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { ok } from '../../helpers/items';
-import { InputError } from '../../helpers/utils';
+import { InputError, fingerprint as contentFingerprint } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
 import { cursorParameter, readCursorParameter } from './saveCanonicalCursor.operation';
 
@@ -78,16 +78,10 @@ export interface CanonicalCursor {
 	digests?: Record<string, string>;
 }
 
-/** FNV-1a over the fields read (write_date aside): equal rows, equal fingerprints. */
-export function fingerprint(r: Row): string {
-	const { write_date: _ignored, ...content } = r;
-	const text = JSON.stringify(content);
-	let h = 0x811c9dc5;
-	for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-	return h.toString(16);
-}
-
 type M2o = [number, string] | false;
+
+/** Fingerprint of the fields read, write_date aside. */
+export const fingerprint = (r: Row): string => contentFingerprint(r, ['write_date']);
 
 interface Row {
 	id: number;
