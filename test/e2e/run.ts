@@ -381,6 +381,7 @@ async function main(): Promise<void> {
 		const created = both.reduce((s, b) => s + Number(b.audit.created ?? 0), 0);
 		check('the two imports together created each order once', created === soldInvoices(sb).length, `${both.map((b) => b.audit.created).join(' + ')} = ${created}`);
 		checkOrders(sb, 'queue mode', sessionsBefore);
+		await executionsScreenshot(base, 'e2e-pixelpoint-order-import');
 
 		step('Queue mode: the webhook template (counter payments)');
 		await webhookTemplate(base, sb);
@@ -434,6 +435,15 @@ function recordPayments(sb: Sandboxes): void {
 // ---------------------------------------------------------------- editor
 
 /** The package's nodes as n8n's node panel groups them: one app per system, with its trigger and its actions. */
+const OWNER = { email: 'e2e@example.com', firstName: 'E2E', lastName: 'Integrator', password: 'E2e-Integrator-1' };
+
+/** Debian's Chromium, headless; without the background-networking flags it keeps calling out of this closed network. */
+const launch = () =>
+	chromium.launch({
+		executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+	});
+
 const APPS = [
 	{ name: 'Odoo ERP', action: 'odooErp', trigger: 'odooErpTrigger' },
 	{ name: 'PixelPoint', action: 'pixelPoint', trigger: 'pixelPointTrigger' },
@@ -443,14 +453,11 @@ const APPS = [
 async function editor(base: string, templates: IWorkflowBase[], mainLog: string): Promise<void> {
 	step('Editor in headless Chromium: node panel and a template');
 	fs.mkdirSync(SHOTS, { recursive: true });
-	const browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-	});
+	const browser = await launch();
 	try {
 		const context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 } });
 		const page = await context.newPage();
-		const setup = await context.request.post('/rest/owner/setup', { data: { email: 'e2e@example.com', firstName: 'E2E', lastName: 'Integrator', password: 'E2e-Integrator-1' } });
+		const setup = await context.request.post('/rest/owner/setup', { data: OWNER });
 		check('owner account set up (the browser holds its session)', setup.ok(), `HTTP ${setup.status()}`);
 
 		// Search the panel for each system; its details must list the trigger node and the action node, marked installed.
@@ -515,6 +522,28 @@ async function editor(base: string, templates: IWorkflowBase[], mainLog: string)
 		const log = fs.readFileSync(mainLog, 'utf8');
 		const loadErrors = log.split('\n').filter((l) => /error.*(load|package)|failed to load|n8n-nodes-pos-odoo-procountor.*error/i.test(l));
 		check('n8n logged no package load error', loadErrors.length === 0, loadErrors.slice(0, 3).join(' | '));
+	} finally {
+		await browser.close();
+	}
+}
+
+/** The workflow's executions as n8n lists them (both imports of the queue-mode race). */
+async function executionsScreenshot(base: string, workflowId: string): Promise<void> {
+	const browser = await launch();
+	try {
+		const context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 } });
+		const login = await context.request.post('/rest/login', { data: { emailOrLdapLoginId: OWNER.email, password: OWNER.password } });
+		const page = await context.newPage();
+		await page.goto(`/workflow/${workflowId}/executions`);
+		const cards = page.locator('.execution-card'); // n8n 2.40 marks the cards by class, not test id
+		await cards
+			.first()
+			.waitFor({ timeout: 30_000 })
+			.catch(() => undefined);
+		await sleep(1500);
+		await page.screenshot({ path: path.join(SHOTS, 'queue-mode-executions.png') });
+		const shown = await cards.count();
+		check('the executions list shows both queue-mode imports', login.ok() && shown === 2, `${shown} executions listed (test/e2e/screenshots/queue-mode-executions.png)`);
 	} finally {
 		await browser.close();
 	}
