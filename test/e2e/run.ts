@@ -193,7 +193,7 @@ async function main(): Promise<void> {
 
 	// Fail fast, and say what is missing, before the long install.
 	for (const [what, cmd, args] of [
-		['PostgreSQL on 127.0.0.1:5432', 'psql', ['-h', '127.0.0.1', '-U', process.env.PGUSER ?? 'postgres', '-d', 'postgres', '-Atc', 'SELECT 1']],
+		['PostgreSQL on 127.0.0.1:5432', 'psql', [...pgArgs('postgres'), '-Atc', 'SELECT 1']],
 		['Redis on 127.0.0.1:6379', 'redis-cli', ['-h', '127.0.0.1', 'ping']],
 		['Chromium', process.env.CHROMIUM ?? '/usr/bin/chromium', ['--version']],
 	] as const) {
@@ -405,14 +405,17 @@ async function main(): Promise<void> {
 	process.exit(failures.length ? 1 : 0);
 }
 
+/** psql's connection to the local server (trust auth). */
+const pgArgs = (database: string): string[] => ['-h', '127.0.0.1', '-U', process.env.PGUSER ?? 'postgres', '-d', database];
+
 /** Rows of a query, columns split (psql's unaligned output). */
 function psqlRows(database: string, sql: string): string[][] {
-	const out = execFileSync('psql', ['-h', '127.0.0.1', '-U', process.env.PGUSER ?? 'postgres', '-d', database, '-At', '-F', '\t', '-c', sql], { encoding: 'utf8' });
+	const out = execFileSync('psql', [...pgArgs(database), '-At', '-F', '\t', '-c', sql], { encoding: 'utf8' });
 	return out.split('\n').filter(Boolean).map((l) => l.split('\t'));
 }
 
 function psql(sql: string): void {
-	execFileSync('psql', ['-h', '127.0.0.1', '-U', process.env.PGUSER ?? 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q', '-c', sql], {
+	execFileSync('psql', [...pgArgs('postgres'), '-v', 'ON_ERROR_STOP=1', '-q', '-c', sql], {
 		stdio: ['ignore', 'ignore', 'inherit'],
 		env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' }, // no NOTICE for DROP ... IF EXISTS
 	});

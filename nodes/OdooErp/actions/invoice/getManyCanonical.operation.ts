@@ -81,7 +81,7 @@ export interface CanonicalCursor {
 type M2o = [number, string] | false;
 
 /** Fingerprint of the fields read, write_date aside. */
-export const fingerprint = (r: Row): string => contentFingerprint(r, ['write_date']);
+const fingerprint = (r: Row): string => contentFingerprint(r, ['write_date']);
 
 interface Row {
 	id: number;
