@@ -11,6 +11,8 @@ module.exports = {
 	// Each test file starts its own sandboxes on free ports; two workers fit CI's two cores.
 	maxWorkers: 2,
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
+	// One fixed clock for the sandboxes and the nodes, whatever the machine's date.
+	setupFiles: ['<rootDir>/test/setup/clock.ts'],
 	// Scans every workflow run and every log line for leaked secrets.
 	setupFilesAfterEnv: ['<rootDir>/test/setup/secrets.ts'],
 };

@@ -4,8 +4,11 @@
  *
  *   npm run bench                  all benchmarks
  *   npm run bench -- upsert import  some of them (upsert, import, send, payments)
+ *
+ * Runs on the fixed demo clock (BENCH_NOW to move it), so the sandboxes' data is the same on any day.
  */
 import type { IDataObject, INode, IWorkflowBase } from 'n8n-workflow';
+import { DEFAULT_NOW, setClock } from '../runner/clock';
 import { Engine, PACKAGE_NAME } from '../runner/engine';
 import { runTemplate } from '../runner/flows';
 import { startSandboxes, type Sandboxes } from '../sandbox';
@@ -45,7 +48,7 @@ const ours = (name: string, params: Record<string, unknown>): INode => ({
 });
 
 async function sandboxes(days = 1): Promise<Sandboxes> {
-	const sb = await startSandboxes({}, { codeplus: { today: '2026-11-21', days } });
+	const sb = await startSandboxes({}, { codeplus: { days } });
 	for (const h of [sb.odoo.http, sb.codeplus.http, sb.procountor.http]) h.setFaults({ delayMs: DELAY_MS });
 	return sb;
 }
@@ -232,6 +235,7 @@ async function paymentsBench(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+	setClock(process.env.BENCH_NOW || DEFAULT_NOW);
 	const wanted = process.argv.slice(2);
 	const all: Record<string, () => Promise<void>> = { upsert, import: importBench, send: sendBench, payments: paymentsBench };
 	for (const [name, fn] of Object.entries(all)) {

@@ -1,21 +1,24 @@
 /**
- * `npm run flows -- [--credentials FILE] [--state DIR] [template ...]`
+ * `npm run flows -- [--credentials FILE] [--state DIR] [--set NAME=VALUE ...] [--json] [template ...]`
  *
  * Executes the shipped workflow templates through n8n's WorkflowExecute, unchanged, against
  * the systems a credentials file names — or, without one, against the embedded sandboxes it
- * starts itself — and prints what each flow did. Exits non-zero if a flow fails.
+ * starts itself (on the fixed demo clock, FLOWS_NOW to move it) — and prints what each flow
+ * did in plain words (`--json` adds the audit records). Exits non-zero if a flow fails.
+ * `--set endpoint=URL` fills a value of a template's Settings step (the canonical sync's endpoint).
  *
  * Credentials file: {"odooErpApi": {...}, "codeplusApi": {...}, "procountorApi": {...}} with the
  * fields of each credential type. Environment variables override it: ODOO_URL, ODOO_DATABASE,
  * ODOO_LOGIN, ODOO_API_KEY, ODOO_PASSWORD, CODEPLUS_URL, CODEPLUS_TOKEN, PROCOUNTOR_ENVIRONMENT,
  * PROCOUNTOR_URL, PROCOUNTOR_CLIENT_ID, PROCOUNTOR_CLIENT_SECRET, PROCOUNTOR_API_KEY. FLOWS_CREDENTIALS may name the file instead of --credentials.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, IWorkflowBase } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IRun, IWorkflowBase } from 'n8n-workflow';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startSandboxes, type Sandboxes } from '../sandbox';
-import { RECEIVER_PORT } from '../sandbox/receiver';
+import { DEFAULT_NOW, setClock } from './clock';
 import { Engine } from './engine';
+import { describeOutcome, redactUrls } from './report';
 
 export const WORKFLOWS_DIR = path.resolve(__dirname, '..', 'workflows');
 
@@ -50,9 +53,63 @@ export function listTemplates(): string[] {
 	return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
-export function loadTemplate(name: string): IWorkflowBase {
+/** A template's file: a name from workflows/ or a path to a workflow JSON file. */
+export function templateFile(name: string): string {
 	const file = name.endsWith('.json') ? path.resolve(name) : path.join(WORKFLOWS_DIR, `${name}.json`);
-	return JSON.parse(fs.readFileSync(file, 'utf8')) as IWorkflowBase;
+	if (!fs.existsSync(file)) {
+		const known = listTemplates();
+		const near = known.filter((k) => k.includes(name) || name.includes(k) || k.split('-').some((w) => w.length > 3 && name.includes(w)));
+		throw new Error(
+			`Unknown template "${name}"${near.length ? `: did you mean ${near.join(' or ')}?` : '.'} ` +
+				`\`npm run flows -- --list\` lists the templates of ${WORKFLOWS_DIR}; a workflow file elsewhere is given by its path ending in .json.`,
+		);
+	}
+	return file;
+}
+
+export function loadTemplate(name: string): IWorkflowBase {
+	const file = templateFile(name);
+	try {
+		return JSON.parse(fs.readFileSync(file, 'utf8')) as IWorkflowBase;
+	} catch (e) {
+		throw new Error(`The workflow file ${file} is not valid JSON: ${(e as Error).message}`);
+	}
+}
+
+/** Values for a template's "Settings" step (a Set node): each given name replaces that assignment's value. */
+export type TemplateSettings = Record<string, string | number | boolean | undefined>;
+
+export function applySettings(wf: IWorkflowBase, settings: TemplateSettings = {}): IWorkflowBase {
+	const node = wf.nodes.find((n) => n.name === 'Settings' && n.type === 'n8n-nodes-base.set');
+	if (!node) return wf;
+	const params = node.parameters as { assignments?: { assignments?: Array<{ name: string; value: unknown; type?: string }> } };
+	const list = params.assignments?.assignments ?? [];
+	const changed = list.map((a) => {
+		const v = settings[a.name];
+		if (v === undefined) return a;
+		const value = a.type === 'number' ? Number(v) : a.type === 'boolean' ? v === true || v === 'true' : String(v);
+		return { ...a, value };
+	});
+	return { ...wf, nodes: wf.nodes.map((n) => (n === node ? { ...n, parameters: { ...n.parameters, assignments: { ...params.assignments, assignments: changed } } } : n)) } as IWorkflowBase;
+}
+
+/** The first step that failed in a run, in execution order: its own error, or its first error item (steps continue on error). */
+export function firstFailure(run: IRun): { node: string; message: string } | undefined {
+	const tasks = Object.entries(run.data.resultData.runData).flatMap(([node, list]) => list.map((t) => ({ node, t })));
+	tasks.sort((a, b) => (a.t.startTime ?? 0) - (b.t.startTime ?? 0) || (a.t.executionIndex ?? 0) - (b.t.executionIndex ?? 0));
+	for (const { node, t } of tasks) {
+		if (t.error) return { node, message: `${t.error.message}${(t.error as { description?: string }).description ? ` (${(t.error as { description?: string }).description})` : ''}` };
+		for (const output of t.data?.main ?? []) {
+			const bad = (output ?? []).find((i) => i.json?.error !== undefined && i.json?.error !== null && i.json?.error !== '' && !('operation' in i.json && 'status' in i.json));
+			if (bad) {
+				const e = bad.json.error;
+				const text = typeof e === 'string' ? e : typeof e === 'object' && e && 'message' in e ? String((e as { message: unknown }).message) : JSON.stringify(e);
+				const description = typeof bad.json.description === 'string' && bad.json.description ? ` (${bad.json.description})` : '';
+				return { node, message: `${text}${description}` };
+			}
+		}
+	}
+	return undefined;
 }
 
 /** The node a scheduled run starts from: the Schedule Trigger, else the Manual Trigger. */
@@ -94,9 +151,9 @@ async function runWebhooks(engine: Engine, name: string, wf: IWorkflowBase, stat
 	return { template: name, ok: true, summary, ms: Date.now() - started };
 }
 
-export async function runTemplate(engine: Engine, name: string, staticData: IDataObject = {}): Promise<FlowOutcome> {
+export async function runTemplate(engine: Engine, name: string, staticData: IDataObject = {}, settings: TemplateSettings = {}): Promise<FlowOutcome> {
 	const started = Date.now();
-	const wf = loadTemplate(name);
+	const wf = applySettings(loadTemplate(name), settings);
 	const startable = wf.nodes.some((n) => ['n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.manualTrigger'].includes(n.type) && !n.disabled);
 	if (!startable && wf.nodes.some((n) => n.type === 'n8n-nodes-base.webhook')) return await runWebhooks(engine, name, wf, staticData, started);
 	try {
@@ -104,21 +161,51 @@ export async function runTemplate(engine: Engine, name: string, staticData: IDat
 		const r = await engine.run(wf, { startNode: start.name, mode: start.mode, staticData });
 		const lastNode = r.run.data.resultData.lastNodeExecuted;
 		const summary = lastNode ? r.output(lastNode) : [];
+		// The step that failed first is named, not the audit step that reported it last.
+		const first = firstFailure(r.run);
 		if (r.error) {
 			const e = r.error as Error & { description?: string; node?: { name?: string } };
-			return { template: name, ok: false, lastNode, summary, error: `${e.node?.name ? `${e.node.name}: ` : ''}${e.message}${e.description ? ` (${e.description})` : ''}`, ms: Date.now() - started };
+			const own = `${e.node?.name ? `${e.node.name}: ` : ''}${e.message}${e.description ? ` (${e.description})` : ''}`;
+			const error = first && first.node !== e.node?.name ? `${first.node}: ${first.message}; then ${own}` : own;
+			return { template: name, ok: false, lastNode, summary, error, ms: Date.now() - started };
 		}
 		// Templates continue on error so the audit record is always written: it says whether the run failed.
 		const failed = summary.find((s) => s.status === 'failed');
-		if (failed) return { template: name, ok: false, lastNode, summary, error: String(failed.error ?? 'the run reported status failed'), ms: Date.now() - started };
+		if (failed) return { template: name, ok: false, lastNode, summary, error: first ? `${first.node}: ${first.message}` : String(failed.error ?? 'the run reported status failed'), ms: Date.now() - started };
 		return { template: name, ok: true, lastNode, summary, ms: Date.now() - started };
 	} catch (e) {
 		return { template: name, ok: false, summary: [], error: (e as Error).message, ms: Date.now() - started };
 	}
 }
 
+const CREDENTIAL_TYPES = ['odooErpApi', 'codeplusApi', 'procountorApi'];
+
+/** The credentials file, or an error that names it and says what is wrong. */
+export function readCredentialsFile(file: string): Record<string, ICredentialDataDecryptedObject> {
+	let text: string;
+	try {
+		text = fs.readFileSync(file, 'utf8');
+	} catch (e) {
+		throw new Error(`Cannot read the credentials file ${path.resolve(file)}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (e as Error).message}`);
+	}
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch (e) {
+		throw new Error(`The credentials file ${path.resolve(file)} is not valid JSON: ${(e as Error).message}`);
+	}
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+		throw new Error(`The credentials file ${path.resolve(file)} must hold one JSON object with the keys ${CREDENTIAL_TYPES.join(', ')}`);
+	}
+	for (const [key, value] of Object.entries(parsed)) {
+		if (!CREDENTIAL_TYPES.includes(key)) throw new Error(`The credentials file ${path.resolve(file)} has "${key}": the keys are ${CREDENTIAL_TYPES.join(', ')}`);
+		if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`The credentials file ${path.resolve(file)}: "${key}" must be an object of that credential's fields`);
+	}
+	return parsed as Record<string, ICredentialDataDecryptedObject>;
+}
+
 export function credentialsFromFileAndEnv(file?: string): Record<string, ICredentialDataDecryptedObject> {
-	const out: Record<string, ICredentialDataDecryptedObject> = file ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+	const out = file ? readCredentialsFile(file) : {};
 	const env = process.env;
 	if (env.PROCOUNTOR_CLIENT_ID) {
 		out.procountorApi = {
@@ -145,58 +232,81 @@ export function credentialsFromFileAndEnv(file?: string): Record<string, ICreden
 	return out;
 }
 
-function describe(o: FlowOutcome): string {
-	const lines = [`${o.ok ? 'OK  ' : 'FAIL'} ${o.template} (${(o.ms / 1000).toFixed(1)} s)`];
-	if (o.error) lines.push(`     error: ${o.error}`);
-	for (const item of o.summary.slice(0, 12)) lines.push(`     ${JSON.stringify(item).slice(0, 400)}`);
-	if (o.summary.length > 12) lines.push(`     … ${o.summary.length - 12} more items`);
-	return lines.join('\n');
+/** Webhook templates answer requests from a point of sale: their samples are sent only to the sandboxes. */
+function isWebhookTemplate(name: string): boolean {
+	const wf = loadTemplate(name);
+	return !wf.nodes.some((n) => ['n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.manualTrigger'].includes(n.type) && !n.disabled);
 }
 
 async function main(): Promise<void> {
 	const args = process.argv.slice(2);
 	let credFile = process.env.FLOWS_CREDENTIALS;
 	let stateDir: string | undefined;
+	let json = false;
+	const settings: TemplateSettings = {};
 	const names: string[] = [];
 	for (let k = 0; k < args.length; k++) {
-		if (args[k] === '--credentials') credFile = args[++k];
-		else if (args[k] === '--state') stateDir = args[++k];
-		else if (args[k] === '--list') {
+		const a = args[k];
+		if (a === '--credentials') credFile = args[++k];
+		else if (a === '--state') stateDir = args[++k];
+		else if (a === '--json') json = true;
+		else if (a === '--set') {
+			const m = /^([A-Za-z_][\w]*)=(.*)$/s.exec(args[++k] ?? '');
+			if (!m) throw new Error(`--set takes NAME=VALUE (e.g. --set endpoint=https://example.com/invoices), not "${args[k] ?? ''}"`);
+			settings[m[1]] = m[2];
+		} else if (a === '--list') {
 			process.stdout.write(`${listTemplates().join('\n')}\n`);
 			return;
-		} else names.push(args[k]);
+		} else if (a.startsWith('--')) {
+			throw new Error(`Unknown option ${a}: the options are --credentials FILE, --state DIR, --set NAME=VALUE, --json, --list`);
+		} else names.push(a);
 	}
+	if (credFile === '' || (args.includes('--credentials') && !credFile)) throw new Error('--credentials needs the path of a credentials file');
 	const templates = names.length ? names : listTemplates();
 	if (!templates.length) throw new Error(`No templates in ${WORKFLOWS_DIR}`);
+	templates.forEach(templateFile); // an unknown name fails before anything runs
 
 	let sandboxes: Sandboxes | undefined;
 	let credentials = credentialsFromFileAndEnv(credFile);
-	if (!credFile && !process.env.ODOO_URL && !process.env.CODEPLUS_URL && !process.env.PROCOUNTOR_CLIENT_ID) {
-		sandboxes = await startSandboxes({ receiver: RECEIVER_PORT });
+	const real = Boolean(credFile || process.env.ODOO_URL || process.env.CODEPLUS_URL || process.env.PROCOUNTOR_CLIENT_ID);
+	let run = templates;
+	if (!real) {
+		// The demo data is relative to "today": one fixed clock gives the same run on any day.
+		setClock(process.env.FLOWS_NOW || DEFAULT_NOW);
+		sandboxes = await startSandboxes();
 		credentials = sandboxes.credentials();
-		process.stdout.write(`Embedded sandboxes: Odoo ${sandboxes.odoo.url}, Codeplus ${sandboxes.codeplus.url}, Procountor ${sandboxes.procountor.url}\n\n`);
+		Object.assign(settings, { ...sandboxes.settings(), ...settings });
+		process.stdout.write(
+			`Embedded sandboxes on loopback: Odoo ${sandboxes.odoo.options.version} ${sandboxes.odoo.url}, Codeplus ${sandboxes.codeplus.url}, Procountor ${sandboxes.procountor.url}, ` +
+				`canonical receiver ${sandboxes.receiver.url}\nClock: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (FLOWS_NOW moves it); PixelPoint has ` +
+				`${sandboxes.codeplus.allInvoices().length} invoices of the ${sandboxes.codeplus.options.days} business days before ${sandboxes.codeplus.options.today}\n\n`,
+		);
 	} else {
 		// Against real systems, cursors survive between invocations like n8n's static data.
 		stateDir ??= path.resolve('.flows-state');
+		// A webhook template's samples are made up (sandbox ids and amounts): never sent to a real system unless named.
+		const skipped = names.length ? [] : templates.filter(isWebhookTemplate);
+		run = templates.filter((t) => !skipped.includes(t));
+		for (const t of skipped) process.stdout.write(`SKIP ${t}: a webhook template; its sample requests go only to the embedded sandboxes (name it to run it anyway)\n`);
 	}
 	const engine = new Engine(credentials);
 	let failed = 0;
 	try {
-		for (const name of templates) {
+		for (const name of run) {
 			const stateFile = stateDir ? path.join(stateDir, `${path.basename(name, '.json')}.json`) : undefined;
 			const staticData: IDataObject = stateFile && fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')) : {};
-			const outcome = await runTemplate(engine, name, staticData);
+			const outcome = await runTemplate(engine, name, staticData, settings);
 			if (stateFile) {
 				fs.mkdirSync(path.dirname(stateFile), { recursive: true });
 				fs.writeFileSync(stateFile, JSON.stringify(staticData, null, 2));
 			}
 			if (!outcome.ok) failed++;
-			process.stdout.write(`${describe(outcome)}\n`);
+			process.stdout.write(`${describeOutcome(outcome, { json })}\n\n`);
 		}
 	} finally {
 		await sandboxes?.stop();
 	}
-	process.stdout.write(`\n${templates.length - failed} flows succeeded, ${failed} failed\n`);
+	process.stdout.write(`${run.length - failed} flows succeeded, ${failed} failed\n`);
 	process.exitCode = failed ? 1 : 0;
 }
 
@@ -204,7 +314,7 @@ if (require.main === module) {
 	main()
 		.then(() => process.exit(process.exitCode ?? 0))
 		.catch((e: Error) => {
-			process.stderr.write(`${e.message}\n`);
+			process.stderr.write(`${redactUrls(e.message)}\n`);
 			process.exit(1);
 		});
 }

@@ -1,15 +1,31 @@
 /**
  * `npm run sandbox`: every sandbox on loopback with demo data, until Ctrl-C.
- * Environment: ODOO_PORT (8069), ODOO_VERSION (17; 16, 18 or 19), ODOO_PROFILE (finland | recorded), CODEPLUS_PORT (8070), PROCOUNTOR_PORT (8071).
+ * Environment: ODOO_PORT (8069), CODEPLUS_PORT (8070), PROCOUNTOR_PORT (8071), RECEIVER_PORT (8072),
+ * ODOO_VERSION (17; 16, 18 or 19), ODOO_PROFILE (finland | recorded). The sandboxes run on this
+ * machine's clock, as an n8n pointed at them does.
  */
-import { startSandboxes } from './index';
+import { PORT_VARIABLES, startSandboxes, type SandboxPorts } from './index';
+
+const DEFAULT_PORTS: Required<SandboxPorts> = { odoo: 8069, codeplus: 8070, procountor: 8071, receiver: 8072 };
+
+function portsFromEnv(): Required<SandboxPorts> {
+	const out = { ...DEFAULT_PORTS };
+	for (const key of Object.keys(DEFAULT_PORTS) as Array<keyof SandboxPorts>) {
+		const raw = process.env[PORT_VARIABLES[key]];
+		if (raw === undefined || raw === '') continue;
+		const port = Number(raw);
+		if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${PORT_VARIABLES[key]}="${raw}" is not a port number (0 to 65535; 0 picks a free one)`);
+		out[key] = port;
+	}
+	return out;
+}
 
 async function main(): Promise<void> {
 	const version = Number(process.env.ODOO_VERSION ?? 17);
 	if (![16, 17, 18, 19].includes(version)) throw new Error(`ODOO_VERSION must be 16, 17, 18 or 19, not ${process.env.ODOO_VERSION}`);
 	const profile = (process.env.ODOO_PROFILE ?? 'finland') as 'finland' | 'recorded';
 	const sb = await startSandboxes(
-		{ odoo: Number(process.env.ODOO_PORT ?? 8069), codeplus: Number(process.env.CODEPLUS_PORT ?? 8070), procountor: Number(process.env.PROCOUNTOR_PORT ?? 8071), receiver: Number(process.env.RECEIVER_PORT ?? 8072) },
+		portsFromEnv(),
 		{ odoo: { version: version as 16 | 17 | 18 | 19, profile } },
 	);
 	const o = sb.odoo.options;
@@ -28,7 +44,7 @@ async function main(): Promise<void> {
 		`  client ${sb.procountor.options.clientId}, secret ${sb.procountor.options.clientSecret}, API key ${sb.procountor.options.apiKey}; 20 requests/s`,
 		`  record a payment: POST ${sb.procountor.http.url}/__sandbox/procountor/invoices/<id>/payments {"amount": 10}`,
 		'',
-		`Canonical invoice receiver ${sb.receiver?.url ?? '(port 8072 taken)'}`,
+		`Canonical invoice receiver ${sb.receiver.url} (the canonical-sync template's Settings → endpoint)`,
 		'',
 		'Credentials for `npm run flows -- --credentials FILE`:',
 		JSON.stringify(sb.credentials(), null, 2),

@@ -8,20 +8,30 @@ export interface Sandboxes {
 	odoo: OdooSandbox;
 	codeplus: CodeplusSandbox;
 	procountor: ProcountorSandbox;
-	/** Where the canonical invoice sync posts; undefined when its port was taken. */
-	receiver?: ReceiverSandbox;
+	/** Where the canonical invoice sync posts (its Settings → endpoint is `receiver.url`). */
+	receiver: ReceiverSandbox;
 	stop(): Promise<void>;
 	/** Credentials for this package's credential types, pointing at the sandboxes. */
 	credentials(): Record<string, Record<string, string | number>>;
+	/** Values for the templates' Settings steps that point at the sandboxes (the canonical endpoint). */
+	settings(): Record<string, string>;
 }
 
 export interface SandboxPorts {
 	odoo?: number;
 	codeplus?: number;
 	procountor?: number;
-	/** The canonical-sync template posts to port 8072 (RECEIVER_PORT); default: a free port. */
+	/** Where exports are POSTed (the canonical-sync template's Settings → endpoint). */
 	receiver?: number;
 }
+
+/** The environment variable that chooses each sandbox's port in `npm run sandbox`, for messages. */
+export const PORT_VARIABLES: Record<keyof SandboxPorts, string> = {
+	odoo: 'ODOO_PORT',
+	codeplus: 'CODEPLUS_PORT',
+	procountor: 'PROCOUNTOR_PORT',
+	receiver: 'RECEIVER_PORT',
+};
 
 export interface SandboxOptions {
 	odoo?: Partial<OdooSandboxOptions>;
@@ -29,33 +39,35 @@ export interface SandboxOptions {
 	procountor?: Partial<ProcountorOptions>;
 }
 
+/** Port 0 (the default) takes a free port; a taken port fails at once, naming the variable to change. */
+async function listenOn(which: keyof SandboxPorts, port: number | undefined, listen: (port: number) => Promise<string>): Promise<void> {
+	try {
+		await listen(port ?? 0);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'EADDRINUSE' || code === 'EACCES') {
+			const why = code === 'EADDRINUSE' ? 'is taken by another program' : 'may not be used by this user';
+			throw new Error(`The ${which} sandbox cannot listen on 127.0.0.1:${port}: the port ${why}. Set ${PORT_VARIABLES[which]} to another port (0 picks a free one).`);
+		}
+		throw error;
+	}
+}
+
 export async function startSandboxes(ports: SandboxPorts = {}, options: SandboxOptions = {}): Promise<Sandboxes> {
 	// Distinctive secrets, so tests can scan outputs and logs for them (the recorded database's "admin" is also the login).
 	const odoo = new OdooSandbox({ profile: 'finland', password: 'sandbox-admin-pw-7d1c', ...options.odoo });
 	const codeplus = new CodeplusSandbox(options.codeplus);
-	await odoo.start(ports.odoo ?? 0);
 	const procountor = new ProcountorSandbox(options.procountor);
-	await codeplus.start(ports.codeplus ?? 0);
-	await procountor.start(ports.procountor ?? 0);
-	let receiver: ReceiverSandbox | undefined = new ReceiverSandbox();
-	if (ports.receiver) {
-		// The fixed port may be held by a test file running in parallel: wait for it, up to two minutes.
-		for (let waited = 0; ; waited += 250) {
-			try {
-				await receiver.start(ports.receiver);
-				break;
-			} catch (error) {
-				if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || waited > 120_000) throw error;
-				await new Promise((r) => setTimeout(r, 250));
-				receiver = new ReceiverSandbox();
-			}
-		}
-	} else {
-		try {
-			await receiver.start(0);
-		} catch {
-			receiver = undefined;
-		}
+	const receiver = new ReceiverSandbox();
+	const all = [odoo, codeplus, procountor, receiver];
+	try {
+		await listenOn('odoo', ports.odoo, (p) => odoo.start(p));
+		await listenOn('codeplus', ports.codeplus, (p) => codeplus.start(p));
+		await listenOn('procountor', ports.procountor, (p) => procountor.start(p));
+		await listenOn('receiver', ports.receiver, (p) => receiver.start(p));
+	} catch (error) {
+		await Promise.all(all.map((x) => x.stop()));
+		throw error;
 	}
 	return {
 		odoo,
@@ -63,7 +75,10 @@ export async function startSandboxes(ports: SandboxPorts = {}, options: SandboxO
 		procountor,
 		receiver,
 		async stop() {
-			await Promise.all([odoo.stop(), codeplus.stop(), procountor.stop(), receiver?.stop()]);
+			await Promise.all(all.map((x) => x.stop()));
+		},
+		settings() {
+			return { endpoint: receiver.url };
 		},
 		credentials() {
 			return {

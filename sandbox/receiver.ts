@@ -1,9 +1,6 @@
 /** A small receiving endpoint for exports: stores what is POSTed to /canonical/invoices. */
 import { SandboxHttpServer, type JsonReply, type SandboxRequest } from './common/http';
 
-/** Default port of the receiver: the canonical-sync template posts to it unless told otherwise. */
-export const RECEIVER_PORT = 8072;
-
 export class ReceiverSandbox {
 	readonly http: SandboxHttpServer;
 	received: unknown[] = [];
@@ -13,7 +10,7 @@ export class ReceiverSandbox {
 		this.http = new SandboxHttpServer('receiver', (req) => this.route(req));
 	}
 
-	async start(port = RECEIVER_PORT): Promise<string> {
+	async start(port = 0): Promise<string> {
 		return this.http.listen(port);
 	}
 

@@ -13,6 +13,7 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
+import { redactUrlUserinfo } from './redact';
 
 export type AnyContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions;
 
@@ -43,8 +44,13 @@ export interface ExchangeOptions {
 	itemIndex?: number;
 	/** Credential type to authenticate with through n8n (httpRequestWithAuthentication). */
 	credentialType?: string;
-	/** Removes secrets from text that may reach a user. */
+	/** Removes secrets from text that may reach a user (URL userinfo is always removed). */
 	redact?: (text: string) => string;
+	/**
+	 * Nothing was reached yet (first contact): a refused connection or an unknown host is a wrong
+	 * URL or a stopped server, so it fails at once instead of being retried for minutes.
+	 */
+	failFast?: boolean;
 	/** Whether a non-2xx body is the service's own error (returned to the caller) rather than a proxy's. */
 	isServiceError?: (status: number, body: unknown) => boolean;
 	/** Counts attempts, for tests and benchmarks. */
@@ -93,8 +99,13 @@ function networkProblem(code: string, timedOut: boolean): string {
 /** The request may or may not have been processed: the caller decides whether to check and retry. */
 export class UnknownOutcomeError extends NodeApiError {}
 
+/** The caller's redaction, always followed by URL userinfo removal. */
+function redactorOf(o: Pick<ExchangeOptions, 'redact'>): (text: string) => string {
+	return (t: string) => redactUrlUserinfo(o.redact ? o.redact(t) : t);
+}
+
 export function apiError(ctx: AnyContext, o: Pick<ExchangeOptions, 'redact' | 'itemIndex'>, message: string, description: string, httpCode?: number, body: JsonObject = {}): NodeApiError {
-	const redact = o.redact ?? ((t: string) => t);
+	const redact = redactorOf(o);
 	return new NodeApiError(ctx.getNode(), body, {
 		message: redact(message),
 		description: redact(description),
@@ -104,7 +115,7 @@ export function apiError(ctx: AnyContext, o: Pick<ExchangeOptions, 'redact' | 'i
 }
 
 function unknownOutcome(ctx: AnyContext, o: Pick<ExchangeOptions, 'redact' | 'itemIndex'>, message: string, description: string, httpCode?: number, body: JsonObject = {}): NodeApiError {
-	const redact = o.redact ?? ((t: string) => t);
+	const redact = redactorOf(o);
 	return new UnknownOutcomeError(ctx.getNode(), body, {
 		message: redact(message),
 		description: redact(description),
@@ -118,7 +129,7 @@ const UNKNOWN_NOTE = 'the request may or may not have been processed, so it was 
 /** Sends one request under the retry policy; returns the response whatever its status, unless it is a proxy or network failure. */
 export async function exchange(ctx: AnyContext, request: IHttpRequestOptions, o: ExchangeOptions): Promise<FullResponse> {
 	const policy = o.policy ?? defaultRetryPolicy;
-	const redact = o.redact ?? ((t: string) => t);
+	const redact = redactorOf(o);
 	for (let attempt = 0; ; attempt++) {
 		const last = attempt >= policy.retries;
 		await o.beforeAttempt?.();
@@ -145,7 +156,8 @@ export async function exchange(ctx: AnyContext, request: IHttpRequestOptions, o:
 			const timedOut = code === 'ECONNABORTED' || /timeout/i.test(String(e.message));
 			const unknown = !NOT_SENT.has(code);
 			const safe = !unknown || (o.idempotent && (UNKNOWN_OUTCOME.has(code) || timedOut || /socket hang up/i.test(String(e.message))));
-			if (safe && !last) {
+			const hopeless = o.failFast === true && !unknown;
+			if (safe && !last && !hopeless) {
 				if (o.stats) o.stats.retries++;
 				await sleep(backoffMs(attempt, policy));
 				continue;
@@ -155,7 +167,11 @@ export async function exchange(ctx: AnyContext, request: IHttpRequestOptions, o:
 				ctx,
 				o,
 				`${o.service} could not be reached at ${o.baseUrl}: ${networkProblem(code, timedOut)}`,
-				unknown && !o.idempotent ? `${o.what}: ${UNKNOWN_NOTE}` : `${o.what}: gave up after ${attempt + 1} attempts. ${redact(String(e.message ?? ''))}`,
+				unknown && !o.idempotent
+					? `${o.what}: ${UNKNOWN_NOTE}`
+					: hopeless
+						? `${o.what}: check the URL in the credential and that the server is running. ${redact(String(e.message ?? ''))}`
+						: `${o.what}: gave up after ${attempt + 1} attempts. ${redact(String(e.message ?? ''))}`,
 				undefined,
 				// Not `code`: NodeApiError would replace our message by a generic one.
 				{ networkError: code, detail: redact(String(e.message ?? '')) },

@@ -1,5 +1,6 @@
 /**
- * Replays the calls recorded from a real Odoo 17 server (shared/odoo17/*.json) against the
+ * Replays the calls recorded from a real Odoo 17 server (transcripts/odoo17/*.json, copied from
+ * the team's recordings in shared/odoo17) against the
  * sandbox and compares the answers' shape: keys, types, error names, enumerated states and
  * money values. Ids may differ: the replay learns a recorded→sandbox id map from answers and
  * translates later requests through it, using the sandbox's own schema to know which
@@ -23,14 +24,11 @@ export interface Recording {
 	calls: RecordedCall[];
 }
 
-export function sharedDir(): string {
-	const candidates = [process.env.SHARED_DIR, path.resolve(__dirname, '../../../shared'), path.resolve(process.cwd(), '../shared')];
-	for (const c of candidates) if (c && fs.existsSync(path.join(c, 'odoo17'))) return c;
-	throw new Error('shared/odoo17 not found: set SHARED_DIR to the folder holding odoo17/');
-}
+/** The transcripts the project carries: recorded from real Odoo servers, one folder per version. */
+export const TRANSCRIPTS_DIR = path.resolve(__dirname, 'transcripts');
 
-export function loadRecordings(): Recording[] {
-	const dir = path.join(sharedDir(), 'odoo17');
+export function loadRecordings(version = 17): Recording[] {
+	const dir = path.join(TRANSCRIPTS_DIR, `odoo${version}`);
 	return fs
 		.readdirSync(dir)
 		.filter((f) => f.endsWith('.json'))

@@ -23,12 +23,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { IConnections, INode, IWorkflowBase } from 'n8n-workflow';
 import { chromium, type Page } from 'playwright-core';
-import { listTemplates, loadTemplate } from '../../runner/flows';
+import { applySettings, listTemplates, loadTemplate } from '../../runner/flows';
 import { startSandboxes, type Sandboxes } from '../../sandbox';
-import { RECEIVER_PORT } from '../../sandbox/receiver';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const SHOTS = path.join(__dirname, 'screenshots');
+/** The committed screenshots (shown in the README) change only on purpose: E2E_UPDATE_SCREENSHOTS=1. */
+const COMMITTED_SHOTS = path.join(__dirname, 'screenshots');
+let SHOTS = COMMITTED_SHOTS;
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 const money = (v: number) => Math.round(v * 100) / 100;
 
@@ -190,6 +191,9 @@ async function main(): Promise<void> {
 	const started = Date.now();
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
 	console.log(`e2e work folder: ${work}`);
+	// Run outputs stay outside the tree; the README's screenshots are rewritten only when asked.
+	if (process.env.E2E_UPDATE_SCREENSHOTS !== '1') SHOTS = path.join(work, 'screenshots');
+	console.log(`screenshots: ${SHOTS}${SHOTS === COMMITTED_SHOTS ? ' (the committed ones, E2E_UPDATE_SCREENSHOTS=1)' : ''}`);
 
 	// Fail fast, and say what is missing, before the long install.
 	for (const [what, cmd, args] of [
@@ -240,7 +244,7 @@ async function main(): Promise<void> {
 
 	// ------------------------------------------------------------ CLI
 	step('CLI: import credentials and templates, execute each template (SQLite)');
-	let sb = await startSandboxes({ receiver: RECEIVER_PORT });
+	let sb = await startSandboxes();
 	let sessionsBefore = odooRead(sb, 'pos.session', [], ['id']).length; // the demo database has sessions of its own
 	try {
 		writeCredentials(path.join(work, 'credentials.json'), templates, sb);
@@ -248,7 +252,7 @@ async function main(): Promise<void> {
 		check('n8n import:credentials', r.code === 0, r.code ? r.err.slice(-400) : `${credentialRefs(templates).size} credentials`);
 		for (const [i, name] of templateNames.entries()) {
 			const file = path.join(work, `${name}.json`);
-			writeWorkflow(file, { ...templates[i], id: name });
+			writeWorkflow(file, applySettings({ ...templates[i], id: name }, sb.settings()));
 			r = await cli(host, ['import:workflow', `--input=${file}`], baseEnv);
 			if (r.code) check(`n8n import:workflow ${name}`, false, r.err.slice(-400));
 		}
@@ -283,7 +287,7 @@ async function main(): Promise<void> {
 			paymentTargets.length === 2 && paid.map((p) => p.payment_state).sort().join() === 'paid,partial',
 			paid.map((p) => `${p.payment_state} (residual ${p.amount_residual})`).join(', '),
 		);
-		check('canonical export: every invoice received once', sb.receiver?.received.length === customerInvoices.length, `${sb.receiver?.received.length} received`);
+		check('canonical export: every invoice received once', sb.receiver.received.length === customerInvoices.length, `${sb.receiver.received.length} received`);
 
 		step('CLI: every template again on the same data changes nothing');
 		const state = () => ({
@@ -291,7 +295,7 @@ async function main(): Promise<void> {
 			sessions: odooRead(sb, 'pos.session', [], ['id']).length,
 			payments: odooRead(sb, 'account.payment', [], ['id']).length,
 			procountor: sb.procountor.invoices.size,
-			received: sb.receiver?.received.length ?? 0,
+			received: sb.receiver.received.length,
 		});
 		const before = state();
 		for (const name of scheduled) {
@@ -336,7 +340,7 @@ async function main(): Promise<void> {
 		let r = await cli(host, ['import:credentials', `--input=${path.join(work, 'credentials-queue.json')}`], queueEnv);
 		check('PostgreSQL: n8n import:credentials', r.code === 0, r.code ? r.err.slice(-400) : '');
 		const hooks = ['pixelpoint-master-data', 'pixelpoint-order-import'].map(webhookCopy);
-		const queueWorkflows = [...templateNames.map((n, i) => ({ ...templates[i], id: n })), ...hooks];
+		const queueWorkflows = [...templateNames.map((n, i) => applySettings({ ...templates[i], id: n }, sb.settings())), ...hooks];
 		for (const wf of queueWorkflows) {
 			const file = path.join(work, `queue-${wf.id}.json`);
 			writeWorkflow(file, wf);

@@ -4,21 +4,20 @@
  * answered 502, 429, reset or hung past the timeout, the end state equals the fault-free one.
  */
 import type { IDataObject } from 'n8n-workflow';
-import { RECEIVER_PORT } from '../../sandbox/receiver';
 import { recordPayments, run, runAll, snapshot, startWorld } from './world';
 
 const counters = (o: Record<string, { summary: IDataObject[] }>, t: string) => o[t].summary[0] ?? {};
 
 describe('Every shipped template', () => {
 	test('run twice on the same data: the second pass creates, sends and pays nothing (the canonical sync re-sends only invoices paid in between)', async () => {
-		const w = await startWorld({ receiver: RECEIVER_PORT });
+		const w = await startWorld();
 		try {
 			const first = await runAll(w);
 			for (const [t, o] of Object.entries(first)) expect({ t, ok: o.ok, error: o.error }).toEqual({ t, ok: true, error: undefined });
 			recordPayments(w);
 			expect((await run(w, 'procountor-payments-to-odoo')).summary[0]).toMatchObject({ paid: 3 });
 			const before = snapshot(w);
-			const receivedBefore = w.sb.receiver!.received.length;
+			const receivedBefore = w.sb.receiver.received.length;
 
 			const second = await runAll(w);
 			expect(counters(second, 'pixelpoint-master-data')).toMatchObject({ created: 0, updated: 0, failed: 0 });
@@ -29,7 +28,7 @@ describe('Every shipped template', () => {
 			expect(counters(second, 'procountor-payments-to-odoo')).toMatchObject({ paid: 0, failed: 0 });
 			// Invoices paid between the passes: the two now paid changed (status INTEGRATED) and are sent again, once.
 			// The one still partly paid reads the same; it comes again only if its write date left the cursor's second.
-			const resent = w.sb.receiver!.received.slice(receivedBefore) as IDataObject[];
+			const resent = w.sb.receiver.received.slice(receivedBefore) as IDataObject[];
 			expect(counters(second, 'odoo-invoices-canonical-sync')).toMatchObject({ sent: resent.length, failed: 0 });
 			const lines = resent.map((r) => `${(r.metadata as IDataObject).paymentState} ${r.status}`).sort();
 			expect([['paid INTEGRATED', 'paid INTEGRATED'], ['paid INTEGRATED', 'paid INTEGRATED', 'partial PENDING']]).toContainEqual(lines);
@@ -62,7 +61,7 @@ describe('Every shipped template', () => {
 	});
 
 	test('with 20% of requests failing (502, 429, resets, hangs) the end state equals the fault-free run', async () => {
-		const clean = await startWorld({ receiver: RECEIVER_PORT });
+		const clean = await startWorld();
 		let expected: IDataObject;
 		try {
 			await runAll(clean);
@@ -73,7 +72,7 @@ describe('Every shipped template', () => {
 			await clean.sb.stop();
 		}
 
-		const w = await startWorld({ receiver: RECEIVER_PORT });
+		const w = await startWorld();
 		try {
 			const creds = w.sb.credentials() as Record<string, IDataObject>;
 			creds.odooErpApi.timeoutSeconds = 1;

@@ -12,7 +12,7 @@ export interface World {
 }
 
 export async function startWorld(ports: SandboxPorts = {}, days = 3): Promise<World> {
-	const sb = await startSandboxes(ports, { codeplus: { today: '2026-11-21', days } });
+	const sb = await startSandboxes(ports, { codeplus: { days } });
 	return { sb, engine: new Engine(sb.credentials()), state: new Map() };
 }
 
@@ -22,7 +22,7 @@ export async function run(w: World, template: string, attempts = 1): Promise<Flo
 	for (let k = 0; k < attempts; k++) {
 		const st = w.state.get(template) ?? {};
 		w.state.set(template, st);
-		last = await runTemplate(w.engine, template, st);
+		last = await runTemplate(w.engine, template, st, w.sb.settings());
 		if (process.env.WORLD_DEBUG && template === process.env.WORLD_DEBUG) console.log(`${template} attempt ${k + 1}: ${JSON.stringify(last.summary[0] ?? last.error).slice(0, 1500)}`);
 		if (last.ok) return last;
 	}
@@ -92,6 +92,6 @@ export function snapshot(w: World): IDataObject {
 		payments: payments.map((p) => JSON.stringify(p)).sort(),
 		procountor: procountor.map((p) => JSON.stringify(p)).sort(),
 		procountorPartners: [...w.sb.procountor.partners.values()].map((p) => p.name).sort(),
-		received: (w.sb.receiver?.received as IDataObject[] | undefined)?.map((r) => `${r.invoiceNumber} ${r.status}`).sort() ?? [],
+		received: (w.sb.receiver.received as IDataObject[]).map((r) => `${r.invoiceNumber} ${r.status}`).sort(),
 	};
 }

@@ -3,7 +3,6 @@ import type { IDataObject } from 'n8n-workflow';
 import { Engine } from '../../runner/engine';
 import { loadTemplate, runTemplate } from '../../runner/flows';
 import { startSandboxes, type Sandboxes } from '../../sandbox';
-import { RECEIVER_PORT } from '../../sandbox/receiver';
 import { chain, node } from '../helpers';
 
 function invoice(sb: Sandboxes, partner: number, price: number, post = true): number {
@@ -102,7 +101,7 @@ describe('Template: POS counter invoice payments', () => {
 
 describe('Template: canonical invoice export', () => {
 	test('matches the mapping field by field, with the "/" and missing-date cases; repeated syncs send each change once', async () => {
-		const sb = await startSandboxes({ receiver: RECEIVER_PORT });
+		const sb = await startSandboxes();
 		try {
 			const engine = new Engine(sb.credentials());
 			const db = sb.odoo.db;
@@ -122,9 +121,9 @@ describe('Template: canonical invoice export', () => {
 			expect(preview.output('Preview')).toHaveLength(3);
 
 			const state: IDataObject = {};
-			const first = await runTemplate(engine, 'odoo-invoices-canonical-sync', state);
+			const first = await runTemplate(engine, 'odoo-invoices-canonical-sync', state, sb.settings());
 			expect(first.error).toBeUndefined();
-			const received = sb.receiver!.received as IDataObject[];
+			const received = sb.receiver.received as IDataObject[];
 			const posted = db.search(env, 'account.move', [['move_type', 'in', ['out_invoice', 'out_refund']]]).filter((id) => id !== draft);
 			expect(received).toHaveLength(posted.length);
 			expect(first.summary[0]).toMatchObject({ status: 'success', sent: posted.length, skipped: 1 });
@@ -143,21 +142,21 @@ describe('Template: canonical invoice export', () => {
 			expect(get(byRef)).toMatchObject({ invoiceNumber: 'EXT-42' });
 			expect(received.find((r) => (r.metadata as IDataObject).id === draft)).toBeUndefined();
 
-			const second = await runTemplate(engine, 'odoo-invoices-canonical-sync', state);
+			const second = await runTemplate(engine, 'odoo-invoices-canonical-sync', state, sb.settings());
 			expect(second.summary[0]).toMatchObject({ status: 'success', sent: 0 });
 			db.transaction(() => db.write(env, 'account.move', [byRef], { ref: 'EXT-43' }));
-			const third = await runTemplate(engine, 'odoo-invoices-canonical-sync', state);
+			const third = await runTemplate(engine, 'odoo-invoices-canonical-sync', state, sb.settings());
 			expect(third.summary[0]).toMatchObject({ status: 'success', sent: 1 });
 			expect(received).toHaveLength(posted.length + 1);
 			// A second change within the same second leaves write_date as it was: the content still tells.
 			db.transaction(() => db.updateRaw('account.move', db.browse('account.move', byRef)!, { ref: 'EXT-44' }));
-			const fourth = await runTemplate(engine, 'odoo-invoices-canonical-sync', state);
+			const fourth = await runTemplate(engine, 'odoo-invoices-canonical-sync', state, sb.settings());
 			expect(fourth.summary[0]).toMatchObject({ status: 'success', sent: 1 });
 			expect(received.at(-1)).toMatchObject({ invoiceNumber: 'EXT-44' });
-			const fifth = await runTemplate(engine, 'odoo-invoices-canonical-sync', state);
+			const fifth = await runTemplate(engine, 'odoo-invoices-canonical-sync', state, sb.settings());
 			expect(fifth.summary[0]).toMatchObject({ status: 'success', sent: 0 });
 			// The cursor lives in Odoo: a manual run (n8n saves no static data for it) or another worker sends nothing again.
-			const manual = await runTemplate(engine, 'odoo-invoices-canonical-sync', {});
+			const manual = await runTemplate(engine, 'odoo-invoices-canonical-sync', {}, sb.settings());
 			expect(manual.summary[0]).toMatchObject({ status: 'success', sent: 0 });
 			expect(state).toEqual({});
 		} finally {

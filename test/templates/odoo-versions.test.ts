@@ -5,7 +5,7 @@ import { startSandboxes } from '../../sandbox';
 
 describe.each([16, 18, 19] as const)('Odoo %i', (version) => {
 	test('master data, order import and auto-close run unchanged and import every sale', async () => {
-		const sb = await startSandboxes({}, { odoo: { version }, codeplus: { today: '2026-11-21', days: 3 } });
+		const sb = await startSandboxes({}, { odoo: { version }, codeplus: { days: 3 } });
 		try {
 			const engine = new Engine(sb.credentials());
 			for (const t of ['pixelpoint-master-data', 'pixelpoint-order-import', 'pos-session-auto-close']) {

@@ -31,7 +31,7 @@ describe('Template: PixelPoint master data', () => {
 	let sb: Sandboxes;
 	let engine: Engine;
 	beforeEach(async () => {
-		sb = await startSandboxes({}, { codeplus: { today: '2026-11-21' } });
+		sb = await startSandboxes();
 		engine = new Engine(sb.credentials());
 		sb.odoo.http.counter.reset();
 	});
@@ -125,7 +125,7 @@ describe('Template: PixelPoint master data', () => {
 	});
 
 	test('429, 502, reset and hang storms on both systems are retried: the end state equals a fault-free run', async () => {
-		const clean = await startSandboxes({}, { codeplus: { today: '2026-11-21' } });
+		const clean = await startSandboxes();
 		try {
 			await runTemplate(new Engine(clean.credentials()), TEMPLATE);
 			const creds = sb.credentials();

@@ -40,7 +40,7 @@ describe('Template: PixelPoint order import and session auto-close', () => {
 	let sb: Sandboxes;
 	let engine: Engine;
 	beforeEach(async () => {
-		sb = await startSandboxes({}, { codeplus: { today: '2026-11-21' } });
+		sb = await startSandboxes();
 		engine = new Engine(sb.credentials());
 		expect((await runTemplate(engine, 'pixelpoint-master-data')).ok).toBe(true);
 	});

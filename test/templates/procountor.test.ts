@@ -51,7 +51,7 @@ describe('Templates: Procountor', () => {
 	let engine: Engine;
 	let created: number[];
 	beforeEach(async () => {
-		sb = await startSandboxes({}, { codeplus: { today: '2026-11-21', days: 1 } });
+		sb = await startSandboxes({}, { codeplus: { days: 1 } });
 		engine = new Engine(sb.credentials());
 		created = createInvoices(sb);
 		expect((await runTemplate(engine, 'procountor-master-data')).summary[0]).toMatchObject({ status: 'success' });

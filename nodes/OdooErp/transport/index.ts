@@ -5,8 +5,9 @@
  * carrying Odoo's exception name and message — never the password or API key.
  */
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { type AnyContext, type FullResponse, type RetryPolicy, apiError, backoffMs, defaultRetryPolicy, exchange } from '../../shared/http';
+import { redactSecrets, refuseUserinfo, safeUrl } from '../../shared/redact';
 
 export type OdooContext = AnyContext;
 
@@ -98,6 +99,8 @@ export class OdooClient {
 	private uidPromise?: Promise<number>;
 	private readonly fieldsCache = new Map<string, Promise<Record<string, OdooField>>>();
 	private rpcId = 0;
+	/** Whether the server ever answered: until then a refused connection fails at once. */
+	private reached = false;
 	readonly baseUrl: string;
 	/** Calls made, by kind: lets operations and tests see how much they cost. */
 	readonly stats = { requests: 0, retries: 0 };
@@ -107,7 +110,13 @@ export class OdooClient {
 		private readonly creds: OdooCredentials,
 		readonly retry: RetryPolicy = defaultRetryPolicy,
 	) {
-		this.baseUrl = String(creds.url ?? '').replace(/\/+$/, '');
+		this.baseUrl = String(creds.url ?? '').trim().replace(/\/+$/, '');
+		refuseUserinfo(ctx, this.baseUrl, 'Site URL of the Odoo ERP API credential', 'Odoo takes the login and the password or API key in their own fields of the credential.');
+		if (!/^https?:\/\/[^/\s]+/i.test(this.baseUrl)) {
+			throw new NodeOperationError(ctx.getNode(), `The Site URL of the Odoo ERP API credential, "${this.baseUrl}", is not an http(s) URL`, {
+				description: 'Give the address of the Odoo server, e.g. https://mycompany.odoo.com',
+			});
+		}
 	}
 
 	static async fromContext(ctx: OdooContext): Promise<OdooClient> {
@@ -119,10 +128,9 @@ export class OdooClient {
 		return String((this.creds.authentication === 'password' ? this.creds.password : this.creds.apiKey) ?? '');
 	}
 
-	/** Removes the secret from any text that may reach a user. */
+	/** Removes the secret (and any URL userinfo) from any text that may reach a user. */
 	redact(text: string): string {
-		const s = this.secret;
-		return s ? text.split(s).join('***') : text;
+		return redactSecrets(text, [this.secret]);
 	}
 
 	private apiError(message: string, description: string, httpCode: number | undefined, itemIndex?: number, body: JsonObject = {}): NodeApiError {
@@ -130,6 +138,32 @@ export class OdooClient {
 	}
 
 	private async send(options: IHttpRequestOptions, idempotent: boolean, what: string, itemIndex?: number): Promise<FullResponse> {
+		let res: FullResponse;
+		try {
+			res = await this.exchange(options, idempotent, what, itemIndex);
+		} catch (error) {
+			if (error instanceof NodeApiError && error.httpCode === '404') throw this.notFound(String(options.url), itemIndex);
+			throw error;
+		}
+		this.reached = true;
+		return res;
+	}
+
+	/** A 404 from /jsonrpc is a URL with a path (copied from the browser: /odoo, /web) or not an Odoo server. */
+	private notFound(url: string, itemIndex?: number): NodeApiError {
+		const u = new URL(this.baseUrl);
+		const path = u.pathname.replace(/\/+$/, '');
+		return this.apiError(
+			`Odoo answered 404 Not Found at ${safeUrl(url)}`,
+			path
+				? `The Site URL of the Odoo ERP API credential should be the server's address without a path: drop "${path}" (use ${u.origin}).`
+				: `Is ${u.origin} an Odoo server? The Site URL should be the address Odoo's login page is served from, without a path.`,
+			404,
+			itemIndex,
+		);
+	}
+
+	private async exchange(options: IHttpRequestOptions, idempotent: boolean, what: string, itemIndex?: number): Promise<FullResponse> {
 		return await exchange(this.ctx, options, {
 			service: 'Odoo',
 			baseUrl: this.baseUrl,
@@ -141,6 +175,7 @@ export class OdooClient {
 			redact: (t) => this.redact(t),
 			isServiceError: (_status, body) => isOdooErrorBody(body),
 			stats: this.stats,
+			failFast: !this.reached,
 		});
 	}
 
@@ -161,7 +196,14 @@ export class OdooClient {
 
 	private async uid(): Promise<number> {
 		this.uidPromise ??= (async () => {
-			const uid = await this.jsonRpc('common', 'authenticate', [this.creds.database, this.creds.username, this.secret, {}], true);
+			let uid: unknown;
+			try {
+				uid = await this.jsonRpc('common', 'authenticate', [this.creds.database, this.creds.username, this.secret, {}], true);
+			} catch (error) {
+				if (error instanceof OdooApiError && isUnknownDatabase(error.data, this.creds.database)) throw await this.unknownDatabase();
+				if (error instanceof OdooApiError) throw this.toNodeError(error, 'common.authenticate');
+				throw error;
+			}
 			if (typeof uid !== 'number' || !uid) {
 				throw this.apiError(
 					`Odoo refused the login of "${this.creds.username}" on database "${this.creds.database}"`,
@@ -172,6 +214,23 @@ export class OdooClient {
 			return uid;
 		})();
 		return await this.uidPromise;
+	}
+
+	/** The database is not on this server: say so (not "PostgreSQL is down") and name the ones it has when it lists them. */
+	private async unknownDatabase(): Promise<NodeApiError> {
+		let listed: string[] | undefined;
+		try {
+			const dbs = await this.jsonRpc('db', 'list', [], true);
+			if (Array.isArray(dbs)) listed = dbs.map(String);
+		} catch {
+			listed = undefined; // list_db is off on this server: it does not tell
+		}
+		const has = listed === undefined ? 'The server does not list its databases (list_db is off); the name is shown in Odoo\'s database selector or under Settings → About.' : listed.length ? `It has: ${listed.join(', ')}.` : 'It lists no database.';
+		return this.apiError(
+			`Odoo at ${safeUrl(this.baseUrl)} has no database "${this.creds.database}"`,
+			`${has} Check the Database field of the Odoo ERP API credential.`,
+			undefined,
+		);
 	}
 
 	private async jsonRpc(service: string, method: string, args: unknown[], idempotent: boolean, itemIndex?: number, what = `${service}.${method}`): Promise<unknown> {
@@ -281,6 +340,11 @@ export interface OdooField {
 	readonly?: boolean;
 	relation?: string;
 	selection?: Array<[string, string]>;
+}
+
+/** Odoo reports an unknown database as PostgreSQL's connection failure (psycopg2.OperationalError). */
+function isUnknownDatabase(data: OdooErrorData, database: string): boolean {
+	return /OperationalError/.test(data.name) && (data.message.includes(`database "${database}" does not exist`) || /database .* does not exist/.test(data.message));
 }
 
 function isOdooErrorBody(body: unknown): boolean {

@@ -5,6 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 import { type AnyContext, apiError, exchange } from '../../shared/http';
+import { redactSecrets, refuseUserinfo } from '../../shared/redact';
 
 export const PAGE_SIZE = 500;
 
@@ -37,11 +38,16 @@ export class CodeplusClient {
 
 	static async fromContext(ctx: AnyContext): Promise<CodeplusClient> {
 		const c = (await ctx.getCredentials('codeplusApi')) as unknown as CodeplusCredentials;
-		return new CodeplusClient(ctx, String(c.baseUrl ?? '').replace(/\/+$/, ''), Math.max(1, Number(c.timeoutSeconds ?? 60)) * 1000, String(c.token ?? ''));
+		const baseUrl = String(c.baseUrl ?? '').trim().replace(/\/+$/, '');
+		refuseUserinfo(ctx, baseUrl, 'Base URL of the Codeplus credential', 'Codeplus takes its token in the Token field of the credential.');
+		return new CodeplusClient(ctx, baseUrl, Math.max(1, Number(c.timeoutSeconds ?? 60)) * 1000, String(c.token ?? ''));
 	}
 
+	/** Whether Codeplus ever answered: until then a refused connection fails at once. */
+	private reached = false;
+
 	private redact(text: string): string {
-		return this.token ? text.split(this.token).join('***') : text;
+		return redactSecrets(text, [this.token]);
 	}
 
 	async get<T = IDataObject>(path: string, qs: IDataObject = {}, itemIndex?: number): Promise<T> {
@@ -60,8 +66,10 @@ export class CodeplusClient {
 				// 4xx bodies are Codeplus's verdict; 5xx are transient and retried.
 				isServiceError: (status, body) => status < 500 && !!(body as CodeplusErrorBody)?.error,
 				stats: this.stats,
+				failFast: !this.reached,
 			},
 		);
+		this.reached = true;
 		if (res.statusCode >= 400) {
 			const err = (res.body as CodeplusErrorBody).error ?? {};
 			const code = String(err.code ?? 'ERROR');

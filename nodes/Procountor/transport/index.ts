@@ -7,6 +7,7 @@ import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import { procountorBaseUrl } from '../../../credentials/ProcountorApi.credentials';
 import { type AnyContext, type FullResponse, apiError, exchange } from '../../shared/http';
+import { redactSecrets, refuseUserinfo } from '../../shared/redact';
 
 /** A request's place in the window: stamped when it starts, and again when it completes. */
 export interface Slot {
@@ -90,11 +91,16 @@ export class ProcountorClient {
 	static async fromContext(ctx: AnyContext): Promise<ProcountorClient> {
 		const c = await ctx.getCredentials('procountorApi');
 		const secrets = [c.clientSecret, c.apiKey, c.accessToken].map((s) => String(s ?? '')).filter((s) => s.length > 3);
-		return new ProcountorClient(ctx, procountorBaseUrl(c), limiterFor(String(c.clientId ?? '')), secrets, !c.accessToken);
+		const baseUrl = procountorBaseUrl(c);
+		refuseUserinfo(ctx, baseUrl, 'Custom URL of the Procountor API credential', 'Procountor takes the client ID, client secret and API key in their own fields of the credential.');
+		return new ProcountorClient(ctx, baseUrl, limiterFor(String(c.clientId ?? '')), secrets, !c.accessToken);
 	}
 
+	/** Whether Procountor ever answered: until then a refused connection fails at once. */
+	private reached = false;
+
 	private redact(text: string): string {
-		return this.secrets.reduce((t, s) => t.split(s).join('***'), text);
+		return redactSecrets(text, this.secrets);
 	}
 
 	async request<T = IDataObject>(method: IHttpRequestMethods, path: string, o: RequestOptions = {}): Promise<T> {
@@ -112,6 +118,7 @@ export class ProcountorClient {
 			redact: (t: string) => this.redact(t),
 			isServiceError: (status: number, body: unknown) => status < 500 && (status === 401 || Array.isArray((body as ProcountorErrorBody)?.errors)),
 			stats: this.stats,
+			failFast: !this.reached,
 			beforeAttempt: async () => {
 				const n = this.tokenPending ? 2 : 1;
 				this.tokenPending = false;
@@ -120,6 +127,7 @@ export class ProcountorClient {
 			afterAttempt: () => this.limiter.complete(held),
 		};
 		let res: FullResponse = await exchange(this.ctx, request, common);
+		this.reached = true;
 		if (res.statusCode === 401) {
 			// The token expired: a 401 means nothing ran. Sent once more letting n8n see the 401,
 			// which makes it fetch a new token (preAuthentication) and repeat the request: three requests.

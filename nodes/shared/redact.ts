@@ -1,0 +1,38 @@
+import type { IExecuteFunctions, IHookFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/**
+ * Secrets typed into a URL ("https://user:secret@host") must never reach an output, an error,
+ * a log line or an audit record: every text a user may see passes through here.
+ */
+
+/** `scheme://user:password@host` → `scheme://***@host`, anywhere in a text. */
+export function redactUrlUserinfo(text: string): string {
+	return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi, '$1***@');
+}
+
+/** Removes each secret (and any URL userinfo) from a text. */
+export function redactSecrets(text: string, secrets: Array<string | undefined>): string {
+	let out = redactUrlUserinfo(text);
+	for (const s of secrets) if (s) out = out.split(s).join('***');
+	return out;
+}
+
+/** The userinfo of a URL (what stands before "@"), or undefined: callers refuse such URLs. */
+export function urlUserinfo(url: string): string | undefined {
+	const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(url.trim());
+	return m ? m[1] : undefined;
+}
+
+/** The URL with its userinfo shown as *** (for messages about the URL itself). */
+export function safeUrl(url: string): string {
+	return redactUrlUserinfo(url);
+}
+
+/** A credential URL with a user name or password in it is refused before anything is sent. */
+export function refuseUserinfo(ctx: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions, url: string, field: string, why: string): void {
+	if (urlUserinfo(url) === undefined) return;
+	throw new NodeOperationError(ctx.getNode(), `The ${field} holds a user name or password (${safeUrl(url)}): remove them from the URL`, {
+		description: `${why} A URL is shown in messages and logs.`,
+	});
+}

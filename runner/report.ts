@@ -1,0 +1,108 @@
+/**
+ * What a flow did, in plain words, for `npm run flows`: counts per entity, orders, sessions,
+ * invoices sent and payments from each template's audit record, and its errors in full.
+ */
+import type { IDataObject } from 'n8n-workflow';
+import { redactUrlUserinfo } from '../nodes/shared/redact';
+
+export { redactUrlUserinfo as redactUrls };
+
+/** What the flows runner reports of one template run. */
+export interface OutcomeLike {
+	template: string;
+	ok: boolean;
+	summary: IDataObject[];
+	error?: string;
+	ms: number;
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0) || 0);
+const eur = (v: unknown): string => num(v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const count = (v: unknown): string => num(v).toLocaleString('en-US');
+
+const LABELS: Record<string, string> = { vat: 'VAT mapping (Odoo system parameter)', partners: 'business partners' };
+
+/** "paymentMethods" → "payment methods". */
+function words(key: string): string {
+	return LABELS[key] ?? key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/** "3 created, 4 updated, 2 unchanged" with the zero counts left out ("nothing" when all are zero). */
+function counters(o: IDataObject, keys: string[]): string {
+	const parts = keys.filter((k) => num(o[k]) !== 0).map((k) => `${count(o[k])} ${k}`);
+	return parts.length ? parts.join(', ') : 'nothing to do';
+}
+
+function perEntity(detail: unknown): string[] {
+	if (!detail || typeof detail !== 'object') return [];
+	return Object.entries(detail as Record<string, IDataObject>).map(([entity, c]) => `${words(entity)}: ${counters(c, ['created', 'updated', 'unchanged', 'archived', 'failed'])}`);
+}
+
+/** The sentences for one audit record, by what its operation is. */
+function auditWords(r: IDataObject): string[] {
+	const out: string[] = [];
+	const op = String(r.operation ?? '');
+	if (r.detail) out.push(...perEntity(r.detail));
+	if (/order import/i.test(op)) {
+		const already = num(r.skipped) - num(r.voids);
+		out.push(
+			`orders: ${count(r.created)} imported into POS sessions, ${count(r.voids)} voided invoices skipped` +
+				`${already > 0 ? `, ${count(already)} already in Odoo` : ''}${num(r.failed) ? `, ${count(r.failed)} failed` : ''}`,
+		);
+		const moved = Array.isArray(r.storesAdvanced) ? r.storesAdvanced : [];
+		out.push(moved.length ? `stores whose cursor moved on: ${moved.join(', ')}` : 'no store cursor moved (the next run reads the same range again)');
+	} else if (/auto-close/i.test(op)) {
+		out.push(`sessions: ${count(r.closed)} closed, ${count(r.skipped)} left as they were${num(r.failed) ? `, ${count(r.failed)} failed` : ''}`);
+		for (const s of (r.sessions as IDataObject[] | undefined) ?? []) {
+			out.push(`  ${s.session} (business day ${s.businessDate}): ${s.status}${s.entryDate ? `, entry dated ${s.entryDate}` : ''}${s.message ? ` — ${s.message}` : ''}`);
+		}
+	} else if (/→ Procountor/.test(op)) {
+		out.push(`invoices: ${count(r.found)} to send, ${count(r.sent)} sent to Procountor (${count(r.creditNotes)} of them credit notes)${num(r.failed) ? `, ${count(r.failed)} failed` : ''}`);
+	} else if (/payments → Odoo/i.test(op)) {
+		out.push(`payments: ${count(r.paid)} registered in Odoo for ${eur(r.amount)} in all, ${count(r.skipped)} skipped${num(r.failed) ? `, ${count(r.failed)} failed` : ''}`);
+	} else if (/canonical/i.test(op)) {
+		out.push(`invoices: ${count(r.sent)} sent to the endpoint, ${count(r.skipped)} drafts skipped, ${count(r.warnings)} with warnings${num(r.failed) ? `, ${count(r.failed)} failed` : ''}`);
+	} else if (/Procountor master data/i.test(op)) {
+		const unmapped = Array.isArray(r.vatUnmapped) && r.vatUnmapped.length ? `; no Odoo tax for ${r.vatUnmapped.join(', ')}` : '';
+		if (r.vatMapped !== undefined) out.push(`VAT: ${count(r.vatMapped)} Procountor VAT rates mapped to Odoo taxes${unmapped}`);
+	} else if (!r.detail) {
+		const numeric = Object.entries(r).filter(([k, v]) => typeof v === 'number' && !/^audit/.test(k));
+		if (numeric.length) out.push(numeric.map(([k, v]) => `${words(k)}: ${count(v)}`).join(', '));
+	}
+	return out;
+}
+
+/** A webhook answer in words: the POS counter API's three endpoints, else its status and body. */
+function webhookWords(w: IDataObject): string[] {
+	const res = (w.response ?? {}) as IDataObject;
+	const head = `${w.request} → HTTP ${w.status}`;
+	if (num(w.status) >= 400) return [`${head}: ${String(res.message ?? res.error ?? JSON.stringify(res))}`];
+	if (Array.isArray(res.invoices) && res.customerName !== undefined) {
+		return [`${head}: ${res.customerName} has ${count(res.openCount)} open invoice(s), ${eur(res.totalDue)} due`];
+	}
+	if (res.paymentId !== undefined) {
+		return [`${head}: payment of ${eur(res.amount)} ${res.status} on ${res.invoice} (${res.paymentState}, ${eur(res.residual)} still open)`];
+	}
+	if (res.sessionId !== undefined) {
+		const c = (res.cash ?? {}) as IDataObject;
+		const b = (res.bank ?? {}) as IDataObject;
+		return [`${head}: session ${res.session} (${res.state}): cash ${eur(c.total)} in ${count(c.count)} payment(s), bank ${eur(b.total)} in ${count(b.count)}`];
+	}
+	return [`${head}: ${JSON.stringify(res)}`];
+}
+
+/** The report of one flow: a headline, what it did, every error in full; with `json`, the audit record too. */
+export function describeOutcome(o: OutcomeLike, opts: { json?: boolean } = {}): string {
+	const record = o.summary.find((s) => s.operation !== undefined && s.status !== undefined);
+	const title = record ? ` — ${String(record.operation)}` : '';
+	const lines = [`${o.ok ? 'OK  ' : 'FAIL'} ${o.template} (${(o.ms / 1000).toFixed(1)} s)${title}`];
+	if (record) lines.push(...auditWords(record).map((l) => `     ${l}`));
+	else lines.push(...o.summary.flatMap((w) => (w.request !== undefined ? webhookWords(w) : [JSON.stringify(w)])).map((l) => `     ${l}`));
+	const errors = new Set<string>();
+	if (o.error) errors.add(o.error);
+	for (const e of (record?.errors as unknown[] | undefined) ?? []) errors.add(typeof e === 'string' ? e : JSON.stringify(e));
+	if (record?.error && typeof record.error === 'string' && ![...errors].some((e) => e.includes(String(record.error)))) errors.add(record.error);
+	for (const e of errors) lines.push(`     error: ${e}`);
+	if (opts.json) for (const s of o.summary) lines.push(`     ${JSON.stringify(s)}`);
+	return redactUrlUserinfo(lines.join('\n'));
+}
