@@ -44,7 +44,8 @@ export class CodeplusApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			// A user name or password inside the URL would be sent and shown: the test fails on a host that says so.
+			baseURL: '={{ /^[a-z][a-z0-9+.-]*:\\/\\/[^\\/?#]*@/i.test($credentials.baseUrl) ? "http://remove-the-user-name-and-password-from-the-url.invalid" : $credentials.baseUrl.trim().replace(/\\/+$/, "") }}',
 			url: '/health',
 		},
 		rules: [

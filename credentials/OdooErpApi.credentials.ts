@@ -80,7 +80,8 @@ export class OdooErpApi implements ICredentialType {
 	// Logs in through common.login: a wrong login answers `false` with HTTP 200, an unknown database an error.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.url.replace(/\\/+$/, "")}}',
+			// A user name or password inside the URL would be sent and shown: the test fails on a host that says so.
+			baseURL: '={{ /^[a-z][a-z0-9+.-]*:\\/\\/[^\\/?#]*@/i.test($credentials.url) ? "http://remove-the-user-name-and-password-from-the-url.invalid" : $credentials.url.trim().replace(/\\/+$/, "") }}',
 			url: '/jsonrpc',
 			method: 'POST',
 			body: {

@@ -5,13 +5,22 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FaultKind = '502' | '429' | 'reset' | 'hang';
+/**
+ * Before the handler: 502, 429, reset (connection dropped), hang (no answer until the socket is
+ * destroyed): the request never ran. After the handler ran and its work is kept — the answer
+ * is lost: lost-reset (connection dropped), lost-502 and lost-504 (a proxy's error page).
+ */
+export type FaultKind = '502' | '429' | 'reset' | 'hang' | 'lost-reset' | 'lost-502' | 'lost-504';
+
+export const LOST_ANSWER_KINDS: FaultKind[] = ['lost-reset', 'lost-502', 'lost-504'];
 
 export interface FaultConfig {
 	/** Fixed delay before every answer, in milliseconds. */
 	delayMs: number;
-	/** Share of requests (0..1) answered with one of `kinds` instead of being processed. */
+	/** Share of requests (0..1) that meet one of `kinds`: refused before being processed, or processed and their answer lost. */
 	rate: number;
+	/** Only requests whose "METHOD path body" matches this regular expression meet faults (all when empty). */
+	only: string;
 	kinds: FaultKind[];
 	/** Seconds announced in Retry-After on 429. */
 	retryAfterSeconds: number;
@@ -24,6 +33,7 @@ export interface FaultConfig {
 export const defaultFaults = (): FaultConfig => ({
 	delayMs: 0,
 	rate: 0,
+	only: '',
 	kinds: ['502', '429', 'reset', 'hang'],
 	retryAfterSeconds: 1,
 	hangMs: 15_000,
@@ -89,7 +99,7 @@ export class SandboxHttpServer {
 	readonly counter = new RequestCounter();
 	faults: FaultConfig = defaultFaults();
 	/** Faults injected so far, by kind: tests use it to prove a storm actually happened. */
-	readonly injected: Record<FaultKind, number> = { '502': 0, '429': 0, reset: 0, hang: 0 };
+	readonly injected: Record<FaultKind, number> = { '502': 0, '429': 0, reset: 0, hang: 0, 'lost-reset': 0, 'lost-502': 0, 'lost-504': 0 };
 	private random = rng(1);
 	private server?: http.Server;
 	private hung = new Set<http.ServerResponse>();
@@ -176,8 +186,9 @@ export class SandboxHttpServer {
 
 		if (this.faults.delayMs > 0) await new Promise((r) => setTimeout(r, this.faults.delayMs));
 
-		if (this.faults.rate > 0 && this.faults.kinds.length && this.random() < this.faults.rate) {
-			const kind = this.faults.kinds[Math.floor(this.random() * this.faults.kinds.length)];
+		const eligible = !this.faults.only || new RegExp(this.faults.only).test(`${sreq.method} ${sreq.path} ${rawBody}`);
+		const kind = eligible && this.faults.rate > 0 && this.faults.kinds.length && this.random() < this.faults.rate ? this.faults.kinds[Math.floor(this.random() * this.faults.kinds.length)] : undefined;
+		if (kind) {
 			this.injected[kind]++;
 			switch (kind) {
 				case '502':
@@ -206,6 +217,11 @@ export class SandboxHttpServer {
 			reply = await this.handler(sreq);
 		} catch (e) {
 			reply = { status: 500, body: { error: `sandbox ${this.name} crashed: ${(e as Error).stack ?? e}` } };
+		}
+		// The work is done and kept; only its answer is lost on the way back.
+		if (kind === 'lost-reset') return void req.socket.destroy();
+		if (kind === 'lost-502' || kind === 'lost-504') {
+			return this.send(res, { status: Number(kind.slice(5)), body: kind === 'lost-502' ? this.faultBody('502') : { error: 'Gateway Timeout' } });
 		}
 		this.send(res, reply);
 	}

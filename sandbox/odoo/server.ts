@@ -19,6 +19,8 @@ export interface OdooSandboxOptions {
 	/** An API key of the admin user, usable wherever the password is, and as JSON-2 bearer. */
 	apiKey: string;
 	profile: SeedOptions['profile'];
+	/** Odoo's `list_db`: when off, `db.list` answers AccessDenied, as a hardened production server does. */
+	listDatabases: boolean;
 }
 
 export const odooDefaults: OdooSandboxOptions = {
@@ -28,6 +30,7 @@ export const odooDefaults: OdooSandboxOptions = {
 	password: 'admin',
 	apiKey: 'sandbox-odoo-api-key-0123456789',
 	profile: 'recorded',
+	listDatabases: true,
 };
 
 const ADMIN_UID = 2;
@@ -151,6 +154,7 @@ export class OdooSandbox {
 		}
 		if (service === 'db' && method === 'list') {
 			this.http.counter.add('jsonrpc/db/list');
+			if (!this.options.listDatabases) throw new OdooError('odoo.exceptions.AccessDenied', 'Access Denied');
 			return [this.options.database];
 		}
 		if (service !== 'object' || (method !== 'execute_kw' && method !== 'execute')) {

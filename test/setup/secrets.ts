@@ -1,11 +1,14 @@
 /**
  * Every test file: every workflow run's data (outputs, errors, their descriptions) and
  * everything written to the console are scanned for the secrets of the credentials in use —
- * passwords, API keys, tokens, client secrets and issued access tokens.
+ * passwords, API keys, tokens, client secrets, issued access tokens, and the user name and
+ * password of a credential URL such as http://user:password@host.
  */
 import { Engine } from '../../runner/engine';
 
 const SECRET_FIELDS = ['password', 'apiKey', 'token', 'clientSecret', 'accessToken'];
+/** Credential fields holding a URL: a user name and password typed into one are secrets too. */
+const URL_FIELDS = ['url', 'baseUrl', 'customUrl'];
 const leaks: string[] = [];
 const secrets = new Set<string>();
 const logged: string[] = [];
@@ -16,6 +19,10 @@ function secretsOf(credentials: Record<string, Record<string, unknown>>): string
 		for (const f of SECRET_FIELDS) {
 			const v = c?.[f];
 			if (typeof v === 'string' && v.length >= 6) out.push(v);
+		}
+		for (const f of URL_FIELDS) {
+			const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(String(c?.[f] ?? ''))?.[1];
+			for (const part of userinfo ? decodeURIComponent(userinfo).split(':') : []) if (part.length >= 6) out.push(part);
 		}
 	}
 	return out;

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { UnknownOutcomeError } from '../../../shared/http';
+import { redactUrlUserinfo } from '../../../shared/redact';
 import { failItem, ok } from '../../helpers/items';
 import { upsertRows } from '../../helpers/upsert';
 import { InputError, parseObject } from '../../helpers/utils';
@@ -64,7 +65,9 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		try {
 			const name = String(this.getNodeParameter('channel', i)).trim();
 			if (!name) throw new InputError('Channel Name is empty', 'channel');
-			const record = parseObject(this.getNodeParameter('record', i, '{}'), 'Audit Record (JSON)');
+			// A URL with a user name and password may sit in an error text of any step: never in the audit trail.
+			const raw = this.getNodeParameter('record', i, '{}') as unknown;
+			const record = parseObject(redactUrlUserinfo(typeof raw === 'string' ? raw : JSON.stringify(raw ?? {})), 'Audit Record (JSON)');
 			record.timestamp ??= new Date().toISOString();
 			let channelId = channels.get(name);
 			if (!channelId) {

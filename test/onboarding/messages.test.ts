@@ -1,0 +1,208 @@
+/**
+ * A newcomer's first hour: each mistake a user makes while setting up gets a message that says
+ * what is wrong and what to change, at once, and never shows a secret.
+ */
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { IDataObject } from 'n8n-workflow';
+import { Engine } from '../../runner/engine';
+import { applySettings, loadTemplate, readCredentialsFile, runTemplate, templateFile } from '../../runner/flows';
+import { describeOutcome } from '../../runner/report';
+import { startSandboxes } from '../../sandbox';
+import { chain, node, rl, startCodeplus, startOdoo } from '../helpers';
+
+const listPartners = () => node('Odoo', 'odooErp', { resource: 'record', operation: 'getMany', model: rl('res.partner'), domain: '[]', returnAll: true, fields: ['name'] });
+const describeOf = (e: unknown) => String((e as { description?: string } | undefined)?.description ?? '');
+
+describe('Odoo credential mistakes', () => {
+	test('a wrong database name says the database is not on that server and lists the ones it has', async () => {
+		const f = await startOdoo();
+		try {
+			f.engine.credentials.set('odooErpApi', { ...f.creds, database: 'prod' });
+			const r = await f.engine.run(chain([{}], listPartners()));
+			expect(r.error?.message).toBe(`Odoo at ${f.creds.url} has no database "prod"`);
+			expect(describeOf(r.error)).toMatch(/It has: odoo17\. Check the Database field of the Odoo ERP API credential/);
+			expect(r.error?.message).not.toMatch(/5432|PostgreSQL|connection to server/);
+		} finally {
+			await f.sandbox.stop();
+		}
+	});
+
+	test('a server that does not list its databases is named as such', async () => {
+		const f = await startOdoo({ listDatabases: false });
+		try {
+			f.engine.credentials.set('odooErpApi', { ...f.creds, database: 'prod' });
+			const r = await f.engine.run(chain([{}], listPartners()));
+			expect(r.error?.message).toMatch(/has no database "prod"/);
+			expect(describeOf(r.error)).toMatch(/does not list its databases/);
+		} finally {
+			await f.sandbox.stop();
+		}
+	});
+
+	test('a URL copied from the browser (ending /odoo) says to drop the path', async () => {
+		const f = await startOdoo();
+		try {
+			f.engine.credentials.set('odooErpApi', { ...f.creds, url: `${f.creds.url}/odoo` });
+			const r = await f.engine.run(chain([{}], listPartners()));
+			expect(r.error?.message).toMatch(/Odoo answered 404 Not Found at http:\/\/127\.0\.0\.1:\d+\/odoo\/jsonrpc/);
+			expect(describeOf(r.error)).toBe(`The Site URL of the Odoo ERP API credential should be the server's address without a path: drop "/odoo" (use ${f.creds.url}).`);
+		} finally {
+			await f.sandbox.stop();
+		}
+	});
+
+	test('a user name and password inside the URL are refused before anything is sent, and never shown', async () => {
+		const f = await startOdoo();
+		try {
+			const url = String(f.creds.url).replace('http://', 'http://admin:url-secret-pw-42@');
+			f.engine.credentials.set('odooErpApi', { ...f.creds, url });
+			const before = f.sandbox.http.counter.total;
+			const r = await f.engine.run(chain([{}], listPartners()));
+			expect(r.error?.message).toMatch(/^The Site URL of the Odoo ERP API credential holds a user name or password \(http:\/\/\*\*\*@127\.0\.0\.1:\d+\): remove them from the URL$/);
+			expect(f.sandbox.http.counter.total).toBe(before);
+			expect(JSON.stringify(r.run.data)).not.toContain('url-secret-pw-42');
+		} finally {
+			await f.sandbox.stop();
+		}
+	});
+
+	test('a refused connection on first contact fails at once, saying to check the URL', async () => {
+		const f = await startOdoo();
+		await f.sandbox.stop();
+		const r = await f.engine.run(chain([{}], listPartners()));
+		expect(r.error?.message).toMatch(/Odoo could not be reached at http:\/\/127\.0\.0\.1:\d+: connection refused/);
+		expect(describeOf(r.error)).toMatch(/check the URL in the credential and that the server is running/);
+		expect(describeOf(r.error)).not.toMatch(/gave up after/);
+	});
+});
+
+describe('Codeplus and Procountor credential URLs', () => {
+	test('a token or password in the Codeplus URL is refused and never shown', async () => {
+		const f = await startCodeplus();
+		try {
+			const baseUrl = String(f.creds.baseUrl).replace('http://', 'http://user:cp-url-secret-77@');
+			const engine = new Engine({ codeplusApi: { ...f.creds, baseUrl } });
+			const r = await engine.run(chain([{}], node('PP', 'pixelPoint', { resource: 'store', operation: 'getMany' })));
+			expect(r.error?.message).toMatch(/^The Base URL of the Codeplus credential holds a user name or password \(http:\/\/\*\*\*@/);
+			expect(JSON.stringify(r.run.data)).not.toContain('cp-url-secret-77');
+		} finally {
+			await f.sandbox.stop();
+		}
+	});
+});
+
+describe('a template run with a credential URL holding a password', () => {
+	test('the error is named by the step that failed, and neither the run nor the audit record shows the password', async () => {
+		const sb = await startSandboxes();
+		try {
+			const creds = sb.credentials();
+			const engine = new Engine({ ...creds, codeplusApi: { ...creds.codeplusApi, baseUrl: String(creds.codeplusApi.baseUrl).replace('http://', 'http://pos:pp-url-secret-99@') } });
+			const r = await runTemplate(engine, 'pixelpoint-order-import', {});
+			expect(r.ok).toBe(false);
+			expect(r.error).toMatch(/^PixelPoint: Stores: The Base URL of the Codeplus credential holds a user name or password \(http:\/\/\*\*\*@127\.0\.0\.1:\d+\/api\/v1\)/);
+			expect(JSON.stringify(r.summary)).not.toContain('pp-url-secret-99');
+			const env = sb.odoo.env();
+			const bodies = sb.odoo.db.read(env, 'mail.message', sb.odoo.db.search(env, 'mail.message', []), ['body']).map((m) => String(m.body));
+			expect(bodies.some((b) => b.includes('order import'))).toBe(true);
+			expect(bodies.join('\n')).not.toContain('pp-url-secret-99');
+		} finally {
+			await sb.stop();
+		}
+	});
+
+	test('an Odoo error is labelled with the step that failed, not with the audit step', async () => {
+		const sb = await startSandboxes();
+		try {
+			const creds = sb.credentials();
+			const engine = new Engine({ ...creds, odooErpApi: { ...creds.odooErpApi, database: 'nope' } });
+			const r = await runTemplate(engine, 'pixelpoint-master-data', {});
+			expect(r.ok).toBe(false);
+			expect(r.error).toMatch(/^Odoo: [^:]+: Odoo at http:\/\/127\.0\.0\.1:\d+ has no database "nope"/);
+			expect(r.error).not.toMatch(/^Odoo: Post Audit Record/);
+		} finally {
+			await sb.stop();
+		}
+	});
+});
+
+describe('npm run flows: files, names, ports and what it prints', () => {
+	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flows-msg-'));
+	afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+	test('a malformed credentials file is named, with what is wrong', () => {
+		const bad = path.join(tmp, 'creds.json');
+		fs.writeFileSync(bad, '{"odooErpApi": {"url": "x",}}');
+		expect(() => readCredentialsFile(bad)).toThrow(new RegExp(`^The credentials file ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON: `));
+		fs.writeFileSync(bad, '{"odoo": {}}');
+		expect(() => readCredentialsFile(bad)).toThrow(/has "odoo": the keys are odooErpApi, codeplusApi, procountorApi/);
+		expect(() => readCredentialsFile(path.join(tmp, 'missing.json'))).toThrow(/^Cannot read the credentials file .*missing\.json: there is no such file$/);
+	});
+
+	test('an unknown template name suggests --list and the nearest names, not ENOENT', () => {
+		expect(() => templateFile('order-import')).toThrow(/^Unknown template "order-import": did you mean pixelpoint-order-import\? `npm run flows -- --list` lists the templates/);
+		expect(() => templateFile('zzz')).not.toThrow(/ENOENT/);
+	});
+
+	test('a taken port is reported at once with the variable that changes it', async () => {
+		const blocker = net.createServer();
+		await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+		const port = (blocker.address() as net.AddressInfo).port;
+		try {
+			await expect(startSandboxes({ receiver: port })).rejects.toThrow(`The receiver sandbox cannot listen on 127.0.0.1:${port}: the port is taken by another program. Set RECEIVER_PORT to another port (0 picks a free one).`);
+			await expect(startSandboxes({ odoo: port })).rejects.toThrow(/Set ODOO_PORT to another port/);
+		} finally {
+			blocker.close();
+		}
+	});
+
+	test('the canonical endpoint is a Settings value of the template, empty until set', () => {
+		const wf = loadTemplate('odoo-invoices-canonical-sync');
+		expect(JSON.stringify(wf)).not.toMatch(/127\.0\.0\.1|localhost|8072/);
+		const settings = (wf: typeof loadTemplate extends (n: string) => infer W ? W : never) =>
+			(wf.nodes.find((n) => n.name === 'Settings')!.parameters.assignments as { assignments: Array<{ name: string; value: unknown }> }).assignments;
+		expect(settings(wf).find((a) => a.name === 'endpoint')?.value).toBe('');
+		const set = applySettings(wf, { endpoint: 'https://erp.example.fi/in', batchSize: '50' });
+		expect(settings(set).find((a) => a.name === 'endpoint')?.value).toBe('https://erp.example.fi/in');
+		expect(settings(set).find((a) => a.name === 'batchSize')?.value).toBe(50);
+	});
+
+	test('a canonical sync without an endpoint sends nothing, keeps its cursor and says what to set', async () => {
+		const sb = await startSandboxes();
+		try {
+			const r = await runTemplate(new Engine(sb.credentials()), 'odoo-invoices-canonical-sync', {});
+			expect(r.ok).toBe(false);
+			expect(r.summary[0]).toMatchObject({ status: 'failed', sent: 0 });
+			expect(String(r.error)).toMatch(/Settings → endpoint is empty: set the URL that receives the canonical invoices/);
+			expect(sb.receiver.requests).toBe(0);
+		} finally {
+			await sb.stop();
+		}
+	});
+
+	test('a flow is reported in plain words; the audit record only with --json', () => {
+		const record: IDataObject = {
+			operation: 'PixelPoint order import',
+			status: 'failed',
+			created: 1488,
+			skipped: 50,
+			voids: 44,
+			failed: 2,
+			storesAdvanced: [1, 3],
+			error: 'Store 2: invoice 200017: Odoo: the tax "VAT 14%" does not exist, and a long error that must not be cut anywhere in the middle of its text',
+			errors: ['Store 2: invoice 200017: Odoo: the tax "VAT 14%" does not exist, and a long error that must not be cut anywhere in the middle of its text'],
+		};
+		const text = describeOutcome({ template: 'pixelpoint-order-import', ok: false, summary: [record], ms: 2400 });
+		expect(text).toBe(
+			[
+				'FAIL pixelpoint-order-import (2.4 s) — PixelPoint order import',
+				'     orders: 1,488 imported into POS sessions, 44 voided invoices skipped, 6 already in Odoo, 2 failed',
+				'     stores whose cursor moved on: 1, 3',
+				`     error: ${String(record.error)}`,
+			].join('\n'),
+		);
+		expect(describeOutcome({ template: 'x', ok: true, summary: [record], ms: 1 }, { json: true })).toContain(JSON.stringify(record));
+	});
+});
