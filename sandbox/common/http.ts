@@ -21,6 +21,8 @@ export interface FaultConfig {
 	rate: number;
 	/** Only requests whose "METHOD path body" matches this regular expression meet faults (all when empty). */
 	only: string;
+	/** At most this many faults are injected, then requests pass (0: no limit). */
+	limit: number;
 	kinds: FaultKind[];
 	/** Seconds announced in Retry-After on 429. */
 	retryAfterSeconds: number;
@@ -34,6 +36,7 @@ export const defaultFaults = (): FaultConfig => ({
 	delayMs: 0,
 	rate: 0,
 	only: '',
+	limit: 0,
 	kinds: ['502', '429', 'reset', 'hang'],
 	retryAfterSeconds: 1,
 	hangMs: 15_000,
@@ -114,9 +117,13 @@ export class SandboxHttpServer {
 		private readonly faultBody: (kind: '502' | '429') => unknown = (kind) => ({ error: kind === '429' ? 'Too Many Requests' : 'Bad Gateway' }),
 	) {}
 
+	/** Faults injected before the current configuration: `limit` counts from here. */
+	private injectedBefore = 0;
+
 	setFaults(partial: Partial<FaultConfig>): void {
 		this.faults = { ...this.faults, ...partial };
 		this.random = rng(this.faults.seed);
+		this.injectedBefore = Object.values(this.injected).reduce((a, b) => a + b, 0);
 	}
 
 	clearFaults(): void {
@@ -186,7 +193,8 @@ export class SandboxHttpServer {
 
 		if (this.faults.delayMs > 0) await new Promise((r) => setTimeout(r, this.faults.delayMs));
 
-		const eligible = !this.faults.only || new RegExp(this.faults.only).test(`${sreq.method} ${sreq.path} ${rawBody}`);
+		const spent = this.faults.limit > 0 && Object.values(this.injected).reduce((a, b) => a + b, 0) - this.injectedBefore >= this.faults.limit;
+		const eligible = !spent && (!this.faults.only || new RegExp(this.faults.only).test(`${sreq.method} ${sreq.path} ${rawBody}`));
 		const kind = eligible && this.faults.rate > 0 && this.faults.kinds.length && this.random() < this.faults.rate ? this.faults.kinds[Math.floor(this.random() * this.faults.kinds.length)] : undefined;
 		if (kind) {
 			this.injected[kind]++;

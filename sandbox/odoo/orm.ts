@@ -102,7 +102,10 @@ export function formatDate(d: Date): string {
 	return d.toISOString().slice(0, 10);
 }
 
-export { roundTo } from '../../nodes/OdooErp/helpers/taxEngine';
+import { floatRound } from './taxes';
+
+/** Odoo's float_round with a precision_rounding (the sandbox's own, not the package's). */
+export const roundTo = (value: number, precision = 0.01): number => floatRound(value, precision);
 
 export class Database {
 	readonly models = new Map<string, ModelDef>();

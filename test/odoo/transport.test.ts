@@ -97,14 +97,45 @@ describe('Odoo transport', () => {
 		}
 	});
 
-	test('a plain create is not re-sent when its outcome is unknown', async () => {
+	// The request runs and its work is kept; only the answer is lost on the way back.
+	test.each(['lost-502', 'lost-504', 'lost-reset'] as const)('a plain create whose answer is lost (%s) is not sent again: one record, and an error saying the outcome is unknown', async (kind) => {
 		const f = await startOdoo();
 		try {
-			f.sandbox.http.setFaults({ rate: 1, kinds: ['502'], seed: 1 });
-			const r = await f.engine.run(chain([{ name: 'Once' }], node('Odoo', 'odooErp', { resource: 'record', operation: 'create', model: rl('res.partner'), inputMode: 'json', valuesJson: '={{ JSON.stringify($json) }}' })));
-			expect(r.error?.message).toMatch(/HTTP 502|could not be reached/);
-			// authenticate was retried (safe) until the policy gave up; create was sent once at most
-			expect(f.sandbox.http.counter.get('jsonrpc/object/res.partner/create')).toBe(0);
+			f.sandbox.http.setFaults({ rate: 1, kinds: [kind], only: '"res\\.partner","create"', seed: 1 });
+			const create = node('Odoo', 'odooErp', { resource: 'record', operation: 'create', model: rl('res.partner'), inputMode: 'json', valuesJson: '={{ JSON.stringify($json) }}' });
+			const r = await f.engine.run(chain([{ name: 'Once Only Partner' }], create));
+			expect(f.sandbox.http.injected[kind]).toBe(1);
+			expect(r.error?.message).toMatch(/HTTP 50[24]|could not be reached/);
+			expect(String((r.error as { description?: string }).description)).toMatch(/may or may not have been processed, so it was not sent again/);
+			expect(f.sandbox.http.counter.get('jsonrpc/object/res.partner/create')).toBe(1);
+			f.sandbox.http.clearFaults();
+			expect(f.sandbox.db.search(f.sandbox.env(), 'res.partner', [['name', '=', 'Once Only Partner']])).toHaveLength(1);
+		} finally {
+			await f.sandbox.stop();
+		}
+	});
+
+	test.each(['lost-502', 'lost-504', 'lost-reset'] as const)('an upsert by external id whose answer is lost (%s) is sent again and creates nothing twice', async (kind) => {
+		const f = await startOdoo();
+		try {
+			f.engine.credentials.set('odooErpApi', { ...f.creds, timeoutSeconds: 2 });
+			f.sandbox.http.setFaults({ rate: 1, kinds: [kind], only: '"product\\.product","load"', limit: 2, seed: 1 });
+			const upsert = node('Up', 'odooErp', {
+				resource: 'record',
+				operation: 'upsertByExternalId',
+				model: rl('product.product'),
+				namespace: 'lost',
+				externalId: '=p_{{ $json.k }}',
+				inputMode: 'json',
+				valuesJson: '={{ JSON.stringify({ name: "Lost answer " + $json.k, list_price: $json.k }) }}',
+			});
+			const r = await f.engine.run(chain([{ k: 1 }, { k: 2 }, { k: 3 }], upsert));
+			expect(r.error).toBeUndefined();
+			expect(f.sandbox.http.injected[kind]).toBe(2);
+			expect(f.sandbox.http.counter.get('jsonrpc/object/product.product/load')).toBe(3); // two lost answers, then one answered
+			const env = f.sandbox.env();
+			expect(f.sandbox.db.search(env, 'product.product', [['name', 'like', 'Lost answer ']])).toHaveLength(3);
+			expect(f.sandbox.db.search(env, 'ir.model.data', [['module', '=', 'lost'], ['model', '=', 'product.product']])).toHaveLength(3);
 		} finally {
 			await f.sandbox.stop();
 		}

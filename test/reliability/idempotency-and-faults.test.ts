@@ -1,9 +1,11 @@
 /**
  * Reliability of the shipped templates, all together: a second pass changes nothing; the
  * payment fetch run twice at once pays once; and with 20% of requests to every system
- * answered 502, 429, reset or hung past the timeout, the end state equals the fault-free one.
+ * answered 502, 429, reset or hung past the timeout, or processed and then their answer lost
+ * (connection dropped, 502 or 504 after the work was done), the end state equals the fault-free one.
  */
 import type { IDataObject } from 'n8n-workflow';
+import { LOST_ANSWER_KINDS } from '../../sandbox/common/http';
 import { recordPayments, run, runAll, snapshot, startWorld } from './world';
 
 const counters = (o: Record<string, { summary: IDataObject[] }>, t: string) => o[t].summary[0] ?? {};
@@ -60,7 +62,7 @@ describe('Every shipped template', () => {
 		}
 	});
 
-	test('with 20% of requests failing (502, 429, resets, hangs) the end state equals the fault-free run', async () => {
+	test('with 20% of requests failing (502, 429, resets, hangs) or losing their answer after being processed, the end state equals the fault-free run', async () => {
 		const clean = await startWorld();
 		let expected: IDataObject;
 		try {
@@ -79,15 +81,21 @@ describe('Every shipped template', () => {
 			creds.codeplusApi.timeoutSeconds = 1;
 			for (const [type, c] of Object.entries(creds)) w.engine.credentials.set(type, c as never);
 			const https = [w.sb.odoo.http, w.sb.codeplus.http, w.sb.procountor.http];
-			for (const h of https) h.setFaults({ rate: 0.2, kinds: ['502', '429', 'reset', 'hang'], retryAfterSeconds: 0, hangMs: 1500, seed: 5 });
+			// Before the handler (nothing ran) and after it (the work is kept, the answer is lost).
+			for (const h of https) h.setFaults({ rate: 0.2, kinds: ['502', '429', 'reset', 'hang', ...LOST_ANSWER_KINDS], retryAfterSeconds: 0, hangMs: 1500, seed: 5 });
 			// A run that still fails is run again, as its schedule would: at most five times.
 			const outcomes = await runAll(w, 5);
 			recordPayments(w);
 			outcomes['procountor-payments-to-odoo'] = await run(w, 'procountor-payments-to-odoo', 5);
 			for (const h of https) h.clearFaults();
 			for (const [t, o] of Object.entries(outcomes)) expect({ t, ok: o.ok, error: o.error }).toEqual({ t, ok: true, error: undefined });
-			const injected = https.reduce((n, h) => n + h.injected['502'] + h.injected['429'] + h.injected.reset + h.injected.hang, 0);
-			expect(injected).toBeGreaterThan(20);
+			const refused = https.reduce((n, h) => n + h.injected['502'] + h.injected['429'] + h.injected.reset + h.injected.hang, 0);
+			const lost = https.reduce((n, h) => n + LOST_ANSWER_KINDS.reduce((m, k) => m + h.injected[k], 0), 0);
+			expect(refused).toBeGreaterThan(20);
+			expect(lost).toBeGreaterThan(20);
+			// Every write path met a lost answer somewhere: Odoo writes, Procountor creates and payments.
+			expect(w.sb.odoo.http.injected['lost-reset'] + w.sb.odoo.http.injected['lost-502'] + w.sb.odoo.http.injected['lost-504']).toBeGreaterThan(5);
+			expect(w.sb.procountor.http.injected['lost-reset'] + w.sb.procountor.http.injected['lost-502'] + w.sb.procountor.http.injected['lost-504']).toBeGreaterThan(2);
 			expect(snapshot(w)).toEqual(expected);
 		} finally {
 			await w.sb.stop();

@@ -2,7 +2,7 @@
 import { userError, validationError } from '../errors';
 import type { Database, Env, Rec } from '../orm';
 import { roundTo } from '../orm';
-import { computeAll, type TaxLike } from '../../../nodes/OdooErp/helpers/taxEngine';
+import { type SandboxTax, sandboxComputeAll } from '../taxes';
 
 export const RECEIVABLE_ACCOUNT = 6;
 export const INCOME_ACCOUNT = 24;
@@ -26,7 +26,7 @@ function journalOf(env: Env, id: unknown): Rec {
 	return env.db.mustBrowse(env, 'account.journal', [id as number])[0];
 }
 
-export function taxLike(env: Env, tax: Rec): TaxLike {
+export function taxLike(env: Env, tax: Rec): SandboxTax {
 	const repart = [...env.db.table('account.tax.repartition.line').values()].find(
 		(l) => l.tax_id === tax.id && l.repartition_type === 'tax' && l.document_type === 'invoice',
 	);
@@ -34,7 +34,7 @@ export function taxLike(env: Env, tax: Rec): TaxLike {
 		id: tax.id,
 		name: tax.name as string,
 		amount: tax.amount as number,
-		amount_type: tax.amount_type as TaxLike['amount_type'],
+		amount_type: tax.amount_type as string,
 		price_include: env.db.get(env, 'account.tax', tax, 'price_include') as boolean,
 		include_base_amount: !!tax.include_base_amount,
 		is_base_affected: !!tax.is_base_affected,
@@ -49,7 +49,7 @@ export function computeTaxes(env: Env, taxIds: number[], priceUnit: number, quan
 	const taxes = env.db.mustBrowse(env, 'account.tax', taxIds).map((t) => taxLike(env, t));
 	const company = env.db.browse('res.company', 1)!;
 	const currency = env.db.browse('res.currency', company.currency_id as number)!;
-	return computeAll(taxes, priceUnit, quantity, {
+	return sandboxComputeAll(taxes, priceUnit, quantity, {
 		currencyRounding: currency.rounding as number,
 		roundGlobally: company.tax_calculation_rounding_method === 'round_globally',
 	});

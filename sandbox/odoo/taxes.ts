@@ -1,0 +1,158 @@
+/**
+ * The sandbox's own `account.tax.compute_all`, written from Odoo 17's
+ * `addons/account/models/account_tax.py` (`compute_all`, `_compute_amount`), independently of
+ * the package's tax engine: the two must agree because both follow Odoo, not because one is the
+ * other. Covers what the sandbox's taxes can be: percent, fixed, division, price-included,
+ * `include_base_amount` / `is_base_affected`, one tax repartition line of factor 1 per tax.
+ */
+
+/** Odoo's float_round (precision_rounding, HALF-UP away from zero with its epsilon). */
+export function floatRound(value: number, precisionRounding = 0.01): number {
+	// Odoo: normalized = value / rounding, then round with an epsilon of 2**-53 scaled by magnitude.
+	const normalized = value / precisionRounding;
+	const epsilonMagnitude = Math.log2(Math.abs(normalized) || 1);
+	const epsilon = 2 ** (epsilonMagnitude - 52);
+	const rounded = Math.round(Math.abs(normalized) + epsilon) * Math.sign(normalized);
+	// Back to the precision's decimals, so 0.1 + 0.2 style noise is not returned.
+	const digits = Math.max(0, Math.ceil(-Math.log10(precisionRounding)));
+	return Number((rounded * precisionRounding).toFixed(Math.min(digits + 5, 20)));
+}
+
+export interface SandboxTax {
+	id: number;
+	name: string;
+	amount: number;
+	amount_type: string;
+	price_include: boolean;
+	include_base_amount: boolean;
+	is_base_affected: boolean;
+	sequence: number;
+	account_id: number | false;
+	tax_exigibility: string;
+	analytic: boolean;
+}
+
+export interface SandboxTaxLine {
+	id: number;
+	name: string;
+	amount: number;
+	base: number;
+	sequence: number;
+	account_id: number | false;
+	analytic: boolean;
+	use_in_tax_closing: boolean;
+	price_include: boolean;
+	tax_exigibility: string;
+	tax_repartition_line_id: number;
+	group: null;
+	tag_ids: number[];
+	tax_ids: number[];
+}
+
+/** `_compute_amount` of one tax. */
+function computeAmount(tax: SandboxTax, baseAmount: number, quantity: number, priceInclude: boolean): number {
+	if (tax.amount_type === 'fixed') return baseAmount ? Math.sign(baseAmount) * Math.abs(quantity) * tax.amount : quantity * tax.amount;
+	if (tax.amount_type === 'percent' && !priceInclude) return (baseAmount * tax.amount) / 100;
+	if (tax.amount_type === 'percent' && priceInclude) return baseAmount - baseAmount / (1 + tax.amount / 100);
+	if (tax.amount_type === 'division' && !priceInclude) return 1 - tax.amount / 100 ? baseAmount / (1 - tax.amount / 100) - baseAmount : 0;
+	if (tax.amount_type === 'division' && priceInclude) return baseAmount - baseAmount * (tax.amount / 100);
+	return 0;
+}
+
+export function sandboxComputeAll(
+	unsorted: SandboxTax[],
+	priceUnit: number,
+	quantity: number,
+	opts: { currencyRounding?: number; roundGlobally?: boolean } = {},
+): { base_tags: number[]; taxes: SandboxTaxLine[]; total_excluded: number; total_included: number; total_void: number } {
+	// flatten_taxes_hierarchy: by sequence, then id.
+	const taxes = [...unsorted].sort((a, b) => a.sequence - b.sequence || a.id - b.id);
+	const rounding = opts.currencyRounding ?? 0.01;
+	const prec = opts.roundGlobally ? rounding * 1e-5 : rounding;
+	const currencyRound = (v: number) => floatRound(v, rounding);
+
+	let incl = { percent: 0, division: 0, fixed: 0 };
+	const recomputeBase = (baseAmount: number) => {
+		const r = ((baseAmount - incl.fixed) / (1 + incl.percent / 100)) * (100 - incl.division) / 100;
+		incl = { percent: 0, division: 0, fixed: 0 };
+		return r;
+	};
+
+	let base = currencyRound(priceUnit * quantity);
+	let sign = 1;
+	if (base === 0) sign = 1;
+	else if (base < 0) {
+		sign = -1;
+		base = -base;
+	}
+
+	const checkpoints = new Map<number, number>();
+	let storeIncludedTaxTotal = true;
+	let isBaseAffected = true;
+	for (let i = taxes.length - 1; i >= 0; i--) {
+		const tax = taxes[i];
+		if (tax.include_base_amount && isBaseAffected) {
+			base = recomputeBase(base);
+			storeIncludedTaxTotal = true;
+		}
+		if (tax.price_include) {
+			if (tax.amount_type === 'percent') incl.percent += tax.amount;
+			else if (tax.amount_type === 'division') incl.division += tax.amount;
+			// Odoo assigns here (a later fixed included tax replaces an earlier one's amount).
+			else if (tax.amount_type === 'fixed') incl.fixed = Math.abs(quantity) * tax.amount;
+			if (storeIncludedTaxTotal && tax.amount) {
+				checkpoints.set(i, base);
+				storeIncludedTaxTotal = false;
+			}
+		}
+		isBaseAffected = tax.is_base_affected;
+	}
+
+	const totalExcluded = currencyRound(recomputeBase(base));
+	base = totalExcluded;
+	let totalIncluded = totalExcluded;
+	let totalVoid = totalExcluded;
+	let skipCheckpoint = false;
+	let cumulatedIncluded = 0;
+	const lines: SandboxTaxLine[] = [];
+	taxes.forEach((tax, i) => {
+		const taxBase = tax.price_include || tax.is_base_affected ? base : totalExcluded;
+		const checkpoint = checkpoints.get(i);
+		let amount =
+			!skipCheckpoint && tax.price_include && checkpoint !== undefined
+				? checkpoint - (base + cumulatedIncluded)
+				: computeAmount(tax, taxBase, quantity, false);
+		if (!skipCheckpoint && tax.price_include && checkpoint !== undefined) cumulatedIncluded = 0;
+		amount = floatRound(amount, prec);
+		if (tax.price_include && checkpoint === undefined) cumulatedIncluded += amount;
+		lines.push({
+			id: tax.id,
+			name: tax.name,
+			amount: sign * amount,
+			base: floatRound(sign * taxBase, prec),
+			sequence: tax.sequence,
+			account_id: tax.account_id,
+			analytic: tax.analytic,
+			use_in_tax_closing: tax.account_id !== false,
+			price_include: tax.price_include,
+			tax_exigibility: tax.tax_exigibility,
+			tax_repartition_line_id: tax.id * 4 - 2,
+			group: null,
+			tag_ids: [],
+			tax_ids: tax.include_base_amount ? taxes.slice(i + 1).filter((t) => t.is_base_affected).map((t) => t.id) : [],
+		});
+		if (tax.account_id === false) totalVoid += amount;
+		if (tax.include_base_amount) {
+			base += amount;
+			if (!tax.price_include) skipCheckpoint = true;
+		}
+		totalIncluded += amount;
+	});
+	return {
+		base_tags: [],
+		taxes: lines,
+		total_excluded: sign * totalExcluded,
+		total_included: sign * currencyRound(totalIncluded),
+		total_void: sign * currencyRound(totalVoid),
+	};
+}
