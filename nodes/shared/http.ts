@@ -104,9 +104,14 @@ function redactorOf(o: Pick<ExchangeOptions, 'redact'>): (text: string) => strin
 	return (t: string) => redactUrlUserinfo(o.redact ? o.redact(t) : t);
 }
 
+/** The error's response body, shown by n8n beside the message: redacted like the message. */
+function redactedBody(body: JsonObject, redact: (text: string) => string): JsonObject {
+	return JSON.parse(redact(JSON.stringify(body))) as JsonObject;
+}
+
 export function apiError(ctx: AnyContext, o: Pick<ExchangeOptions, 'redact' | 'itemIndex'>, message: string, description: string, httpCode?: number, body: JsonObject = {}): NodeApiError {
 	const redact = redactorOf(o);
-	return new NodeApiError(ctx.getNode(), body, {
+	return new NodeApiError(ctx.getNode(), redactedBody(body, redact), {
 		message: redact(message),
 		description: redact(description),
 		httpCode: httpCode ? String(httpCode) : undefined,
@@ -116,7 +121,7 @@ export function apiError(ctx: AnyContext, o: Pick<ExchangeOptions, 'redact' | 'i
 
 function unknownOutcome(ctx: AnyContext, o: Pick<ExchangeOptions, 'redact' | 'itemIndex'>, message: string, description: string, httpCode?: number, body: JsonObject = {}): NodeApiError {
 	const redact = redactorOf(o);
-	return new UnknownOutcomeError(ctx.getNode(), body, {
+	return new UnknownOutcomeError(ctx.getNode(), redactedBody(body, redact), {
 		message: redact(message),
 		description: redact(description),
 		httpCode: httpCode ? String(httpCode) : undefined,

@@ -6,9 +6,13 @@ import { NodeOperationError } from 'n8n-workflow';
  * a log line or an audit record: every text a user may see passes through here.
  */
 
-/** `scheme://user:password@host` → `scheme://***@host`, anywhere in a text. */
+/**
+ * `scheme://user:password@host` → `scheme://***@host`, and the credentials of an HTTP
+ * Authorization value (`Bearer <token>`, `Basic <base64>`) → `Bearer ***`, anywhere in a text:
+ * a server or proxy that repeats the request in its error must not hand a token to the user.
+ */
 export function redactUrlUserinfo(text: string): string {
-	return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi, '$1***@');
+	return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi, '$1***@').replace(/\b([Bb]earer)\s+[A-Za-z0-9._~+/=-]{6,}/g, '$1 ***').replace(/\bBasic\s+[A-Za-z0-9+/]{8,}={0,2}/g, 'Basic ***');
 }
 
 /** Removes each secret (and any URL userinfo) from a text. */

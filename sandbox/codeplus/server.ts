@@ -46,6 +46,7 @@ export class CodeplusSandbox {
 			(req) => this.route(req),
 			(req) => this.control(req),
 			(kind) => (kind === '429' ? { error: { code: 'RATE_LIMITED', message: 'Too many requests' } } : { error: { code: 'UNAVAILABLE', message: 'Bad gateway' } }),
+			(text) => ({ status: 400, body: { error: { code: 'BAD_REQUEST', message: text } } }),
 		);
 	}
 

@@ -9,8 +9,10 @@ import type { AddressInfo } from 'node:net';
  * Before the handler: 502, 429, reset (connection dropped), hang (no answer until the socket is
  * destroyed): the request never ran. After the handler ran and its work is kept — the answer
  * is lost: lost-reset (connection dropped), lost-502 and lost-504 (a proxy's error page).
+ * echo: an error whose text repeats the request — its Authorization header and body — as careless
+ * servers and debugging proxies do; whatever secret the client sent comes back to it.
  */
-export type FaultKind = '502' | '429' | 'reset' | 'hang' | 'lost-reset' | 'lost-502' | 'lost-504';
+export type FaultKind = '502' | '429' | 'reset' | 'hang' | 'lost-reset' | 'lost-502' | 'lost-504' | 'echo';
 
 export const LOST_ANSWER_KINDS: FaultKind[] = ['lost-reset', 'lost-502', 'lost-504'];
 
@@ -102,7 +104,7 @@ export class SandboxHttpServer {
 	readonly counter = new RequestCounter();
 	faults: FaultConfig = defaultFaults();
 	/** Faults injected so far, by kind: tests use it to prove a storm actually happened. */
-	readonly injected: Record<FaultKind, number> = { '502': 0, '429': 0, reset: 0, hang: 0, 'lost-reset': 0, 'lost-502': 0, 'lost-504': 0 };
+	readonly injected: Record<FaultKind, number> = { '502': 0, '429': 0, reset: 0, hang: 0, 'lost-reset': 0, 'lost-502': 0, 'lost-504': 0, echo: 0 };
 	private random = rng(1);
 	private server?: http.Server;
 	private hung = new Set<http.ServerResponse>();
@@ -115,6 +117,8 @@ export class SandboxHttpServer {
 		private readonly control: (req: SandboxRequest) => JsonReply | undefined = () => undefined,
 		/** The body of an injected 502 or 429, in the service's own error format. */
 		private readonly faultBody: (kind: '502' | '429') => unknown = (kind) => ({ error: kind === '429' ? 'Too Many Requests' : 'Bad Gateway' }),
+		/** An error answer carrying `text` (the echoed request), in the service's own format. */
+		private readonly echoReply: (text: string, req: SandboxRequest) => JsonReply = (text) => ({ status: 400, body: { error: text } }),
 	) {}
 
 	/** Faults injected before the current configuration: `limit` counts from here. */
@@ -210,6 +214,8 @@ export class SandboxHttpServer {
 				case 'reset':
 					req.socket.destroy();
 					return;
+				case 'echo':
+					return this.send(res, this.echoReply(`cannot process ${sreq.method} ${sreq.path} (Authorization: ${String(req.headers.authorization ?? '-')}): ${rawBody}`, sreq));
 				case 'hang':
 					this.hung.add(res);
 					setTimeout(() => {

@@ -63,7 +63,17 @@ export class OdooSandbox {
 		this.options = { ...odooDefaults, ...options };
 		if (!options.database) this.options.database = `odoo${this.options.version}`;
 		this.db = createDatabase(this.options);
-		this.http = new SandboxHttpServer('odoo', (req) => this.route(req), (req) => this.control(req));
+		this.http = new SandboxHttpServer(
+			'odoo',
+			(req) => this.route(req),
+			(req) => this.control(req),
+			undefined,
+			// Odoo's ValueError messages repeat the values they were given (JSON-RPC: HTTP 200 with an error body).
+			(text, req) =>
+				req.path === '/jsonrpc'
+					? { status: 200, body: { jsonrpc: '2.0', id: null, error: { code: 200, message: 'Odoo Server Error', data: { name: 'builtins.ValueError', message: text, arguments: [text], context: {}, debug: '' } } } }
+					: { status: 422, body: { name: 'builtins.ValueError', message: text, arguments: [text], context: {}, debug: '' } },
+		);
 	}
 
 	async start(port = 0): Promise<string> {

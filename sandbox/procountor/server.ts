@@ -89,6 +89,7 @@ export class ProcountorSandbox {
 			(req) => this.route(req),
 			(req) => this.control(req),
 			(kind) => ({ errors: [{ status: kind === '429' ? 429 : 502, message: kind === '429' ? 'Too many requests' : 'Bad gateway' }] }),
+			(text) => ({ status: 400, body: { errors: [{ status: 400, field: 'request', message: text }] } }),
 		);
 	}
 
@@ -209,8 +210,13 @@ export class ProcountorSandbox {
 		mine.push(now);
 		while (mine.length && mine[0] <= now - 1000) mine.shift();
 		this.perClient.set(clientKey, mine);
-		return mine.length > this.options.rateLimit;
+		const over = mine.length > this.options.rateLimit;
+		if (over) this.rateLimitedAnswers++;
+		return over;
 	}
+
+	/** Requests answered 429 for being over the rate limit (Procountor may suspend a client that does this). */
+	rateLimitedAnswers = 0;
 
 	private perClient = new Map<string, number[]>();
 

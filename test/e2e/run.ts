@@ -550,7 +550,7 @@ async function executionsScreenshot(base: string, workflowId: string): Promise<v
 		await sleep(1500);
 		await page.screenshot({ path: path.join(SHOTS, 'queue-mode-executions.png') });
 		const shown = await cards.count();
-		check('the executions list shows both queue-mode imports', login.ok() && shown === 2, `${shown} executions listed (test/e2e/screenshots/queue-mode-executions.png)`);
+		check('the executions list shows both queue-mode imports', login.ok() && shown === 2, `${shown} executions listed (${path.join(SHOTS, "queue-mode-executions.png")})`);
 	} finally {
 		await browser.close();
 	}

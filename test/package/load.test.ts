@@ -15,8 +15,8 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 };
 
 beforeAll(() => {
-	// The loader reads dist/: build it when the tests run on a fresh checkout.
-	if (!pkg.n8n.nodes.every((f) => fs.existsSync(path.join(root, f)))) execSync('npm run build', { cwd: root, stdio: 'ignore', timeout: 300_000 });
+	// The loader reads dist/: always built afresh, so a stale build is never what is tested.
+	execSync('npm run build', { cwd: root, stdio: 'ignore', timeout: 300_000 });
 }, 300_000);
 
 test('package.json follows the community-package conventions', () => {

@@ -99,6 +99,41 @@ describe('Template: POS counter invoice payments', () => {
 	});
 });
 
+describe('Payment → Register on Invoice: the cap at the open balance', () => {
+	test('with the cap, a payment above the residual pays exactly the residual; a second is "nothing to pay"; without it, it is refused and nothing is written', async () => {
+		const sb = await startSandboxes();
+		try {
+			const engine = new Engine(sb.credentials());
+			const db = sb.odoo.db;
+			const env = sb.odoo.env();
+			const inv = invoice(sb, 10, 100); // 114.00 with VAT 14 %
+			const residual = () => db.read(env, 'account.move', [inv], ['amount_residual', 'payment_state'])[0];
+			expect(residual()).toEqual({ id: inv, amount_residual: 114, payment_state: 'not_paid' });
+			const register = (amount: number, cap: boolean) =>
+				engine.run(chain([{}], node('Pay', 'odooErp', { resource: 'payment', operation: 'register', invoiceId: String(inv), amount: String(amount), journalMode: 'bank', cap }, { continueOnFail: true })));
+			const payments = () => db.search(env, 'account.payment', []).length;
+			const before = payments();
+
+			const refused = (await register(150, false)).output('Pay')[0];
+			expect(String(refused.error)).toMatch(/Amount 150\.00 is more than the open balance 114\.00 of INV\//);
+			expect(payments()).toBe(before);
+
+			const capped = (await register(150, true)).output('Pay')[0];
+			expect(capped).toMatchObject({ status: 'registered', amount: 114, paymentState: expect.stringMatching(/paid|in_payment/), residual: 0 });
+			expect(payments()).toBe(before + 1);
+			const [payment] = db.read(env, 'account.payment', [capped.paymentId as number], ['amount']);
+			expect(payment.amount).toBe(114); // Odoo's own record, not what the node reported
+			expect(residual().amount_residual).toBe(0);
+
+			const again = (await register(10, true)).output('Pay')[0];
+			expect(again).toMatchObject({ status: 'nothing to pay', residual: 0 });
+			expect(payments()).toBe(before + 1);
+		} finally {
+			await sb.stop();
+		}
+	});
+});
+
 describe('Template: canonical invoice export', () => {
 	test('matches the mapping field by field, with the "/" and missing-date cases; repeated syncs send each change once', async () => {
 		const sb = await startSandboxes();
