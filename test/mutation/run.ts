@@ -1,0 +1,175 @@
+/**
+ * `npm run mutate`: breaks the package on purpose, one change at a time, and reports whether the
+ * test suite notices. On demand, not in CI (each mutation runs the tests that guard it).
+ *
+ *   npm run mutate                  every mutation, against the test files it names
+ *   npm run mutate -- cap redaction only the mutations whose names contain these words
+ *   npm run mutate -- --full        every mutation against the whole suite (slow)
+ *
+ * The list keeps to behaviours that matter: money, idempotency, secrets, limits and dates. A
+ * mutation whose text is no longer found fails loudly, so the list cannot rot silently. Files are
+ * restored after each run, also when interrupted.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+interface Mutation {
+	name: string;
+	/** What breaks, in words. */
+	what: string;
+	file: string;
+	find: string;
+	replace: string;
+	/** The test files that should catch it. */
+	tests: string[];
+}
+
+const MUTATIONS: Mutation[] = [
+	{
+		name: 'redaction-off',
+		what: 'secret redaction switched off in all three transports (and URL userinfo, bearer tokens)',
+		file: 'nodes/shared/redact.ts',
+		find: 'export function redactSecrets(text: string, secrets: Array<string | undefined>): string {',
+		replace: 'export function redactSecrets(text: string, secrets: Array<string | undefined>): string {\n\treturn text;',
+		tests: ['test/reliability/redaction.test.ts', 'test/odoo/transport.test.ts'],
+	},
+	{
+		name: 'redaction-url-off',
+		what: 'userinfo and bearer tokens no longer removed from messages',
+		file: 'nodes/shared/redact.ts',
+		find: 'export function redactUrlUserinfo(text: string): string {',
+		replace: 'export function redactUrlUserinfo(text: string): string {\n\treturn text;',
+		tests: ['test/reliability/redaction.test.ts', 'test/onboarding/messages.test.ts'],
+	},
+	{
+		name: 'userinfo-accepted',
+		what: 'a credential URL with a user name and password is used instead of refused',
+		file: 'nodes/shared/redact.ts',
+		find: '\tif (urlUserinfo(url) === undefined) return;',
+		replace: '\treturn;',
+		tests: ['test/onboarding/messages.test.ts'],
+	},
+	{
+		name: 'payment-cap-removed',
+		what: 'the cap at the open balance removed from Payment → Register',
+		file: 'nodes/OdooErp/actions/payment/register.operation.ts',
+		find: '\t\t\tif (cap && amount > inv.amount_residual) amount = inv.amount_residual;',
+		replace: '',
+		tests: ['test/templates/invoice-payments-and-export.test.ts'],
+	},
+	{
+		name: 'overpayment-allowed',
+		what: 'a payment above the open balance is no longer refused',
+		file: 'nodes/OdooErp/actions/payment/register.operation.ts',
+		find: '\t\t\tif (amount > inv.amount_residual + 0.005) throw',
+		replace: '\t\t\tif (amount > inv.amount_residual + 1e9) throw',
+		tests: ['test/templates/invoice-payments-and-export.test.ts', 'test/reliability/bad-input.test.ts'],
+	},
+	{
+		name: 'retry-5xx-non-idempotent',
+		what: '502/504 answers retried for requests that are not safe to repeat',
+		file: 'nodes/shared/http.ts',
+		find: 'if (status >= 500 && !own && o.idempotent && !last) {',
+		replace: 'if (status >= 500 && !own && !last) {',
+		tests: ['test/odoo/transport.test.ts'],
+	},
+	{
+		name: 'retry-reset-non-idempotent',
+		what: 'dropped connections and timeouts retried for requests that are not safe to repeat',
+		file: 'nodes/shared/http.ts',
+		find: 'const safe = !unknown || (o.idempotent && ',
+		replace: 'const safe = true || (o.idempotent && ',
+		tests: ['test/odoo/transport.test.ts'],
+	},
+	{
+		name: 'tax-excluded-1pct',
+		what: 'price-excluded percent taxes computed 1 % too high',
+		file: 'nodes/OdooErp/helpers/taxEngine.ts',
+		find: 'return priceInclude ? base - base / (1 + tax.amount / 100) : (base * tax.amount) / 100;',
+		replace: 'return priceInclude ? base - base / (1 + tax.amount / 100) : (base * tax.amount * 1.01) / 100;',
+		tests: ['test/odoo/tax-engine.test.ts', 'test/templates/pixelpoint-order-import.test.ts'],
+	},
+	{
+		name: 'rounding-tolerance-ignored',
+		what: 'any drift between Odoo and PixelPoint put on the rounding product',
+		file: 'nodes/OdooErp/actions/posOrder/import.operation.ts',
+		find: 'if (Math.abs(drift) > tolerance + 1e-9) {',
+		replace: 'if (Math.abs(drift) > tolerance + 1e9) {',
+		tests: ['test/reliability/bad-input.test.ts'],
+	},
+	{
+		name: 'limiter-over-20',
+		what: 'the Procountor limiter lets 25 requests a second through',
+		file: 'nodes/Procountor/transport/index.ts',
+		find: 'new RateLimiter(19, 1030)',
+		replace: 'new RateLimiter(25, 1000)',
+		tests: ['test/templates/procountor.test.ts'],
+	},
+	{
+		name: 'upsert-rewrites-unchanged',
+		what: 'Skip Unchanged writes every row again (re-runs bump write dates)',
+		file: 'nodes/OdooErp/helpers/upsert.ts',
+		find: '\tif (opts.skipUnchanged && existing.size) {',
+		replace: '\tif (false) {',
+		tests: ['test/templates/pixelpoint-master-data.test.ts', 'test/odoo/upsert.workflow.test.ts'],
+	},
+	{
+		name: 'session-entry-not-backdated',
+		what: 'a closed session\'s entry keeps the closing day instead of its business day',
+		file: 'nodes/OdooErp/helpers/posSessions.ts',
+		find: "await client.call('account.move', 'write', { ids: [moveId], args: [{ date: businessDate }], idempotent: true });",
+		replace: '',
+		tests: ['test/templates/pixelpoint-order-import.test.ts'],
+	},
+];
+
+function runJest(tests: string[]): { ok: boolean; summary: string } {
+	const r = spawnSync('npx', ['jest', '--silent', ...tests], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+	const text = `${r.stdout}\n${r.stderr}`;
+	const summary = /Tests:\s+(.*)/.exec(text)?.[1]?.trim() ?? `exit ${r.status}`;
+	return { ok: r.status === 0, summary };
+}
+
+function main(): void {
+	const args = process.argv.slice(2);
+	const full = args.includes('--full');
+	const words = args.filter((a) => !a.startsWith('--'));
+	const chosen = MUTATIONS.filter((m) => !words.length || words.some((w) => m.name.includes(w)));
+	if (!chosen.length) throw new Error(`No mutation matches ${words.join(', ')}: ${MUTATIONS.map((m) => m.name).join(', ')}`);
+	const rows: string[][] = [];
+	let restore: (() => void) | undefined;
+	const onSignal = () => {
+		restore?.();
+		process.exit(130);
+	};
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
+	for (const m of chosen) {
+		const file = path.join(ROOT, m.file);
+		const original = fs.readFileSync(file, 'utf8');
+		const at = original.split(m.find).length - 1;
+		if (at !== 1) throw new Error(`${m.name}: the text to change is found ${at} times in ${m.file} (expected once): update the mutation`);
+		restore = () => fs.writeFileSync(file, original);
+		fs.writeFileSync(file, original.replace(m.find, m.replace));
+		const started = Date.now();
+		let result: { ok: boolean; summary: string };
+		try {
+			result = runJest(full ? [] : m.tests);
+		} finally {
+			restore();
+			restore = undefined;
+		}
+		const verdict = result.ok ? 'MISSED' : 'caught';
+		rows.push([m.name, verdict, result.summary, `${((Date.now() - started) / 1000).toFixed(0)} s`, m.what]);
+		process.stdout.write(`${verdict.padEnd(6)} ${m.name} — ${m.what} (${result.summary})\n`);
+	}
+	const missed = rows.filter((r) => r[1] === 'MISSED');
+	process.stdout.write(`\n| mutation | verdict | tests | time | what breaks |\n|---|---|---|---|---|\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n`);
+	process.stdout.write(`\n${rows.length - missed.length} of ${rows.length} mutations caught${missed.length ? `; missed: ${missed.map((r) => r[0]).join(', ')}` : ''}\n`);
+	process.exitCode = missed.length ? 1 : 0;
+}
+
+main();
