@@ -48,14 +48,30 @@ function invoices(w: World, spoil: (inv: IDataObject) => void, offset: number): 
 	return three;
 }
 const importNode = () => odoo({ resource: 'posOrder', operation: 'importPixelPoint', namespace: 'pixelpoint', tolerance: 0.05 });
-const noOrder = (offset: number) => (w: World) => {
-	const inv = w.sb.codeplus.invoices.get(1)!.filter((i) => i.Status === 'CLOSED' && i.Payments.length === 1)[offset * 3 + 1];
-	expect(w.sb.odoo.db.search(w.sb.odoo.env(), 'pos.order', [['pos_reference', 'like', `-${inv.TransactNum}`]])).toEqual([]);
-};
+const ordersOf = (w: World, ref: string) => w.sb.odoo.db.search(w.sb.odoo.env(), 'pos.order', [['pos_reference', '=', ref]]);
 let offsets = 0;
+/** Three real invoices of store 1, the middle one spoiled: the two good ones are imported once, nothing of the bad one is. */
 const importCase = (name: string, spoil: (inv: IDataObject) => void, error: RegExp): Case => {
 	const offset = ++offsets;
-	return { name, node: importNode, items: (w) => invoices(w, spoil, offset), error, untouched: noOrder(offset) };
+	let three: IDataObject[] = [];
+	let original: IDataObject = {};
+	return {
+		name,
+		node: importNode,
+		items: (w) => {
+			const sold = w.sb.codeplus.invoices.get(1)!.filter((i) => i.Status === 'CLOSED' && i.Payments.length === 1);
+			original = JSON.parse(JSON.stringify(sold[offset * 3 + 1])) as IDataObject;
+			three = invoices(w, spoil, offset);
+			return three;
+		},
+		error,
+		untouched: (w) => {
+			for (const good of [three[0], three[2]]) expect({ good: good.TransactNum, orders: ordersOf(w, `PixelPoint 1-${good.TransactNum}`).length }).toEqual({ good: good.TransactNum, orders: 1 });
+			// Neither under its own reference nor under what the spoiled fields say.
+			expect(ordersOf(w, `PixelPoint 1-${original.TransactNum}`)).toEqual([]);
+			expect(ordersOf(w, `PixelPoint ${three[1].StoreId}-${three[1].TransactNum}`)).toEqual([]);
+		},
+	};
 };
 
 function postedInvoice(w: World, post = true): number {
@@ -71,9 +87,21 @@ const payNode = () =>
 	odoo({ resource: 'payment', operation: 'register', invoiceId: '={{ $json.invoice }}', amount: '={{ $json.amount }}', journalMode: 'bank', sessionId: '={{ $json.session ?? "" }}' });
 const payments = (w: World) => w.sb.odoo.db.table('account.payment').size;
 let paymentsBefore = 0;
+let sentBefore = '';
+let sentId = 0;
+let goodIds: number[] = [];
 
 const cases: Case[] = [
-	{ name: 'upsert: external id with a space', node: () => upsert, items: () => [good('a1'), { xid: 'has space', vals: { name: 'x' } }, good('a2')], error: /External ID "has space".*externalId/s },
+	{
+		name: 'upsert: external id with a space',
+		node: () => upsert,
+		items: () => [good('a1'), { xid: 'has space', vals: { name: 'Spaced A' } }, good('a2')],
+		error: /External ID "has space".*externalId/s,
+		untouched: (w) => {
+			expect(w.sb.odoo.db.search(w.sb.odoo.env(), 'product.product', [['name', '=', 'Spaced A']])).toEqual([]);
+			expect(w.sb.odoo.db.search(w.sb.odoo.env(), 'product.product', [['name', 'in', ['Good a1', 'Good a2']]])).toHaveLength(2);
+		},
+	},
 	{ name: 'upsert: unknown field', node: () => upsert, items: () => [good('b1'), { xid: 'bad_b', vals: { name: 'x', nope: 1 } }, good('b2')], error: /Field "nope" does not exist/, untouched: noProduct('bad_b') },
 	{ name: 'upsert: wrong type (object for a price)', node: () => upsert, items: () => [good('c1'), { xid: 'bad_c', vals: { name: 'x', list_price: { a: 1 } } }, good('c2')], error: /Field "list_price" expects a number/, untouched: noProduct('bad_c') },
 	{ name: 'upsert: a value Odoo refuses', node: () => upsert, items: () => [good('d1'), { xid: 'bad_d', vals: { name: 'x', type: 'nonsense' } }, good('d2')], error: /Value 'nonsense' not found in selection field 'Type'.*type/s, untouched: noProduct('bad_d') },
@@ -163,8 +191,12 @@ const cases: Case[] = [
 	{
 		name: 'payment: an amount that is not a number',
 		node: payNode,
-		items: (w) => [{ invoice: postedInvoice(w), amount: 10 }, { invoice: postedInvoice(w), amount: 'ten' }, { invoice: postedInvoice(w), amount: 10 }],
+		items: (w) => {
+			paymentsBefore = payments(w);
+			return [{ invoice: postedInvoice(w), amount: 10 }, { invoice: postedInvoice(w), amount: 'ten' }, { invoice: postedInvoice(w), amount: 10 }];
+		},
 		error: /Amount "ten" must be a number above zero/,
+		untouched: (w) => expect(payments(w)).toBe(paymentsBefore + 2),
 	},
 	{
 		name: 'Procountor: an invoice already sent',
@@ -172,9 +204,16 @@ const cases: Case[] = [
 		items: (w) => {
 			const [sent, a, b] = [...w.sb.procountor.invoices.values()];
 			for (const inv of [a, b]) Object.assign(inv, { status: 'NOT_SENT' });
+			sentBefore = JSON.stringify(sent);
+			sentId = Number(sent.id);
+			goodIds = [Number(a.id), Number(b.id)];
 			return [{ id: a.id }, { id: sent.id }, { id: b.id }];
 		},
 		error: /was already sent: an invoice can be sent only once/,
+		untouched: (w) => {
+			expect(JSON.stringify(w.sb.procountor.invoices.get(sentId))).toBe(sentBefore);
+			for (const id of goodIds) expect(w.sb.procountor.invoices.get(id)?.status).toBe('SENT');
+		},
 	},
 	{
 		name: 'Procountor: a tax without VAT mapping',

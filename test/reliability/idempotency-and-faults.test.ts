@@ -6,7 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 import { LOST_ANSWER_KINDS } from '../../sandbox/common/http';
-import { recordPayments, run, runAll, snapshot, startWorld } from './world';
+import { expectSubstantial, recordPayments, run, runAll, snapshot, startWorld } from './world';
 
 const counters = (o: Record<string, { summary: IDataObject[] }>, t: string) => o[t].summary[0] ?? {};
 
@@ -19,6 +19,7 @@ describe('Every shipped template', () => {
 			recordPayments(w);
 			expect((await run(w, 'procountor-payments-to-odoo')).summary[0]).toMatchObject({ paid: 3 });
 			const before = snapshot(w);
+			expectSubstantial(before);
 			const receivedBefore = w.sb.receiver.received.length;
 
 			const second = await runAll(w);
@@ -70,6 +71,7 @@ describe('Every shipped template', () => {
 			recordPayments(clean);
 			await run(clean, 'procountor-payments-to-odoo');
 			expected = snapshot(clean);
+			expectSubstantial(expected);
 		} finally {
 			await clean.sb.stop();
 		}

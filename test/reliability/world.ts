@@ -42,6 +42,19 @@ export function recordPayments(w: World): void {
 	sales.forEach((inv, k) => w.sb.procountor.recordPayment(Number(inv.id), k === 0 ? Math.round(Number(inv.totalAmount) * 50) / 100 : Number(inv.totalAmount), `2026-11-1${k}`));
 }
 
+/** A snapshot that holds real work: a "nothing changed" or "equal" check on an empty world proves nothing. */
+export function expectSubstantial(s: IDataObject): void {
+	const size = (k: string) => (Array.isArray(s[k]) ? (s[k] as unknown[]).length : Object.keys((s[k] as object) ?? {}).length);
+	expect({ orders: size('orders') > 100, sessions: size('sessions') >= 6, products: size('products') > 100, procountor: size('procountor') > 5, payments: size('payments') > 3, received: size('received') > 5 }).toEqual({
+		orders: true,
+		sessions: true,
+		products: true,
+		procountor: true,
+		payments: true,
+		received: true,
+	});
+}
+
 /** The end state, by business keys. */
 export function snapshot(w: World): IDataObject {
 	const db = w.sb.odoo.db;
