@@ -68,6 +68,15 @@ export class OdooErpApi implements ICredentialType {
 			displayOptions: { show: { authentication: ['password'] } },
 		},
 		{
+			displayName: 'Company',
+			name: 'company',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. Ravintola Oy, or 3',
+			description:
+				"Name or ID of the company every node works in (records are created in it and read from it only). Empty: the login's current company. The login must be allowed in it.",
+		},
+		{
 			displayName: 'Request Timeout (Seconds)',
 			name: 'timeoutSeconds',
 			type: 'number',

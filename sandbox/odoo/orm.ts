@@ -55,6 +55,11 @@ export interface FieldDef {
 	versions?: [number, number];
 	/** many2one: what happens to this record when the target is deleted. */
 	ondelete?: 'cascade' | 'set null' | 'restrict';
+	/**
+	 * Computed, not stored and without a search method in Odoo: a domain on it is logged
+	 * ("Non-stored field … cannot be searched") and ignored, so the leaf matches every record.
+	 */
+	unsearchable?: boolean;
 }
 
 /** A method's arguments by name: JSON-RPC positional args and kwargs, and JSON-2 bodies, all end up here. */
@@ -183,8 +188,21 @@ export class Database {
 		return formatDatetime(this.clock());
 	}
 
+	/** Domain leaves ignored as real Odoo ignores them (logged there as warnings). */
+	readonly ignoredLeaves: string[] = [];
+
 	today(): string {
 		return formatDate(this.clock());
+	}
+
+	/** Odoo's `context_today`: today in the context's time zone (`tz`), else in UTC. */
+	todayIn(tz: unknown): string {
+		if (typeof tz !== 'string' || !tz) return this.today();
+		try {
+			return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(this.clock());
+		} catch {
+			return this.today(); // Odoo falls back to UTC for an unknown zone
+		}
 	}
 
 	// ---- transactions ----------------------------------------------------------------
@@ -735,6 +753,10 @@ export class Database {
 		}
 		const ops = ['=', '!=', '<>', '<', '>', '<=', '>=', 'in', 'not in', 'like', 'not like', 'ilike', 'not ilike', '=like', '=ilike', 'child_of', 'parent_of', '=?'];
 		if (!ops.includes(op)) throw valueError(`Invalid operator ${JSON.stringify(rawOp)} in leaf ${leafText}`);
+		if (defs.some((d) => d?.unsearchable)) {
+			this.ignoredLeaves.push(`Non-stored field ${model}.${path} cannot be searched.`);
+			return () => true;
+		}
 
 		const evalAt = (curModel: string, rec: Rec, i: number): boolean => {
 			const seg = segs[i];

@@ -100,12 +100,13 @@ export class ProcountorSandbox {
 		this.products.clear();
 		this.tokens.clear();
 		this.nextId = { invoice: 9001, partner: 501, product: 801, event: 70001, number: 10001 };
+		// Business IDs with valid check digits (Odoo validates Finnish VAT numbers made from them).
 		const customers: Array<[string, string, string]> = [
-			['Ravintola Aurora Oy', '2345678-9', 'Helsinki'],
-			['Catering Pohjola Oy', '3456789-0', 'Oulu'],
-			['Tapahtumatoimisto Kaiku Oy', '4567890-1', 'Tampere'],
+			['Ravintola Aurora Oy', '2345678-0', 'Helsinki'],
+			['Catering Pohjola Oy', '3456788-1', 'Oulu'],
+			['Tapahtumatoimisto Kaiku Oy', '4567890-7', 'Tampere'],
 			['Hotelli Meri Oy', '5678901-2', 'Turku'],
-			['Konferenssipalvelu Ry', '6789012-3', 'Espoo'],
+			['Konferenssipalvelu Ry', '6789012-4', 'Espoo'],
 		];
 		for (const [name, businessId, city] of customers) {
 			const id = this.nextId.partner++;

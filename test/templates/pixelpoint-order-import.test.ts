@@ -99,6 +99,17 @@ describe('Template: PixelPoint order import and session auto-close', () => {
 			expect(String(p.date).replace(/-/g, '')).toBe(s.xid.split('_')[2]);
 		}
 
+		// Cash lines too, and every session's POS receivable is settled: nothing left open after the close.
+		const cashLines = sb.odoo.db.read(env, 'account.bank.statement.line', sb.odoo.db.search(env, 'account.bank.statement.line', []), ['date', 'pos_session_id']);
+		expect(cashLines.length).toBeGreaterThan(20);
+		for (const l of cashLines) {
+			const s = sessionsOf(sb).find((x) => x.id === (l.pos_session_id as [number, string])[0])!;
+			expect(String(l.date).replace(/-/g, '')).toBe(s.xid.split('_')[2]);
+		}
+		const receivable = sb.odoo.db.read(env, 'account.move.line', sb.odoo.db.search(env, 'account.move.line', [['account_id', '=', 40], ['parent_state', '=', 'posted']]), ['amount_residual']);
+		expect(receivable.length).toBeGreaterThan(100);
+		expect(money(receivable.reduce((a, l) => a + Math.abs(l.amount_residual as number), 0))).toBe(0);
+
 		// Re-running over the same range imports nothing.
 		const again = await runTemplate(engine, 'pixelpoint-order-import', {});
 		expect(again.summary[0]).toMatchObject({ status: 'success', created: 0, failed: 0 });

@@ -14,7 +14,7 @@ function createInvoices(sb: Sandboxes): number[] {
 	const taxes = [tax('VAT 25.5%'), tax('VAT 14%'), tax('VAT 10%'), tax('VAT 25.5% incl')];
 	return db.transaction(() => {
 		const customers = [
-			db.create(env, 'res.partner', { name: 'Ravintola Aurora Oy', company_registry: '2345678-9', vat: 'FI23456789', is_company: true }).id,
+			db.create(env, 'res.partner', { name: 'Ravintola Aurora Oy', company_registry: '2345678-0', vat: 'FI23456780', is_company: true }).id,
 			db.create(env, 'res.partner', { name: 'Uusi Asiakas Oy', company_registry: '7777777-7', vat: 'FI77777777', is_company: true, city: 'Vaasa' }).id,
 		];
 		const ids: number[] = [];

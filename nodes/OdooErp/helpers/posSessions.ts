@@ -29,7 +29,9 @@ export interface CloseResult extends IDataObject {
 	businessDate?: string;
 	moveId?: number;
 	moveDate?: string;
-	backdatedPayments?: number;
+	/** The session's entries (its own, cash lines, combined bank payments), and how many had to be dated anew. */
+	entries?: number;
+	redatedEntries?: number;
 }
 
 const SESSION_FIELDS = ['name', 'state', 'config_id', 'cash_control', 'cash_register_balance_start', 'move_id', 'start_at'];
@@ -54,52 +56,119 @@ export async function sessionXids(client: OdooClient, module: string, storeId?: 
 	return new Map(rows.map((r) => [r.name, r.res_id]));
 }
 
-/** Posts a move or payment unless it is posted already (safe to repeat after a lost answer). */
-async function postAgain(client: OdooClient, model: 'account.move' | 'account.payment', ids: number[]): Promise<void> {
-	if (!ids.length) return;
-	const rows = await client.call<Array<{ id: number; state: string }>>(model, 'read', { ids, kwargs: { fields: ['state'] } });
+/**
+ * A time zone in which Odoo's "today" (its `context_today`, which reads the `tz` of the context)
+ * is the business date right now, with the local time closest to noon; undefined when the business
+ * date is too far from now for any zone (UTC−12 to UTC+14). Odoo then dates the session's entry,
+ * its cash lines and its combined bank payments on the business day itself, in sequence.
+ */
+export function zoneForDate(businessDate: string, nowMs = Date.now()): string | undefined {
+	let best: { zone: string; distance: number } | undefined;
+	for (let offset = -12; offset <= 14; offset++) {
+		const local = new Date(nowMs + offset * 3_600_000);
+		if (local.toISOString().slice(0, 10) !== businessDate) continue;
+		const distance = Math.abs(local.getUTCHours() + local.getUTCMinutes() / 60 - 12);
+		// IANA's Etc zones count the other way round: Etc/GMT+12 is UTC−12.
+		const zone = offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+		if (!best || distance < best.distance) best = { zone, distance };
+	}
+	return best?.zone;
+}
+
+interface MoveRow {
+	id: number;
+	name: string;
+	date: string;
+	state: string;
+}
+
+/** The session's journal entries: its own, its cash lines' and its combined bank payments' (not invoice payments taken at the counter). */
+async function sessionMoves(client: OdooClient, sessionId: number, moveId: number | undefined): Promise<MoveRow[]> {
+	const [session] = await client.call<Array<{ statement_line_ids?: number[] }>>('pos.session', 'read', { ids: [sessionId], kwargs: { fields: ['statement_line_ids'] } });
+	const lines = session?.statement_line_ids?.length
+		? await client.call<Array<{ move_id: [number, string] | false }>>('account.bank.statement.line', 'read', { ids: session.statement_line_ids, kwargs: { fields: ['move_id'] } })
+		: [];
+	// Stored fields only: Odoo ignores a domain on a non-stored field (and matches everything).
+	const payments = await client.call<Array<{ move_id: [number, string] | false }>>('account.payment', 'search_read', {
+		args: [[['pos_session_id', '=', sessionId], ['pos_payment_method_id', '!=', false]]],
+		kwargs: { fields: ['move_id'] },
+	});
+	const ids = [moveId, ...lines.map((l) => (l.move_id ? l.move_id[0] : undefined)), ...payments.map((p) => (p.move_id ? p.move_id[0] : undefined))].filter((x): x is number => !!x);
+	if (!ids.length) return [];
+	return await client.call<MoveRow[]>('account.move', 'read', { ids: [...new Set(ids)], kwargs: { fields: ['name', 'date', 'state'] } });
+}
+
+/**
+ * Dates the session's entries on the business date where Odoo did not (a session closed days
+ * later: a first run, a historic import). Each such entry is set to draft, given the business
+ * date and a new number in that period's sequence (name "/", as Odoo numbers a new entry), and
+ * posted; then the reconciliation Odoo made at the close is made again, account by account, so
+ * the POS receivable is left settled. Every step checks where it stands: a run that stopped
+ * half-way is finished by the next.
+ */
+async function dateOnBusinessDay(client: OdooClient, sessionId: number, moveId: number | undefined, businessDate: string): Promise<{ redated: number; moves: number }> {
+	const moves = await sessionMoves(client, sessionId, moveId);
+	const todo = moves.filter((m) => m.date !== businessDate || m.state !== 'posted');
+	if (!todo.length) return { redated: 0, moves: moves.length };
+	const posted = todo.filter((m) => m.state === 'posted').map((m) => m.id);
+	if (posted.length) await client.call('account.move', 'button_draft', { ids: posted, idempotent: true });
+	const drafts = todo.filter((m) => m.state !== 'cancel').map((m) => m.id);
+	// A new number in the business date's period: the old one belonged to the day of the close.
+	const stale = todo.filter((m) => m.date.slice(0, 7) !== businessDate.slice(0, 7) || m.date.slice(0, 4) !== businessDate.slice(0, 4)).map((m) => m.id);
+	const same = drafts.filter((id) => !stale.includes(id));
+	if (stale.length) await client.call('account.move', 'write', { ids: stale, args: [{ date: businessDate, name: '/' }], idempotent: true });
+	if (same.length) await client.call('account.move', 'write', { ids: same, args: [{ date: businessDate }], idempotent: true });
+	await postAgain(client, drafts);
+	await reconcileAgain(client, moves.map((m) => m.id));
+	return { redated: todo.length, moves: moves.length };
+}
+
+/** Posts entries unless posted already (safe to repeat after a lost answer). */
+async function postAgain(client: OdooClient, ids: number[]): Promise<void> {
+	const rows = await client.call<Array<{ id: number; state: string }>>('account.move', 'read', { ids, kwargs: { fields: ['state'] } });
 	const drafts = rows.filter((r) => r.state === 'draft').map((r) => r.id);
 	if (!drafts.length) return;
 	try {
-		await client.call(model, 'action_post', { ids: drafts });
+		await client.call('account.move', 'action_post', { ids: drafts });
 	} catch (error) {
-		const again = await client.call<Array<{ state: string }>>(model, 'read', { ids: drafts, kwargs: { fields: ['state'] } });
+		const again = await client.call<Array<{ state: string }>>('account.move', 'read', { ids: drafts, kwargs: { fields: ['state'] } });
 		if (again.some((r) => r.state !== 'posted')) throw error;
 	}
 }
 
-/** Dates the session's entry and combined bank payments on the business date; does nothing where that is done. */
-async function backdate(client: OdooClient, sessionId: number, moveId: number | undefined, businessDate: string): Promise<number> {
-	if (moveId) {
-		const [move] = await client.call<Array<{ date: string; state: string }>>('account.move', 'read', { ids: [moveId], kwargs: { fields: ['date', 'state'] } });
-		if (move && (move.date !== businessDate || move.state !== 'posted')) {
-			await client.call('account.move', 'button_draft', { ids: [moveId], idempotent: true });
-			await client.call('account.move', 'write', { ids: [moveId], args: [{ date: businessDate }], idempotent: true });
-			await postAgain(client, 'account.move', [moveId]);
-		}
-	}
-	const payments = await client.call<Array<{ id: number; date: string; state: string }>>('account.payment', 'search_read', {
-		args: [[['pos_session_id', '=', sessionId], ['reconciled_invoice_ids', '=', false]]],
-		kwargs: { fields: ['date', 'state'] },
+/** Reconciles the open lines the session's entries share on each reconcilable account (the POS receivable). */
+async function reconcileAgain(client: OdooClient, moveIds: number[]): Promise<void> {
+	const lines = await client.call<Array<{ id: number; account_id: [number, string]; reconciled: boolean; amount_residual: number; move_id: [number, string] }>>('account.move.line', 'search_read', {
+		args: [[['move_id', 'in', moveIds], ['reconciled', '=', false], ['parent_state', '=', 'posted']]],
+		kwargs: { fields: ['account_id', 'reconciled', 'amount_residual', 'move_id'] },
 	});
-	const todo = payments.filter((p) => p.date !== businessDate || p.state !== 'posted').map((p) => p.id);
-	if (todo.length) {
-		await client.call('account.payment', 'action_draft', { ids: todo, idempotent: true });
-		await client.call('account.payment', 'write', { ids: todo, args: [{ date: businessDate }], idempotent: true });
-		await postAgain(client, 'account.payment', todo);
+	const byAccount = new Map<number, typeof lines>();
+	for (const l of lines) if (l.amount_residual !== 0) byAccount.set(l.account_id[0], [...(byAccount.get(l.account_id[0]) ?? []), l]);
+	const accounts = [...byAccount.keys()];
+	if (!accounts.length) return;
+	const reconcilable = await client.call<Array<{ id: number; reconcile: boolean }>>('account.account', 'read', { ids: accounts, kwargs: { fields: ['reconcile'] } });
+	for (const a of reconcilable) {
+		const open = byAccount.get(a.id) ?? [];
+		const debit = open.some((l) => l.amount_residual > 0);
+		const credit = open.some((l) => l.amount_residual < 0);
+		if (!a.reconcile || !debit || !credit || new Set(open.map((l) => l.move_id[0])).size < 2) continue;
+		await client.call('account.move.line', 'reconcile', { ids: open.map((l) => l.id), idempotent: true });
 	}
-	return payments.length;
 }
 
 /**
- * Closes one session: counted cash when cash control is on, close_session_from_ui, then the
- * session's journal entry and its combined bank payments are backdated to the business date.
+ * Closes one session: counted cash when cash control is on, close_session_from_ui in a time
+ * zone where Odoo's today is the business date, then any of the session's entries Odoo still
+ * dated otherwise (a session closed days later) is dated on the business date.
  * Every step can be repeated: a session closed by a run that lost its answer is finished here.
  * A session Odoo refuses to close is reported with Odoo's message and left open.
  */
 export async function closeSession(client: OdooClient, session: SessionRow, businessDate: string | undefined): Promise<CloseResult> {
 	const base: CloseResult = { sessionId: session.id, sessionName: session.name, status: 'skipped', businessDate };
 	let closedNow = false;
+	// Odoo dates what the close creates on its "today" in the context's time zone: the business day when one reaches it.
+	const zone = businessDate ? zoneForDate(businessDate) : undefined;
+	const context = zone ? { tz: zone } : {};
 	if (session.state !== 'closed') {
 		if (session.cash_control) {
 			// PixelPoint does not count the drawer: the counted cash is what the payments say it holds.
@@ -108,11 +177,11 @@ export async function closeSession(client: OdooClient, session: SessionRow, busi
 				kwargs: { fields: ['amount', 'payment_method_id'] },
 			});
 			const counted = Math.round((session.cash_register_balance_start + payments.reduce((s, p) => s + p.amount, 0)) * 100) / 100;
-			const posted = await client.call<{ successful: boolean; message?: string }>('pos.session', 'post_closing_cash_details', { ids: [session.id], args: [counted], idempotent: true });
+			const posted = await client.call<{ successful: boolean; message?: string }>('pos.session', 'post_closing_cash_details', { ids: [session.id], args: [counted], kwargs: { context }, idempotent: true });
 			if (!posted.successful && !/already closed/i.test(String(posted.message))) return { ...base, status: 'failed', message: posted.message ?? 'Odoo refused the counted cash' };
 		}
 		// Repeating it answers "already closed", which is what we want to know.
-		const res = await client.call<{ successful: boolean; message?: string; title?: string }>('pos.session', 'close_session_from_ui', { ids: [session.id], idempotent: true });
+		const res = await client.call<{ successful: boolean; message?: string; title?: string }>('pos.session', 'close_session_from_ui', { ids: [session.id], kwargs: { context }, idempotent: true });
 		if (!res.successful && res.title !== 'Session already closed') return { ...base, status: 'failed', message: res.message ?? 'Odoo refused to close the session' };
 		closedNow = res.successful;
 	}
@@ -120,12 +189,31 @@ export async function closeSession(client: OdooClient, session: SessionRow, busi
 	const out: CloseResult = { ...base, status: closedNow ? 'closed' : 'skipped', ...(closedNow ? {} : { message: 'already closed' }) };
 	if (!businessDate) return out;
 	const moveId = after?.move_id ? after.move_id[0] : undefined;
-	out.backdatedPayments = await backdate(client, session.id, moveId, businessDate);
+	const dated = await dateOnBusinessDay(client, session.id, moveId, businessDate);
+	out.redatedEntries = dated.redated;
+	out.entries = dated.moves;
 	if (moveId) {
 		out.moveId = moveId;
 		out.moveDate = businessDate;
 	}
 	return out;
+}
+
+/**
+ * A new session waits in opening control on Odoo 18 (always) and 17 (with cash control) until it
+ * is opened. 17 opens it with set_cashbox_pos; 18 has set_opening_control instead, which also
+ * restarts the session's clock, so the business day's opening time is written back.
+ */
+async function openForSales(client: OdooClient, sessionId: number, startAt: string, cashControl: boolean): Promise<void> {
+	const [s] = await readSessions(client, [sessionId]);
+	if (!s || s.state !== 'opening_control') return;
+	const notes = 'Opened by the PixelPoint import';
+	if ((await client.version()) >= 18) {
+		await client.call('pos.session', 'set_opening_control', { ids: [sessionId], args: [s.cash_register_balance_start, notes], idempotent: true });
+		await client.call('pos.session', 'write', { ids: [sessionId], args: [{ start_at: startAt }], idempotent: true });
+	} else if (cashControl) {
+		await client.call('pos.session', 'set_cashbox_pos', { ids: [sessionId], args: [s.cash_register_balance_start, notes], idempotent: true });
+	}
 }
 
 /** The session for a store and business date: reused while open, created (backdated) if missing. */
@@ -141,6 +229,7 @@ export async function ensureSession(
 		let id = opts.known.get(name);
 		if (id !== undefined) {
 			const [s] = await readSessions(client, [id]);
+			if (s && s.state === 'opening_control') await openForSales(client, id, opts.startAt, s.cash_control);
 			if (s && s.state !== 'closed') return { sessionId: id, opened: false };
 			if (s) {
 				throw new InputError(
@@ -185,10 +274,7 @@ export async function ensureSession(
 		if (result.ids) {
 			id = result.ids[0];
 			opts.known.set(name, id);
-			if (shop?.cash_control) {
-				const [s] = await readSessions(client, [id]);
-				await client.call('pos.session', 'set_cashbox_pos', { ids: [id], args: [s.cash_register_balance_start, 'Opened by the PixelPoint import'], idempotent: true });
-			}
+			await openForSales(client, id, opts.startAt, !!shop?.cash_control);
 			return { sessionId: id, opened: true, closedBefore };
 		}
 		// Another execution opened it meanwhile (one open session per shop): look again.

@@ -90,15 +90,10 @@ export class TaxBook {
 	 * (the ones with the most decimals first: where rounding can differ).
 	 */
 	async prepare(lines: LineInput[], samples = 2): Promise<void> {
-		const [company] = await this.client.call<Array<{ tax_calculation_rounding_method: string; currency_id: [number, string] }>>('res.company', 'search_read', {
-			args: [[]],
-			kwargs: { fields: ['tax_calculation_rounding_method', 'currency_id'], limit: 1, order: 'id' },
-		});
-		if (company) {
-			this.roundGlobally = company.tax_calculation_rounding_method === 'round_globally';
-			const [cur] = await this.client.call<Array<{ rounding: number }>>('res.currency', 'read', { ids: [company.currency_id[0]], kwargs: { fields: ['rounding'] } });
-			this.currencyRounding = cur?.rounding || 0.01;
-		}
+		const company = await this.client.company();
+		this.roundGlobally = company.roundGlobally;
+		const [cur] = await this.client.call<Array<{ rounding: number }>>('res.currency', 'read', { ids: [company.currencyId], kwargs: { fields: ['rounding'] } });
+		this.currencyRounding = cur?.rounding || 0.01;
 		await this.loadTaxes([...new Set(lines.flatMap((l) => l.taxIds))]);
 		const bySet = new Map<string, LineInput[]>();
 		for (const l of lines) {

@@ -18,7 +18,18 @@ export interface OdooCredentials {
 	authentication: 'apiKey' | 'password';
 	apiKey?: string;
 	password?: string;
+	/** Name or ID of the company to work in; empty: the login's current company. */
+	company?: string;
 	timeoutSeconds?: number;
+}
+
+/** The company every call runs in (Odoo's allowed_company_ids context). */
+export interface OdooCompany {
+	id: number;
+	name: string;
+	currencyId: number;
+	currency: string;
+	roundGlobally: boolean;
 }
 
 export interface OdooErrorData {
@@ -40,6 +51,8 @@ export interface CallOptions {
 	 */
 	idempotent?: boolean;
 	itemIndex?: number;
+	/** Runs outside the credential's company (finding that company itself). */
+	anyCompany?: boolean;
 }
 
 const READ_METHODS = new Set([
@@ -75,6 +88,8 @@ const JSON2_PARAMS: Record<string, string[]> = {
 	close_session_from_ui: ['bank_payment_method_diff_pairs'],
 	post_closing_cash_details: ['counted_cash'],
 	set_cashbox_pos: ['cashbox_value', 'notes'],
+	set_opening_control: ['cashbox_value', 'notes'],
+	reconcile: [],
 	action_create_payments: [],
 	action_draft: [],
 };
@@ -97,6 +112,7 @@ export class OdooApiError extends Error {
 export class OdooClient {
 	private versionPromise?: Promise<number>;
 	private uidPromise?: Promise<number>;
+	private companyPromise?: Promise<OdooCompany>;
 	private readonly fieldsCache = new Map<string, Promise<Record<string, OdooField>>>();
 	private rpcId = 0;
 	/** Whether the server ever answered: until then a refused connection fails at once. */
@@ -282,8 +298,52 @@ export class OdooClient {
 		return res.body;
 	}
 
-	/** Calls `model.method` and returns its result; Odoo errors become NodeApiError. */
+	/**
+	 * The company the nodes work in: the credential's Company (a name or ID among the login's
+	 * companies), else the login's current company — never simply the first company by id.
+	 */
+	async company(): Promise<OdooCompany> {
+		this.companyPromise ??= (async () => {
+			const [user] = await this.call<Array<{ company_id: [number, string] | false; company_ids?: number[] }>>('res.users', 'search_read', {
+				args: [[['login', '=', this.creds.username]]],
+				kwargs: { fields: ['company_id', 'company_ids'], limit: 1 },
+				anyCompany: true,
+			});
+			if (!user || !user.company_id) throw this.apiError(`Odoo shows no company for the login "${this.creds.username}"`, 'Check the login of the Odoo ERP API credential.', undefined);
+			const allowed = user.company_ids?.length ? user.company_ids : [user.company_id[0]];
+			const wanted = String(this.creds.company ?? '').trim();
+			let id = user.company_id[0];
+			if (wanted) {
+				const companies = await this.call<Array<{ id: number; name: string }>>('res.company', 'read', { ids: allowed, kwargs: { fields: ['name'] }, anyCompany: true });
+				const match = companies.find((c) => String(c.id) === wanted || c.name.trim().toLowerCase() === wanted.toLowerCase());
+				if (!match) {
+					throw this.apiError(
+						`The login "${this.creds.username}" may not work in the company "${wanted}"`,
+						`Its companies: ${companies.map((c) => `${c.name} (${c.id})`).join(', ')}. Set Company in the Odoo ERP API credential to one of them, or allow the login in that company (Settings → Users → Allowed Companies).`,
+						undefined,
+					);
+				}
+				id = match.id;
+			}
+			const [row] = await this.call<Array<{ name: string; currency_id: [number, string]; tax_calculation_rounding_method?: string }>>('res.company', 'read', {
+				ids: [id],
+				kwargs: { fields: ['name', 'currency_id', 'tax_calculation_rounding_method'] },
+				anyCompany: true,
+			});
+			return { id, name: row.name, currencyId: row.currency_id[0], currency: row.currency_id[1], roundGlobally: row.tax_calculation_rounding_method === 'round_globally' };
+		})();
+		this.companyPromise.catch(() => (this.companyPromise = undefined));
+		return await this.companyPromise;
+	}
+
+	/** Calls `model.method` in the credential's company and returns its result; Odoo errors become NodeApiError. */
 	async call<T = unknown>(model: string, method: string, opts: CallOptions = {}): Promise<T> {
+		if (!opts.anyCompany) {
+			// Every record is created in and read from the one company (Odoo's multi-company context).
+			const company = await this.company();
+			const context = { allowed_company_ids: [company.id], ...((opts.kwargs?.context as IDataObject | undefined) ?? {}) };
+			opts = { ...opts, kwargs: { ...(opts.kwargs ?? {}), context } };
+		}
 		const what = `${model}.${method}`;
 		const idempotent = opts.idempotent ?? READ_METHODS.has(method);
 		for (let attempt = 0; ; attempt++) {

@@ -168,6 +168,15 @@ function postMove(env: Env, move: Rec): void {
 		throw userError(`The move (${move.name}) is not balanced.\nThe total of debits equals ${debit} and the total of credits equals ${credit}.`);
 	}
 	const changes: Record<string, unknown> = { state: 'posted' };
+	// A number keeps its period: an entry numbered in one month and re-dated to another is refused (Odoo's _check_... on the sequence).
+	if (move.name && move.name !== '/') {
+		const period = /\/(\d{4})\/(\d{2})\/\d+$/.exec(String(move.name)) ?? /\/(\d{4})\/\d+$/.exec(String(move.name));
+		const date = String((isInvoice(move.move_type) && move.invoice_date) || move.date);
+		if (period && (period[1] !== date.slice(0, 4) || (period[2] && period[2] !== date.slice(5, 7)))) {
+			const [y, m, d] = date.split('-');
+			throw validationError(`The Date (${m}/${d}/${y}) doesn't match the sequence number of the related Journal Entry (${move.name})`);
+		}
+	}
 	if (isInvoice(move.move_type)) {
 		const invoiceDate = (move.invoice_date as string) || db.today();
 		changes.invoice_date = invoiceDate;
@@ -184,6 +193,14 @@ function postMove(env: Env, move: Rec): void {
 	}
 	db.updateRaw('account.move', move, changes);
 	for (const l of linesOf(env, move.id)) if (!l.name && l.display_type === 'payment_term') db.updateRaw('account.move.line', l, { name: changes.name ?? move.name });
+	syncPaymentState(env, move);
+}
+
+/** A payment's state is its entry's (account.payment delegates to account.move). */
+function syncPaymentState(env: Env, move: Rec): void {
+	for (const p of env.db.table('account.payment').values()) {
+		if (p.move_id === move.id && p.state !== move.state) env.db.updateRaw('account.payment', p, { state: move.state, name: move.name, date: move.date });
+	}
 }
 
 /** Matches debit and credit lines as far as their residuals allow. */
@@ -219,6 +236,8 @@ export function createPayment(
 		payment_type: 'inbound' | 'outbound';
 		pos_session_id?: number;
 		pos_payment_method_id?: number;
+		/** The counterpart account (Odoo's destination_account_id): the POS receivable for combined POS payments. */
+		destination_account_id?: number;
 	},
 ): Rec {
 	const methodLine = [...env.db.table('account.payment.method.line').values()].find(
@@ -535,9 +554,16 @@ export function defineAccount(db: Database): void {
 				onRecords: true,
 				params: [],
 				fn: (env, ids) => {
-					for (const m of env.db.mustBrowse(env, 'account.move', ids)) {
-						if (m.state === 'draft') continue;
+					const moves = env.db.mustBrowse(env, 'account.move', ids);
+					if (moves.some((m) => m.state === 'draft')) throw userError('Only posted/cancelled journal entries can be reset to draft.');
+					for (const m of moves) {
+						// Odoo removes the entry's reconciliation when it goes back to draft.
+						const lineIds = new Set(linesOf(env, m.id).map((l) => l.id));
+						for (const part of [...env.db.table('account.partial.reconcile').values()]) {
+							if (lineIds.has(part.debit_move_id as number) || lineIds.has(part.credit_move_id as number)) env.db.deleteRaw('account.partial.reconcile', part.id);
+						}
 						env.db.updateRaw('account.move', m, { state: 'draft', write_date: env.db.now() });
+						syncPaymentState(env, m);
 					}
 					return undefined;
 				},
@@ -593,8 +619,36 @@ export function defineAccount(db: Database): void {
 			reconciled: {
 				type: 'boolean',
 				string: 'Reconciled',
-				compute: (env, r) => r.account_id === RECEIVABLE_ACCOUNT && lineResidual(env, r) === 0,
+				compute: (env, r) => !!env.db.browse('account.account', r.account_id as number)?.reconcile && lineResidual(env, r) === 0,
 			},
+		},
+		methods: {
+			reconcile: {
+				onRecords: true,
+				params: [],
+				fn: (env, ids) => {
+					const lines = env.db.mustBrowse(env, 'account.move.line', ids);
+					if (new Set(lines.map((l) => l.account_id)).size > 1) throw userError('Entries are not from the same account.');
+					if (lines.some((l) => env.db.browse('account.move', l.move_id as number)?.state !== 'posted')) throw userError('You can only reconcile posted entries.');
+					if (!env.db.browse('account.account', lines[0]?.account_id as number)?.reconcile) throw userError('Account is not reconcilable.');
+					reconcile(env, lines);
+					return {};
+				},
+			},
+		},
+	});
+
+	db.define({
+		name: 'account.bank.statement.line',
+		description: 'Bank Statement Line',
+		order: 'date desc, id desc',
+		fields: {
+			move_id: { type: 'many2one', string: 'Journal Entry', relation: 'account.move', required: true, ondelete: 'cascade' },
+			journal_id: { type: 'many2one', string: 'Journal', relation: 'account.journal' },
+			date: { type: 'date', string: 'Date', compute: (env, r) => env.db.browse('account.move', r.move_id as number)?.date ?? false },
+			amount: { type: 'monetary', string: 'Amount', default: 0 },
+			payment_ref: { type: 'char', string: 'Label' },
+			pos_session_id: { type: 'many2one', string: 'Session', relation: 'pos.session' },
 		},
 	});
 
@@ -628,10 +682,12 @@ export function defineAccount(db: Database): void {
 			payment_method_line_id: { type: 'many2one', string: 'Payment Method', relation: 'account.payment.method.line' },
 			pos_session_id: { type: 'many2one', string: 'POS Session', relation: 'pos.session' },
 			pos_payment_method_id: { type: 'many2one', string: 'POS Payment Method', relation: 'pos.payment.method' },
+			destination_account_id: { type: 'many2one', string: 'Destination Account', relation: 'account.account' },
 			reconciled_invoice_ids: {
 				type: 'many2many',
 				string: 'Reconciled Invoices',
 				relation: 'account.move',
+				unsearchable: true,
 				compute: (env, p) => {
 					const mine = new Set(paymentLines(env, p).map((l) => l.id));
 					const out = new Set<number>();
@@ -674,7 +730,7 @@ export function defineAccount(db: Database): void {
 				partner_id: rec.partner_id || false,
 				line_ids: [
 					[0, 0, { account_id: journal.default_account_id, debit: inbound ? amount : 0, credit: inbound ? 0 : amount, partner_id: rec.partner_id || false }],
-					[0, 0, { account_id: RECEIVABLE_ACCOUNT, debit: inbound ? 0 : amount, credit: inbound ? amount : 0, partner_id: rec.partner_id || false }],
+					[0, 0, { account_id: (rec.destination_account_id as number) || RECEIVABLE_ACCOUNT, debit: inbound ? 0 : amount, credit: inbound ? amount : 0, partner_id: rec.partner_id || false }],
 				],
 			});
 			env.db.updateRaw('account.payment', rec, { move_id: move.id });

@@ -85,6 +85,7 @@ export function defineBase(db: Database): void {
 			login: { type: 'char', string: 'Login', required: true },
 			partner_id: { type: 'many2one', string: 'Related Partner', relation: 'res.partner' },
 			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: company },
+			company_ids: { type: 'many2many', string: 'Companies', relation: 'res.company', default: () => [company()] },
 			active: { type: 'boolean', string: 'Active', default: true },
 		},
 	});

@@ -2,7 +2,7 @@
 import { OdooError, userError, validationError } from '../errors';
 import type { Database, Env, Rec } from '../orm';
 import { roundTo } from '../orm';
-import { INCOME_ACCOUNT, computeTaxes, createPayment, nextSequenceName } from './account';
+import { INCOME_ACCOUNT, computeTaxes, createPayment, nextSequenceName, reconcile } from './account';
 
 const money = (v: number) => roundTo(v, 0.01);
 export const POS_RECEIVABLE_ACCOUNT = 40;
@@ -137,6 +137,12 @@ export function definePos(db: Database): void {
 		fields: {
 			name: { type: 'char', string: 'Session ID', default: '/' },
 			config_id: { type: 'many2one', string: 'Point of Sale', relation: 'pos.config', required: true },
+			statement_line_ids: {
+				type: 'one2many',
+				string: 'Cash Lines',
+				relation: 'account.bank.statement.line',
+				compute: (env, r) => [...env.db.table('account.bank.statement.line').values()].filter((l) => l.pos_session_id === r.id).map((l) => l.id),
+			},
 			user_id: { type: 'many2one', string: 'Opened By', relation: 'res.users', default: (env: Env) => env.uid },
 			state: {
 				type: 'selection',
@@ -589,7 +595,8 @@ function closeSession(env: Env, s: Rec) {
 	try {
 		return db.savepoint(() => {
 			const config = db.browse('pos.config', s.config_id as number)!;
-			const today = db.today();
+			// fields.Date.context_today: the date in the context's (or the user's) time zone.
+			const today = db.todayIn(env.context.tz);
 			if (orders.length) {
 				const sales = new Map<string, { taxIds: number[]; amount: number }>();
 				const taxes = new Map<number, number>();
@@ -643,19 +650,47 @@ function closeSession(env: Env, s: Rec) {
 				});
 				db.call(env, 'account.move', 'action_post', [move.id], {});
 				db.updateRaw('pos.session', s, { move_id: move.id });
+				// Each method's receivable line is settled: bank methods by one combined payment, cash by a
+				// cash statement line, each reconciled with it on the POS receivable account.
+				const receivableOf = (mid: number) =>
+					[...db.table('account.move.line').values()].find((l) => l.move_id === move.id && l.account_id === POS_RECEIVABLE_ACCOUNT && String(l.name).endsWith(` - ${db.browse('pos.payment.method', mid)!.name}`));
 				for (const [mid, amount] of byMethod) {
 					const m = db.browse('pos.payment.method', mid)!;
-					if (db.get(env, 'pos.payment.method', m, 'type') !== 'bank' || !money(amount)) continue;
-					createPayment(env, {
-						amount,
-						journal_id: m.journal_id as number,
-						date: today,
-						partner_id: false,
-						ref: `Combine ${m.name} POS payments from ${s.name}`,
-						payment_type: amount >= 0 ? 'inbound' : 'outbound',
-						pos_session_id: s.id,
-						pos_payment_method_id: m.id,
-					});
+					if (!money(amount) || !m.journal_id) continue;
+					const type = db.get(env, 'pos.payment.method', m, 'type');
+					let settle: Rec | undefined;
+					if (type === 'bank') {
+						const pay = createPayment(env, {
+							amount,
+							journal_id: m.journal_id as number,
+							date: today,
+							partner_id: false,
+							ref: `Combine ${m.name} POS payments from ${s.name}`,
+							payment_type: amount >= 0 ? 'inbound' : 'outbound',
+							pos_session_id: s.id,
+							pos_payment_method_id: m.id,
+							destination_account_id: POS_RECEIVABLE_ACCOUNT,
+						});
+						settle = [...db.table('account.move.line').values()].find((l) => l.move_id === pay.move_id && l.account_id === POS_RECEIVABLE_ACCOUNT);
+					} else if (type === 'cash') {
+						const journal = db.browse('account.journal', m.journal_id as number)!;
+						const a = money(amount);
+						const cash = db.create(env, 'account.move', {
+							move_type: 'entry',
+							journal_id: journal.id,
+							date: today,
+							ref: `${s.name} - ${m.name}`,
+							line_ids: [
+								[0, 0, { account_id: journal.default_account_id, name: `${s.name} - ${m.name}`, debit: a > 0 ? a : 0, credit: a < 0 ? -a : 0 }],
+								[0, 0, { account_id: POS_RECEIVABLE_ACCOUNT, name: `${s.name} - ${m.name}`, debit: a < 0 ? -a : 0, credit: a > 0 ? a : 0 }],
+							],
+						});
+						db.call(env, 'account.move', 'action_post', [cash.id], {});
+						db.create(env, 'account.bank.statement.line', { move_id: cash.id, journal_id: journal.id, amount: a, payment_ref: `${s.name} - ${m.name}`, pos_session_id: s.id });
+						settle = [...db.table('account.move.line').values()].find((l) => l.move_id === cash.id && l.account_id === POS_RECEIVABLE_ACCOUNT);
+					}
+					const own = receivableOf(mid);
+					if (settle && own) reconcile(env, [own, settle]);
 				}
 				for (const o of orders) if (o.state === 'paid') db.updateRaw('pos.order', o, { state: 'done' });
 			}

@@ -26,7 +26,9 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				'account.payment',
 				'search_read',
 				{
-					args: [[['pos_session_id', '=', sessionId], ['state', '=', 'posted'], ['reconciled_invoice_ids', '!=', false]]],
+					// Stored fields only (Odoo ignores a domain on reconciled_invoice_ids): invoice payments taken at the
+					// counter carry the session but no POS payment method; Odoo's combined card settlements carry one.
+					args: [[['pos_session_id', '=', sessionId], ['pos_payment_method_id', '=', false], ['state', 'not in', ['draft', 'cancel', 'canceled', 'rejected']]]],
 					kwargs: { fields: ['name', 'amount', 'date', 'journal_id', 'reconciled_invoice_ids', 'payment_type'], order: 'id' },
 				},
 			);
@@ -35,7 +37,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			const invoiceIds = [...new Set(payments.flatMap((p) => p.reconciled_invoice_ids))];
 			const invoices = invoiceIds.length ? await client.call<Array<{ id: number; name: string }>>('account.move', 'read', { ids: invoiceIds, kwargs: { fields: ['name'] } }) : [];
 			const typeOf = new Map(journals.map((j) => [j.id, j.type]));
-			const lines = payments.map((p) => ({
+			const lines = payments.filter((p) => p.reconciled_invoice_ids.length).map((p) => ({
 				paymentId: p.id,
 				payment: p.name,
 				amount: (p.payment_type === 'outbound' ? -1 : 1) * p.amount,

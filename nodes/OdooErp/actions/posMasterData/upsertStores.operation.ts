@@ -38,11 +38,8 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	const x = namespaceOf(this);
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const out: INodeExecutionData[] = [];
-	const [company] = await client.call<Array<{ currency_id: [number, string] }>>('res.company', 'search_read', {
-		args: [[]],
-		kwargs: { fields: ['currency_id'], limit: 1, order: 'id' },
-	});
-	const companyCurrency = company?.currency_id?.[1];
+	const company = await client.company();
+	const companyCurrency = company.currency;
 
 	const stores = new Map<number, { i: number; name: string; active: string }>();
 	const entries: Array<{ i: number; key: string; identity: IDataObject }> = [];
@@ -56,7 +53,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			const name = requireText(json, 'StoreName');
 			const currency = String(json.Currency ?? '');
 			if (companyCurrency && currency && currency !== companyCurrency) {
-				throw new InputError(`Store ${id} sells in ${currency} but the Odoo company's currency is ${companyCurrency}`, 'Currency');
+				throw new InputError(`Store ${id} sells in ${currency} but the Odoo company ${company.name} keeps its books in ${companyCurrency}`, 'Currency');
 			}
 			if (!stores.has(id)) stores.set(id, { i, name, active: flag(json.Active) });
 			entries.push({ i, key: String(id), identity: { StoreId: id, StoreName: name } });

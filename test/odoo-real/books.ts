@@ -1,0 +1,88 @@
+/**
+ * The books, read from Odoo's own records (never from what a node reported): orders against the
+ * POS data, one session per (store, business day), entries posted, balanced and dated on the
+ * business day, the POS receivable account's open balance, and what changed between two snapshots.
+ */
+import type { Rpc } from './rpc';
+
+export interface Check {
+	what: string;
+	ok: boolean;
+	detail: string;
+}
+
+const money = (v: number) => Math.round(v * 100) / 100;
+
+export interface PosInvoice {
+	StoreId: number;
+	TransactNum: number;
+	BusinessDate: string;
+	Status: string;
+	FinalTotal: number;
+}
+
+type Row = Record<string, unknown>;
+const m2o = (v: unknown) => (Array.isArray(v) ? (v[0] as number) : (v as number | false));
+
+export async function checkBooks(rpc: Rpc, companyId: number, invoices: PosInvoice[], today: string): Promise<Check[]> {
+	const out: Check[] = [];
+	const ctx = { context: { allowed_company_ids: [companyId] } };
+	const sold = invoices.filter((i) => i.Status !== 'VOID');
+	const orders = await rpc.searchRead('pos.order', [['pos_reference', 'like', 'PixelPoint %']], ['pos_reference', 'amount_total', 'amount_paid', 'state', 'session_id', 'company_id'], ctx);
+	const byRef = new Map(orders.map((o) => [String(o.pos_reference), o]));
+	const wrong = sold.filter((i) => money(Number(byRef.get(`PixelPoint ${i.StoreId}-${i.TransactNum}`)?.amount_total ?? NaN)) !== i.FinalTotal);
+	out.push({ what: 'every sold PixelPoint invoice is one Odoo order equal to FinalTotal to the cent', ok: orders.length === sold.length && wrong.length === 0, detail: `${orders.length} orders for ${sold.length} sold invoices, ${wrong.length} differ${wrong.length ? ` (first: ${wrong[0].StoreId}-${wrong[0].TransactNum})` : ''}` });
+	out.push({ what: 'every order is in the restaurant company', ok: orders.every((o) => m2o(o.company_id) === companyId), detail: `${orders.filter((o) => m2o(o.company_id) !== companyId).length} elsewhere` });
+
+	// Sessions: one per (store, business day), from the external ids the import keeps.
+	const xids = await rpc.searchRead<{ name: string; res_id: number }>('ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.session']], ['name', 'res_id']);
+	const pairs = new Set(sold.map((i) => `session_${i.StoreId}_${i.BusinessDate.replace(/-/g, '')}`));
+	out.push({ what: 'one session per (store, business day)', ok: xids.length === pairs.size && xids.every((x) => pairs.has(x.name)), detail: `${xids.length} sessions, ${pairs.size} (store, day) pairs` });
+	const sessions = await rpc.call<Row[]>('pos.session', 'read', [xids.map((x) => x.res_id)], { fields: ['name', 'state', 'move_id', 'config_id', 'statement_line_ids'], ...ctx });
+	const dayOf = new Map(xids.map((x) => [x.res_id, `${x.name.slice(-8, -4)}-${x.name.slice(-4, -2)}-${x.name.slice(-2)}`]));
+	const past = sessions.filter((s) => (dayOf.get(s.id as number) ?? '') < today);
+	const open = past.filter((s) => s.state !== 'closed');
+	out.push({ what: 'every session of a past business day is closed', ok: open.length === 0, detail: `${past.length - open.length} of ${past.length} closed${open.length ? `; open: ${open.map((s) => `${s.name} (${s.state})`).join(', ')}` : ''}` });
+
+	// Entries: posted, balanced, dated on the business day.
+	const moveIds = past.map((s) => m2o(s.move_id)).filter((x): x is number => !!x);
+	const moves = moveIds.length ? await rpc.call<Row[]>('account.move', 'read', [moveIds], { fields: ['name', 'date', 'state', 'line_ids'], ...ctx }) : [];
+	const moveOf = new Map(moves.map((m) => [m.id as number, m]));
+	const bad: string[] = [];
+	let lines = 0;
+	for (const s of past) {
+		const m = moveOf.get(m2o(s.move_id) as number);
+		const day = dayOf.get(s.id as number)!;
+		if (!m) {
+			bad.push(`${s.name}: no entry`);
+			continue;
+		}
+		const ls = await rpc.call<Array<{ debit: number; credit: number }>>('account.move.line', 'read', [m.line_ids], { fields: ['debit', 'credit'], ...ctx });
+		lines += ls.length;
+		const debit = money(ls.reduce((a, l) => a + l.debit, 0));
+		const credit = money(ls.reduce((a, l) => a + l.credit, 0));
+		if (m.state !== 'posted' || m.date !== day || debit !== credit) bad.push(`${s.name} ${m.name}: ${m.state}, dated ${m.date} for ${day}, debit ${debit} credit ${credit}`);
+	}
+	out.push({ what: "each closed session's entry is posted, balanced and dated on its business day", ok: bad.length === 0 && moves.length === past.length, detail: `${moves.length} entries, ${lines} lines${bad.length ? `; ${bad.slice(0, 3).join('; ')}` : ''}` });
+
+	// The POS receivable account of the company: nothing left open after the close.
+	const methods = await rpc.searchRead('pos.payment.method', [['company_id', '=', companyId]], ['receivable_account_id'], ctx);
+	const company = (await rpc.call<Row[]>('res.company', 'read', [[companyId]], { fields: ['account_default_pos_receivable_account_id'], ...ctx }))[0];
+	const receivables = [...new Set([m2o(company.account_default_pos_receivable_account_id), ...methods.map((m) => m2o(m.receivable_account_id))].filter((x): x is number => !!x))];
+	const openLines = await rpc.searchRead<{ amount_residual: number }>('account.move.line', [['account_id', 'in', receivables], ['parent_state', '=', 'posted'], ['reconciled', '=', false], ['amount_residual', '!=', 0]], ['amount_residual'], ctx);
+	const residual = money(openLines.reduce((a, l) => a + l.amount_residual, 0));
+	out.push({ what: 'the POS receivable account is reconciled: its open balance is 0.00', ok: residual === 0 && openLines.length === 0, detail: `${openLines.length} open lines, ${residual.toFixed(2)} open` });
+	return out;
+}
+
+/** What a second run must not change: counts, write dates and chatter of the records the flows touch. */
+export async function snapshot(rpc: Rpc, companyId: number): Promise<Record<string, unknown>> {
+	const ctx = { context: { allowed_company_ids: [companyId], active_test: false } };
+	const out: Record<string, unknown> = {};
+	for (const model of ['pos.order', 'pos.session', 'account.move', 'account.payment', 'product.product', 'pos.config', 'pos.payment.method', 'pos.category', 'res.partner', 'product.pricelist']) {
+		const rows = await rpc.searchRead(model, [], ['write_date'], ctx);
+		out[model] = { count: rows.length, lastWrite: rows.map((r) => String(r.write_date)).sort().at(-1) ?? '' };
+	}
+	out['mail.message'] = (await rpc.call<number>('mail.message', 'search_count', [[['model', 'in', ['account.move', 'account.payment', 'pos.session', 'res.partner']]]])) as number;
+	return out;
+}

@@ -1,0 +1,140 @@
+/**
+ * `npm run test:odoo-real`: every template against real Odoo Community servers (17.0 and 18.0;
+ * ODOO_VERSIONS=17,18 chooses), with the Codeplus and Procountor sandboxes, then the books are
+ * checked from Odoo's own records and a second run must change nothing. Prints each phase's time
+ * and ends with "N passed, N failed".
+ *
+ * Needs Debian's Python with Odoo's dependencies and PostgreSQL (`.ci/odoo-deps.sh` installs them),
+ * and the Odoo source tarballs in ../shared/odoo (or ODOO_SOURCE_DIR); says so when they are missing.
+ * The scenario: 14 business days from 2025-12-23 to 2026-01-05, crossing a month end and a year
+ * end, with night shifts after midnight, imported on 2026-01-06.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { setClock } from '../../runner/clock';
+import { Engine } from '../../runner/engine';
+import { runTemplate } from '../../runner/flows';
+import { startSandboxes } from '../../sandbox';
+import { type Check, checkBooks, snapshot } from './books';
+import { Rpc } from './rpc';
+import { CACHE, OdooServer, copyFilestore, dropDb, dump, freePort, initDb, restore, tree } from './server';
+import { SETUP_VERSION, setUp } from './setup';
+
+const TODAY = '2026-01-06';
+const FLOWS = ['pixelpoint-master-data', 'procountor-master-data', 'pixelpoint-order-import', 'pos-session-auto-close', 'odoo-invoices-to-procountor', 'procountor-payments-to-odoo', 'odoo-invoices-canonical-sync'];
+
+const results: Check[] = [];
+const check = (c: Check) => {
+	results.push(c);
+	console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.what}${c.detail ? ` — ${c.detail}` : ''}`);
+};
+const timings: string[] = [];
+async function phase<T>(label: string, fn: () => Promise<T>): Promise<T> {
+	const t = Date.now();
+	try {
+		return await fn();
+	} finally {
+		const s = ((Date.now() - t) / 1000).toFixed(1);
+		timings.push(`${label}: ${s} s`);
+		console.log(`  [${label}: ${s} s]`);
+	}
+}
+
+/** The set-up database of a version, made once and kept as a dump. */
+async function preparedDump(version: string): Promise<{ src: string; dumpFile: string; dataDir: string; templateDb: string }> {
+	const { dir: src, key } = tree(version);
+	const dataDir = path.join(CACHE, key, 'data');
+	fs.mkdirSync(dataDir, { recursive: true });
+	const templateDb = `n8n_tmpl_${key.replace(/[^a-z0-9]/gi, '_')}_s${SETUP_VERSION}`;
+	const dumpFile = path.join(CACHE, key, `${templateDb}.dump`);
+	if (fs.existsSync(dumpFile)) return { src, dumpFile, dataDir, templateDb };
+	// The modules installed: kept too, so a change of the set-up does not redo the long part.
+	const initDb_ = `n8n_init_${key.replace(/[^a-z0-9]/gi, '_')}`;
+	const initDump = path.join(CACHE, key, `${initDb_}.dump`);
+	if (!fs.existsSync(initDump)) {
+		await phase(`Odoo ${version}: create the database (once, then cached)`, async () => initDb(src, initDb_, dataDir, path.join(dataDir, 'init.log')));
+		dump(initDb_, `${initDump}.part`);
+		fs.renameSync(`${initDump}.part`, initDump);
+		dropDb(initDb_);
+	}
+	restore(initDump, templateDb);
+	copyFilestore(dataDir, initDb_, templateDb);
+	const server = new OdooServer(src, { version, db: templateDb, port: await freePort(), dataDir });
+	await server.start();
+	try {
+		await phase(`Odoo ${version}: set the restaurant company up through the API`, async () => setUp(new Rpc(server.url, templateDb), Number(version.split('.')[0]), '2025-12-15'));
+	} finally {
+		await server.stop();
+	}
+	dump(templateDb, `${dumpFile}.part`);
+	fs.renameSync(`${dumpFile}.part`, dumpFile);
+	return { src, dumpFile, dataDir, templateDb };
+}
+
+async function runVersion(version: string): Promise<void> {
+	const major = Number(version.split('.')[0]);
+	console.log(`\n== Odoo ${version}`);
+	const { src, dumpFile, dataDir, templateDb } = await preparedDump(version);
+	const db = `n8n_real_${major}_${process.pid}`;
+	await phase(`Odoo ${version}: restore the database`, async () => {
+		restore(dumpFile, db);
+		copyFilestore(dataDir, templateDb, db);
+	});
+	const server = new OdooServer(src, { version, db, port: await freePort(), dataDir });
+	await phase(`Odoo ${version}: start the server`, () => server.start());
+	const sb = await startSandboxes({}, { codeplus: { today: TODAY, days: 14 } });
+	try {
+		const rpc = new Rpc(server.url, db);
+		const [company] = await rpc.searchRead<{ id: number }>('res.company', [['name', '=', 'Ravintola Testi Oy']], ['id']);
+		const engine = new Engine({ ...sb.credentials(), odooErpApi: { url: server.url, database: db, username: 'admin', authentication: 'password', password: 'admin', timeoutSeconds: 120 } });
+		const state = new Map<string, Record<string, unknown>>();
+		const runAll = async (label: string) => {
+			for (const t of FLOWS) {
+				if (t === 'procountor-payments-to-odoo' && label === 'first') {
+					const sent = [...sb.procountor.invoices.values()].filter((i) => Number(i.totalAmount) > 0).slice(0, 2);
+					sent.forEach((inv, k) => sb.procountor.recordPayment(Number(inv.id), k === 0 ? Math.round(Number(inv.totalAmount) * 50) / 100 : Number(inv.totalAmount), '2026-01-05'));
+				}
+				const st = state.get(t) ?? {};
+				state.set(t, st);
+				const r = await phase(`Odoo ${version}: ${t} (${label} run)`, () => runTemplate(engine, t, st as never, sb.settings()));
+				check({ what: `${t} (${label} run) succeeds`, ok: r.ok, detail: r.ok ? JSON.stringify(r.summary[0] ?? {}).slice(0, 300) : String(r.error).slice(0, 600) });
+			}
+		};
+		await runAll('first');
+		const books = await phase(`Odoo ${version}: check the books`, () => checkBooks(rpc, company.id, sb.codeplus.allInvoices(), TODAY));
+		books.forEach(check);
+		const before = await snapshot(rpc, company.id);
+		await runAll('second');
+		const after = await snapshot(rpc, company.id);
+		const changed = Object.keys(before).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+		check({ what: 'the second run of every template writes nothing (counts, write dates, chatter)', ok: changed.length === 0, detail: changed.length ? changed.map((k) => `${k}: ${JSON.stringify(before[k])} → ${JSON.stringify(after[k])}`).join('; ') : 'unchanged' });
+	} finally {
+		await sb.stop();
+		await server.stop();
+		if (!process.env.ODOO_REAL_KEEP) dropDb(db);
+	}
+}
+
+async function main(): Promise<void> {
+	setClock(`${TODAY}T08:00:00Z`);
+	const versions = (process.env.ODOO_VERSIONS ?? '17,18').split(',').map((v) => (v.includes('.') ? v.trim() : `${v.trim()}.0`));
+	const started = Date.now();
+	for (const v of versions) {
+		try {
+			await runVersion(v);
+		} catch (e) {
+			check({ what: `Odoo ${v} ran`, ok: false, detail: (e as Error).message.slice(0, 1500) });
+		}
+	}
+	const failed = results.filter((r) => !r.ok).length;
+	console.log(`\nPhases:\n  ${timings.join('\n  ')}\nTotal ${((Date.now() - started) / 1000).toFixed(0)} s`);
+	console.log(`\n${results.length - failed} passed, ${failed} failed`);
+	process.exitCode = failed ? 1 : 0;
+}
+
+main()
+	.then(() => process.exit(process.exitCode ?? 0))
+	.catch((e: Error) => {
+		console.error(e.stack ?? e.message);
+		process.exit(1);
+	});
