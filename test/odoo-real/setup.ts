@@ -9,7 +9,7 @@ import type { Rpc } from './rpc';
 export const RESTAURANT = 'Ravintola Testi Oy';
 export const HOLDING = 'Testi Holding Inc';
 /** Bumped whenever what setUp() does changes: part of the cached dump's key. */
-export const SETUP_VERSION = 3;
+export const SETUP_VERSION = 4;
 
 /** A Finnish business ID (Y-tunnus) with its check digit, and its VAT number. */
 function businessId(seven: string): { registry: string; vat: string } {
@@ -44,6 +44,9 @@ export async function setUp(rpc: Rpc, version: number, invoiceDate: string): Pro
 	const companyId = await rpc.call<number>('res.company', 'create', [{ name: RESTAURANT, country_id: fi, currency_id: eur, city: 'Helsinki', street: 'Mannerheimintie 1', zip: '00100' }]);
 	// try_loading is a record method: called on no records, with the template code and the company.
 	await rpc.call('account.chart.template', 'try_loading', [[], 'fi', companyId], { install_demo: false });
+	// A warehouse for the shops' stock moves (Odoo 17 makes one with the company; 18 leaves it to the integrator).
+	const warehouses = await rpc.searchRead('stock.warehouse', [['company_id', '=', companyId]], ['id'], { context: { allowed_company_ids: [companyId] } });
+	if (!warehouses.length) await rpc.call('stock.warehouse', 'create', [{ name: 'Ravintola Testi', code: 'RAV', company_id: companyId }], { context: { allowed_company_ids: [companyId] } });
 	// The integration user works in the restaurant company.
 	await rpc.call('res.users', 'write', [[2], { company_ids: [[4, companyId]], company_id: companyId, tz: 'Europe/Helsinki' }]);
 	const ctx = { allowed_company_ids: [companyId], active_test: false };

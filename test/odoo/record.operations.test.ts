@@ -94,6 +94,7 @@ describe('Record operations', () => {
 	test('the login handshake happens once per execution, not per item', async () => {
 		await f.engine.run(chain(Array.from({ length: 10 }, (_, k) => ({ k })), op('getMany', { domain: '[]', limit: 1 })));
 		expect(f.sandbox.http.counter.get('jsonrpc/common/authenticate')).toBe(1);
-		expect(odooCallsBesidesAuth(f.sandbox)).toBe(10);
+		// One call per item, and two once per execution: the credential's company (the user's, then its currency).
+		expect(odooCallsBesidesAuth(f.sandbox)).toBe(12);
 	});
 });

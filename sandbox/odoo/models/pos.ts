@@ -198,11 +198,29 @@ export function definePos(db: Database): void {
 		},
 		afterCreate: (env, rec) => {
 			if (rec.name === '/') env.db.updateRaw('pos.session', rec, { name: `POS/${String(rec.id).padStart(5, '0')}` });
+			// action_pos_session_open at creation: up to 17 a shop without cash control is open at once;
+			// 18 leaves every new session in opening control until set_opening_control.
+			const config = env.db.browse('pos.config', rec.config_id as number);
+			if (env.db.version <= 17 && !config?.cash_control && rec.state === 'opening_control') env.db.updateRaw('pos.session', rec, { state: 'opened' });
 		},
 		methods: {
+			set_opening_control: {
+				onRecords: true,
+				params: ['cashbox_value', 'notes'],
+				versions: [18, 99],
+				fn: (env, ids, p) => {
+					for (const s of env.db.mustBrowse(env, 'pos.session', ids)) {
+						if (s.state !== 'opening_control') continue;
+						// Odoo 18 restarts the session's clock here.
+						env.db.updateRaw('pos.session', s, { state: 'opened', start_at: env.db.now(), cash_register_balance_start: Number(p.cashbox_value ?? 0), write_date: env.db.now() });
+					}
+					return undefined;
+				},
+			},
 			set_cashbox_pos: {
 				onRecords: true,
 				params: ['cashbox_value', 'notes'],
+				versions: [0, 17],
 				fn: (env, ids, p) => {
 					for (const s of env.db.mustBrowse(env, 'pos.session', ids)) {
 						if (s.state === 'closed') throw userError('This session is already closed.');
