@@ -130,7 +130,16 @@ const cases: Case[] = [
 	}, /Odoo computes .* but PixelPoint's FinalTotal is .*above the rounding tolerance 0.05/),
 	importCase('import: payments not adding up', (i) => ((i.Payments as IDataObject[])[0].Amount = 0.01), /the payments come to -?[\d.]+ \(amounts less change\) but FinalTotal is/),
 	importCase('import: refund with a positive total', (i) => (i.Status = 'REFUND'), /a refund line must have a negative Quantity/),
-	{ name: 'PixelPoint: a date that is not ISO', node: () => pp({ resource: 'invoice', operation: 'getMany', store: store('1'), from: '={{ $json.from }}', to: '2026-11-20' }), items: () => [{ from: '2026-11-19' }, { from: '19.11.2026' }, { from: '2026-11-19' }], error: /From "19\.11\.2026" is not an ISO 8601 date/ },
+	{
+		name: 'PixelPoint: a date that is not ISO',
+		node: () => pp({ resource: 'invoice', operation: 'getMany', store: store('1'), from: '={{ $json.from }}', to: '={{ $json.to }}' }),
+		// The day before the sandbox's "today", whatever the clock says.
+		items: (w) => {
+			const day = w.sb.codeplus.allInvoices().filter((i) => i.StoreId === 1).at(-1)!.BusinessDate;
+			return [{ from: day, to: w.sb.codeplus.options.today }, { from: '19.11.2026', to: w.sb.codeplus.options.today }, { from: day, to: w.sb.codeplus.options.today }];
+		},
+		error: /From "19\.11\.2026" is not an ISO 8601 date/,
+	},
 	{ name: 'PixelPoint: unknown store', node: () => pp({ resource: 'paymentMethod', operation: 'getMany', store: { __rl: true, mode: 'id', value: '={{ $json.s }}' } }), items: () => [{ s: '1' }, { s: '99' }, { s: '2' }], error: /Codeplus NOT_FOUND: Store 99 does not exist/ },
 	{
 		name: 'PixelPoint: wrong token',

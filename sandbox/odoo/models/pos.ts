@@ -198,10 +198,8 @@ export function definePos(db: Database): void {
 		},
 		afterCreate: (env, rec) => {
 			if (rec.name === '/') env.db.updateRaw('pos.session', rec, { name: `POS/${String(rec.id).padStart(5, '0')}` });
-			// action_pos_session_open at creation: up to 17 a shop without cash control is open at once;
-			// 18 leaves every new session in opening control until set_opening_control.
-			const config = env.db.browse('pos.config', rec.config_id as number);
-			if (env.db.version <= 17 && !config?.cash_control && rec.state === 'opening_control') env.db.updateRaw('pos.session', rec, { state: 'opened' });
+			// A session created over the API waits in opening control (recorded on a real Odoo 17); orders
+			// are accepted there. 17 opens it with set_cashbox_pos, 18 with set_opening_control.
 		},
 		methods: {
 			set_opening_control: {
