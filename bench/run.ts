@@ -119,7 +119,8 @@ async function upsert(): Promise<void> {
 	}
 }
 
-const SESSION_MODELS = ['pos.session', 'pos.config', 'account.move', 'account.payment', 'pos.payment'];
+// Opening, closing and dating sessions (entries, cash lines, combined payments, their reconciliation).
+const SESSION_MODELS = ['pos.session', 'pos.config', 'account.move', 'account.move.line', 'account.bank.statement.line', 'account.account', 'account.payment', 'pos.payment'];
 
 async function importOnce(days: number, sample: (m: number) => void): Promise<{ invoices: number; calls: number; sessionCalls: number; ms: number }> {
 	const sb = await sandboxes(days);
