@@ -117,12 +117,28 @@ const MUTATIONS: Mutation[] = [
 		tests: ['test/templates/pixelpoint-master-data.test.ts', 'test/odoo/upsert.workflow.test.ts'],
 	},
 	{
-		name: 'session-entry-not-backdated',
-		what: 'a closed session\'s entry keeps the closing day instead of its business day',
+		name: 'session-entries-not-dated',
+		what: "a session closed days later keeps the closing day's date on its entries",
 		file: 'nodes/OdooErp/helpers/posSessions.ts',
-		find: "await client.call('account.move', 'write', { ids: [moveId], args: [{ date: businessDate }], idempotent: true });",
+		find: '\tconst todo = moves.filter((m) => m.date !== businessDate || m.state !== \'posted\');',
+		replace: '\tconst todo = moves.filter(() => false);',
+		tests: ['test/templates/pixelpoint-order-import.test.ts', 'test/templates/month-end.test.ts'],
+	},
+	{
+		name: 'reconciliation-not-redone',
+		what: 'the POS receivable is left open after re-dating a session',
+		file: 'nodes/OdooErp/helpers/posSessions.ts',
+		find: '\tawait reconcileAgain(client, moves.map((m) => m.id));',
 		replace: '',
-		tests: ['test/templates/pixelpoint-order-import.test.ts'],
+		tests: ['test/templates/pixelpoint-order-import.test.ts', 'test/templates/month-end.test.ts'],
+	},
+	{
+		name: 'new-number-not-taken',
+		what: "a re-dated entry keeps its old month's number (Odoo refuses it)",
+		file: 'nodes/OdooErp/helpers/posSessions.ts',
+		find: "args: [{ date: businessDate, name: '/' }]",
+		replace: 'args: [{ date: businessDate }]',
+		tests: ['test/templates/month-end.test.ts'],
 	},
 ];
 
