@@ -52,4 +52,22 @@ describe('Month end and year end', () => {
 		expect([...months].sort()).toEqual(['2026-12', '2027-01']);
 		expect(sb.odoo.db.ignoredLeaves).toEqual([]); // no domain on a field Odoo cannot search
 	});
+
+	test('an entry left in draft with the wrong month\'s number (what older versions left behind) is finished by the next nightly close', async () => {
+		const db = sb.odoo.db;
+		const env = sb.odoo.env();
+		const [x] = db.read(env, 'ir.model.data', db.search(env, 'ir.model.data', [['module', '=', 'pixelpoint'], ['name', '=like', 'session_1_20261230']]), ['res_id']);
+		const [s] = db.read(env, 'pos.session', [x.res_id as number], ['move_id']);
+		const moveId = (s.move_id as [number, string])[0];
+		db.transaction(() => db.call(env, 'account.move', 'button_draft', [moveId], {}));
+		db.transaction(() => db.updateRaw('account.move', db.browse('account.move', moveId)!, { name: 'POSS/2027/01/0099' }));
+		expect(() => db.transaction(() => db.call(env, 'account.move', 'action_post', [moveId], {}))).toThrow(/doesn't match the sequence number/);
+
+		const r = await runTemplate(new Engine(sb.credentials()), 'pos-session-auto-close');
+		expect(r.ok).toBe(true);
+		const [after] = db.read(env, 'account.move', [moveId], ['name', 'date', 'state']);
+		expect(after).toMatchObject({ date: '2026-12-30', state: 'posted', name: expect.stringMatching(/\/2026\/12\/\d+$/) });
+		const lines = db.read(env, 'account.move.line', db.search(env, 'account.move.line', [['account_id', '=', 40], ['parent_state', '=', 'posted']]), ['amount_residual']);
+		expect(lines.filter((l) => l.amount_residual !== 0)).toEqual([]);
+	});
 });

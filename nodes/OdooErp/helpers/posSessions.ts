@@ -114,13 +114,27 @@ async function dateOnBusinessDay(client: OdooClient, sessionId: number, moveId: 
 	if (posted.length) await client.call('account.move', 'button_draft', { ids: posted, idempotent: true });
 	const drafts = todo.filter((m) => m.state !== 'cancel').map((m) => m.id);
 	// A new number in the business date's period: the old one belonged to the day of the close.
-	const stale = todo.filter((m) => m.date.slice(0, 7) !== businessDate.slice(0, 7) || m.date.slice(0, 4) !== businessDate.slice(0, 4)).map((m) => m.id);
+	const stale = todo.filter((m) => !numberedIn(m, businessDate)).map((m) => m.id);
 	const same = drafts.filter((id) => !stale.includes(id));
 	if (stale.length) await client.call('account.move', 'write', { ids: stale, args: [{ date: businessDate, name: '/' }], idempotent: true });
 	if (same.length) await client.call('account.move', 'write', { ids: same, args: [{ date: businessDate }], idempotent: true });
 	await postAgain(client, drafts);
 	await reconcileAgain(client, moves.map((m) => m.id));
 	return { redated: todo.length, moves: moves.length };
+}
+
+/**
+ * Whether an entry's number belongs to the period of `date` (…/2026/12/0003 monthly, …/2026/0003
+ * yearly). Read from the number itself, so a run that already wrote the new date but stopped before
+ * posting still gives the entry a new number; a number of another shape is judged by the entry's date.
+ */
+function numberedIn(m: MoveRow, date: string): boolean {
+	if (!m.name || m.name === '/') return true;
+	const monthly = /\/(\d{4})\/(\d{2})\/\d+$/.exec(m.name);
+	if (monthly) return monthly[1] === date.slice(0, 4) && monthly[2] === date.slice(5, 7);
+	const yearly = /\/(\d{4})\/\d+$/.exec(m.name);
+	if (yearly) return yearly[1] === date.slice(0, 4);
+	return m.date.slice(0, 7) === date.slice(0, 7);
 }
 
 /** Posts entries unless posted already (safe to repeat after a lost answer). */
