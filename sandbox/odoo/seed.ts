@@ -28,6 +28,7 @@ export function seed(db: Database, opts: SeedOptions): void {
 		const customers = ['Deco Addict', 'Azure Interior', 'Gemini Furniture', 'Ready Mat', 'Lumber Inc', 'Wood Corner'];
 		customers.forEach((name, i) => withId('res.partner', 9 + i, { name, is_company: true, customer_rank: 1 }));
 		withId('res.company', 1, { name: 'My Company (San Francisco)', currency_id: 1, partner_id: 1 });
+		withId('stock.warehouse', 1, { name: 'YourCompany', code: 'WH', company_id: 1 });
 		withId('res.users', 1, { name: 'OdooBot', login: '__system__', partner_id: 2 });
 		withId('res.users', 2, { name: 'Mitchell Admin', login: 'admin', partner_id: 3 });
 		withId('product.category', 1, { name: 'All' });

@@ -128,6 +128,22 @@ describe('a template run with a credential URL holding a password', () => {
 	});
 });
 
+describe('what Odoo must have before the master data', () => {
+	test('a company without a warehouse is named, with where to create one, and no shop is written', async () => {
+		const sb = await startSandboxes();
+		try {
+			const db = sb.odoo.db;
+			for (const id of db.search(sb.odoo.env(), 'stock.warehouse', [])) db.deleteRaw('stock.warehouse', id);
+			const r = await runTemplate(new Engine(sb.credentials()), 'pixelpoint-master-data', {});
+			expect(r.ok).toBe(false);
+			expect(r.error).toMatch(/^Odoo: Upsert Stores: The Odoo company Ravintola Demo Oy has no warehouse: POS shops need one \(Create it in Odoo under Inventory → Configuration → Warehouses/);
+			expect(db.search(sb.odoo.env(), 'pos.config', [['name', 'in', sb.codeplus.stores.map((x) => x.StoreName)]])).toEqual([]);
+		} finally {
+			await sb.stop();
+		}
+	});
+});
+
 describe('npm run flows: files, names, ports and what it prints', () => {
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flows-msg-'));
 	afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -91,6 +91,19 @@ export function defineBase(db: Database): void {
 	});
 
 	db.define({
+		name: 'stock.warehouse',
+		description: 'Warehouse',
+		order: 'sequence, id',
+		fields: {
+			name: { type: 'char', string: 'Warehouse', required: true },
+			code: { type: 'char', string: 'Short Name', required: true },
+			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', required: true, default: company },
+			sequence: { type: 'integer', string: 'Sequence', default: 10 },
+			active: { type: 'boolean', string: 'Active', default: true },
+		},
+	});
+
+	db.define({
 		name: 'ir.model',
 		description: 'Models',
 		order: 'model',

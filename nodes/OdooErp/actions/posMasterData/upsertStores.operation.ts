@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { failItem } from '../../helpers/items';
 import { resolveXids, upsertRows, type UpsertOutcome, type UpsertRow } from '../../helpers/upsert';
 import { InputError } from '../../helpers/utils';
@@ -40,6 +40,13 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	const out: INodeExecutionData[] = [];
 	const company = await client.company();
 	const companyCurrency = company.currency;
+	// Odoo refuses a POS shop in a company without a warehouse (18 makes none with a new company): said up front.
+	const warehouses = await client.call<number>('stock.warehouse', 'search_count', { args: [[['company_id', '=', company.id]]] });
+	if (!warehouses) {
+		throw new NodeOperationError(this.getNode(), `The Odoo company ${company.name} has no warehouse: POS shops need one`, {
+			description: 'Create it in Odoo under Inventory → Configuration → Warehouses (Odoo 18 does not make one with a new company), then run the master data again.',
+		});
+	}
 
 	const stores = new Map<number, { i: number; name: string; active: string }>();
 	const entries: Array<{ i: number; key: string; identity: IDataObject }> = [];
