@@ -18,7 +18,8 @@ import * as path from 'node:path';
 import { startSandboxes, type Sandboxes } from '../sandbox';
 import { DEFAULT_NOW, setClock } from './clock';
 import { Engine } from './engine';
-import { describeOutcome, redactUrls } from './report';
+import { redactUrlUserinfo } from '../nodes/shared/redact';
+import { describeOutcome } from './report';
 
 export const WORKFLOWS_DIR = path.resolve(__dirname, '..', 'workflows');
 
@@ -151,11 +152,16 @@ async function runWebhooks(engine: Engine, name: string, wf: IWorkflowBase, stat
 	return { template: name, ok: true, summary, ms: Date.now() - started };
 }
 
+/** A template started by webhooks only (no schedule or manual trigger): it answers a point of sale, so its samples go only to the sandboxes. */
+export function isWebhookOnly(wf: IWorkflowBase): boolean {
+	const startable = wf.nodes.some((n) => ['n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.manualTrigger'].includes(n.type) && !n.disabled);
+	return !startable && wf.nodes.some((n) => n.type === 'n8n-nodes-base.webhook' && !n.disabled);
+}
+
 export async function runTemplate(engine: Engine, name: string, staticData: IDataObject = {}, settings: TemplateSettings = {}): Promise<FlowOutcome> {
 	const started = Date.now();
 	const wf = applySettings(loadTemplate(name), settings);
-	const startable = wf.nodes.some((n) => ['n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.manualTrigger'].includes(n.type) && !n.disabled);
-	if (!startable && wf.nodes.some((n) => n.type === 'n8n-nodes-base.webhook')) return await runWebhooks(engine, name, wf, staticData, started);
+	if (isWebhookOnly(wf)) return await runWebhooks(engine, name, wf, staticData, started);
 	try {
 		const start = startNodeOf(wf);
 		const r = await engine.run(wf, { startNode: start.name, mode: start.mode, staticData });
@@ -232,11 +238,6 @@ export function credentialsFromFileAndEnv(file?: string): Record<string, ICreden
 	return out;
 }
 
-/** Webhook templates answer requests from a point of sale: their samples are sent only to the sandboxes. */
-function isWebhookTemplate(name: string): boolean {
-	const wf = loadTemplate(name);
-	return !wf.nodes.some((n) => ['n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.manualTrigger'].includes(n.type) && !n.disabled);
-}
 
 async function main(): Promise<void> {
 	const args = process.argv.slice(2);
@@ -285,7 +286,7 @@ async function main(): Promise<void> {
 		// Against real systems, cursors survive between invocations like n8n's static data.
 		stateDir ??= path.resolve('.flows-state');
 		// A webhook template's samples are made up (sandbox ids and amounts): never sent to a real system unless named.
-		const skipped = names.length ? [] : templates.filter(isWebhookTemplate);
+		const skipped = names.length ? [] : templates.filter((t) => isWebhookOnly(loadTemplate(t)));
 		run = templates.filter((t) => !skipped.includes(t));
 		for (const t of skipped) process.stdout.write(`SKIP ${t}: a webhook template; its sample requests go only to the embedded sandboxes (name it to run it anyway)\n`);
 	}
@@ -314,7 +315,7 @@ if (require.main === module) {
 	main()
 		.then(() => process.exit(process.exitCode ?? 0))
 		.catch((e: Error) => {
-			process.stderr.write(`${redactUrls(e.message)}\n`);
+			process.stderr.write(`${redactUrlUserinfo(e.message)}\n`);
 			process.exit(1);
 		});
 }

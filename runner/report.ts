@@ -5,8 +5,6 @@
 import type { IDataObject } from 'n8n-workflow';
 import { redactUrlUserinfo } from '../nodes/shared/redact';
 
-export { redactUrlUserinfo as redactUrls };
-
 /** What the flows runner reports of one template run. */
 export interface OutcomeLike {
 	template: string;

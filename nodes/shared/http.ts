@@ -47,10 +47,11 @@ export interface ExchangeOptions {
 	/** Removes secrets from text that may reach a user (URL userinfo is always removed). */
 	redact?: (text: string) => string;
 	/**
-	 * Nothing was reached yet (first contact): a refused connection or an unknown host is a wrong
-	 * URL or a stopped server, so it fails at once instead of being retried for minutes.
+	 * The client's contact with the server, kept across its requests and marked once an answer came.
+	 * Until then a refused connection or an unknown host is a wrong URL or a stopped server, so it
+	 * fails at once instead of being retried for minutes.
 	 */
-	failFast?: boolean;
+	contact?: { reached: boolean };
 	/** Whether a non-2xx body is the service's own error (returned to the caller) rather than a proxy's. */
 	isServiceError?: (status: number, body: unknown) => boolean;
 	/** Counts attempts, for tests and benchmarks. */
@@ -161,7 +162,7 @@ export async function exchange(ctx: AnyContext, request: IHttpRequestOptions, o:
 			const timedOut = code === 'ECONNABORTED' || /timeout/i.test(String(e.message));
 			const unknown = !NOT_SENT.has(code);
 			const safe = !unknown || (o.idempotent && (UNKNOWN_OUTCOME.has(code) || timedOut || /socket hang up/i.test(String(e.message))));
-			const hopeless = o.failFast === true && !unknown;
+			const hopeless = o.contact?.reached === false && !unknown;
 			if (safe && !last && !hopeless) {
 				if (o.stats) o.stats.retries++;
 				await sleep(backoffMs(attempt, policy));
@@ -204,6 +205,7 @@ export async function exchange(ctx: AnyContext, request: IHttpRequestOptions, o:
 				{ status },
 			);
 		}
+		if (o.contact) o.contact.reached = true;
 		return res;
 	}
 }

@@ -1,5 +1,5 @@
-import type { IExecuteFunctions, IHookFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import type { AnyContext } from './http';
 
 /**
  * Secrets typed into a URL ("https://user:secret@host") must never reach an output, an error,
@@ -15,9 +15,9 @@ export function redactUrlUserinfo(text: string): string {
 	return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi, '$1***@').replace(/\b([Bb]earer)\s+[A-Za-z0-9._~+/=-]{6,}/g, '$1 ***').replace(/\bBasic\s+[A-Za-z0-9+/]{8,}={0,2}/g, 'Basic ***');
 }
 
-/** Removes each secret (and any URL userinfo) from a text. */
+/** Removes each secret from a text (the transports' errors also pass redactUrlUserinfo, in shared/http). */
 export function redactSecrets(text: string, secrets: Array<string | undefined>): string {
-	let out = redactUrlUserinfo(text);
+	let out = text;
 	for (const s of secrets) if (s) out = out.split(s).join('***');
 	return out;
 }
@@ -28,15 +28,10 @@ export function urlUserinfo(url: string): string | undefined {
 	return m ? m[1] : undefined;
 }
 
-/** The URL with its userinfo shown as *** (for messages about the URL itself). */
-export function safeUrl(url: string): string {
-	return redactUrlUserinfo(url);
-}
-
 /** A credential URL with a user name or password in it is refused before anything is sent. */
-export function refuseUserinfo(ctx: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions, url: string, field: string, why: string): void {
+export function refuseUserinfo(ctx: AnyContext, url: string, field: string, why: string): void {
 	if (urlUserinfo(url) === undefined) return;
-	throw new NodeOperationError(ctx.getNode(), `The ${field} holds a user name or password (${safeUrl(url)}): remove them from the URL`, {
+	throw new NodeOperationError(ctx.getNode(), `The ${field} holds a user name or password (${redactUrlUserinfo(url)}): remove them from the URL`, {
 		description: `${why} A URL is shown in messages and logs.`,
 	});
 }

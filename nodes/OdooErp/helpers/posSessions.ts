@@ -112,10 +112,11 @@ async function dateOnBusinessDay(client: OdooClient, sessionId: number, moveId: 
 	if (!todo.length) return { redated: 0, moves: moves.length };
 	const posted = todo.filter((m) => m.state === 'posted').map((m) => m.id);
 	if (posted.length) await client.call('account.move', 'button_draft', { ids: posted, idempotent: true });
-	const drafts = todo.filter((m) => m.state !== 'cancel').map((m) => m.id);
+	const live = todo.filter((m) => m.state !== 'cancel');
+	const drafts = live.map((m) => m.id);
 	// A new number in the business date's period: the old one belonged to the day of the close.
-	const stale = todo.filter((m) => !numberedIn(m, businessDate)).map((m) => m.id);
-	const same = drafts.filter((id) => !stale.includes(id));
+	const stale = live.filter((m) => !numberedIn(m, businessDate)).map((m) => m.id);
+	const same = live.filter((m) => numberedIn(m, businessDate)).map((m) => m.id);
 	if (stale.length) await client.call('account.move', 'write', { ids: stale, args: [{ date: businessDate, name: '/' }], idempotent: true });
 	if (same.length) await client.call('account.move', 'write', { ids: same, args: [{ date: businessDate }], idempotent: true });
 	await postAgain(client, drafts);
@@ -152,9 +153,9 @@ async function postAgain(client: OdooClient, ids: number[]): Promise<void> {
 
 /** Reconciles the open lines the session's entries share on each reconcilable account (the POS receivable). */
 async function reconcileAgain(client: OdooClient, moveIds: number[]): Promise<void> {
-	const lines = await client.call<Array<{ id: number; account_id: [number, string]; reconciled: boolean; amount_residual: number; move_id: [number, string] }>>('account.move.line', 'search_read', {
+	const lines = await client.call<Array<{ id: number; account_id: [number, string]; amount_residual: number; move_id: [number, string] }>>('account.move.line', 'search_read', {
 		args: [[['move_id', 'in', moveIds], ['reconciled', '=', false], ['parent_state', '=', 'posted']]],
-		kwargs: { fields: ['account_id', 'reconciled', 'amount_residual', 'move_id'] },
+		kwargs: { fields: ['account_id', 'amount_residual', 'move_id'] },
 	});
 	const byAccount = new Map<number, typeof lines>();
 	for (const l of lines) if (l.amount_residual !== 0) byAccount.set(l.account_id[0], [...(byAccount.get(l.account_id[0]) ?? []), l]);

@@ -7,7 +7,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { type AnyContext, type FullResponse, type RetryPolicy, apiError, backoffMs, defaultRetryPolicy, exchange } from '../../shared/http';
-import { redactSecrets, refuseUserinfo, safeUrl } from '../../shared/redact';
+import { redactSecrets, redactUrlUserinfo, refuseUserinfo } from '../../shared/redact';
 
 export type OdooContext = AnyContext;
 
@@ -115,8 +115,8 @@ export class OdooClient {
 	private companyPromise?: Promise<OdooCompany>;
 	private readonly fieldsCache = new Map<string, Promise<Record<string, OdooField>>>();
 	private rpcId = 0;
-	/** Whether the server ever answered: until then a refused connection fails at once. */
-	private reached = false;
+	/** Until Odoo first answers, a refused connection fails at once. */
+	private readonly contact = { reached: false };
 	readonly baseUrl: string;
 	/** Calls made, by kind: lets operations and tests see how much they cost. */
 	readonly stats = { requests: 0, retries: 0 };
@@ -144,7 +144,7 @@ export class OdooClient {
 		return String((this.creds.authentication === 'password' ? this.creds.password : this.creds.apiKey) ?? '');
 	}
 
-	/** Removes the secret (and any URL userinfo) from any text that may reach a user. */
+	/** Removes the secret from any text that may reach a user (URL userinfo and tokens: shared/http). */
 	redact(text: string): string {
 		return redactSecrets(text, [this.secret]);
 	}
@@ -154,15 +154,12 @@ export class OdooClient {
 	}
 
 	private async send(options: IHttpRequestOptions, idempotent: boolean, what: string, itemIndex?: number): Promise<FullResponse> {
-		let res: FullResponse;
 		try {
-			res = await this.exchange(options, idempotent, what, itemIndex);
+			return await this.exchange(options, idempotent, what, itemIndex);
 		} catch (error) {
 			if (error instanceof NodeApiError && error.httpCode === '404') throw this.notFound(String(options.url), itemIndex);
 			throw error;
 		}
-		this.reached = true;
-		return res;
 	}
 
 	/** A 404 from /jsonrpc is a URL with a path (copied from the browser: /odoo, /web) or not an Odoo server. */
@@ -170,7 +167,7 @@ export class OdooClient {
 		const u = new URL(this.baseUrl);
 		const path = u.pathname.replace(/\/+$/, '');
 		return this.apiError(
-			`Odoo answered 404 Not Found at ${safeUrl(url)}`,
+			`Odoo answered 404 Not Found at ${redactUrlUserinfo(url)}`,
 			path
 				? `The Site URL of the Odoo ERP API credential should be the server's address without a path: drop "${path}" (use ${u.origin}).`
 				: `Is ${u.origin} an Odoo server? The Site URL should be the address Odoo's login page is served from, without a path.`,
@@ -191,7 +188,7 @@ export class OdooClient {
 			redact: (t) => this.redact(t),
 			isServiceError: (_status, body) => isOdooErrorBody(body),
 			stats: this.stats,
-			failFast: !this.reached,
+			contact: this.contact,
 		});
 	}
 
@@ -243,7 +240,7 @@ export class OdooClient {
 		}
 		const has = listed === undefined ? 'The server does not list its databases (list_db is off); the name is shown in Odoo\'s database selector or under Settings → About.' : listed.length ? `It has: ${listed.join(', ')}.` : 'It lists no database.';
 		return this.apiError(
-			`Odoo at ${safeUrl(this.baseUrl)} has no database "${this.creds.database}"`,
+			`Odoo at ${redactUrlUserinfo(this.baseUrl)} has no database "${this.creds.database}"`,
 			`${has} Check the Database field of the Odoo ERP API credential.`,
 			undefined,
 		);

@@ -43,8 +43,8 @@ export class CodeplusClient {
 		return new CodeplusClient(ctx, baseUrl, Math.max(1, Number(c.timeoutSeconds ?? 60)) * 1000, String(c.token ?? ''));
 	}
 
-	/** Whether Codeplus ever answered: until then a refused connection fails at once. */
-	private reached = false;
+	/** Until Codeplus first answers, a refused connection fails at once. */
+	private readonly contact = { reached: false };
 
 	private redact(text: string): string {
 		return redactSecrets(text, [this.token]);
@@ -66,10 +66,9 @@ export class CodeplusClient {
 				// 4xx bodies are Codeplus's verdict; 5xx are transient and retried.
 				isServiceError: (status, body) => status < 500 && !!(body as CodeplusErrorBody)?.error,
 				stats: this.stats,
-				failFast: !this.reached,
+				contact: this.contact,
 			},
 		);
-		this.reached = true;
 		if (res.statusCode >= 400) {
 			const err = (res.body as CodeplusErrorBody).error ?? {};
 			const code = String(err.code ?? 'ERROR');

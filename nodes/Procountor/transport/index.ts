@@ -96,8 +96,8 @@ export class ProcountorClient {
 		return new ProcountorClient(ctx, baseUrl, limiterFor(String(c.clientId ?? '')), secrets, !c.accessToken);
 	}
 
-	/** Whether Procountor ever answered: until then a refused connection fails at once. */
-	private reached = false;
+	/** Until Procountor first answers, a refused connection fails at once. */
+	private readonly contact = { reached: false };
 
 	private redact(text: string): string {
 		return redactSecrets(text, this.secrets);
@@ -118,7 +118,7 @@ export class ProcountorClient {
 			redact: (t: string) => this.redact(t),
 			isServiceError: (status: number, body: unknown) => status < 500 && (status === 401 || Array.isArray((body as ProcountorErrorBody)?.errors)),
 			stats: this.stats,
-			failFast: !this.reached,
+			contact: this.contact,
 			beforeAttempt: async () => {
 				const n = this.tokenPending ? 2 : 1;
 				this.tokenPending = false;
@@ -127,7 +127,6 @@ export class ProcountorClient {
 			afterAttempt: () => this.limiter.complete(held),
 		};
 		let res: FullResponse = await exchange(this.ctx, request, common);
-		this.reached = true;
 		if (res.statusCode === 401) {
 			// The token expired: a 401 means nothing ran. Sent once more letting n8n see the 401,
 			// which makes it fetch a new token (preAuthentication) and repeat the request: three requests.
