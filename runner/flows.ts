@@ -158,9 +158,16 @@ export function isWebhookOnly(wf: IWorkflowBase): boolean {
 	return !startable && wf.nodes.some((n) => n.type === 'n8n-nodes-base.webhook' && !n.disabled);
 }
 
-export async function runTemplate(engine: Engine, name: string, staticData: IDataObject = {}, settings: TemplateSettings = {}): Promise<FlowOutcome> {
+export async function runTemplate(
+	engine: Engine,
+	name: string,
+	staticData: IDataObject = {},
+	settings: TemplateSettings = {},
+	edit?: (wf: IWorkflowBase) => void,
+): Promise<FlowOutcome> {
 	const started = Date.now();
 	const wf = applySettings(loadTemplate(name), settings);
+	edit?.(wf); // a test's change to a step's parameters
 	if (isWebhookOnly(wf)) return await runWebhooks(engine, name, wf, staticData, started);
 	try {
 		const start = startNodeOf(wf);

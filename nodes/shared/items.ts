@@ -12,6 +12,12 @@ export class InputError extends Error {
 	}
 }
 
+/**
+ * Bad input that no setting can fix: the record itself is wrong, or it came too late for where it
+ * belongs. Flows keep it waiting for a person instead of re-reading everything after it.
+ */
+export class DataError extends InputError {}
+
 /** Turns anything thrown while handling item `i` into an n8n error that names the item (and the field). */
 export function asItemError(ctx: IExecuteFunctions, error: unknown, i: number): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {

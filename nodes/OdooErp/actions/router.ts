@@ -9,6 +9,7 @@ import * as posMasterData from './posMasterData/PosMasterData.resource';
 import * as posOrder from './posOrder/PosOrder.resource';
 import * as posSession from './posSession/PosSession.resource';
 import * as record from './record/Record.resource';
+import * as syncState from './syncState/SyncState.resource';
 
 type Operation = (this: IExecuteFunctions, client: OdooClient) => Promise<INodeExecutionData[]>;
 
@@ -20,6 +21,7 @@ const resources: Record<string, Record<string, { execute: Operation }>> = {
 	audit: audit as unknown as Record<string, { execute: Operation }>,
 	invoice: invoice as unknown as Record<string, { execute: Operation }>,
 	payment: payment as unknown as Record<string, { execute: Operation }>,
+	syncState: syncState as unknown as Record<string, { execute: Operation }>,
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -8,6 +8,7 @@ import * as posMasterData from './posMasterData/PosMasterData.resource';
 import * as posOrder from './posOrder/PosOrder.resource';
 import * as posSession from './posSession/PosSession.resource';
 import * as record from './record/Record.resource';
+import * as syncState from './syncState/SyncState.resource';
 
 export const versionDescription: INodeTypeDescription = {
 	displayName: 'Odoo ERP',
@@ -36,6 +37,7 @@ export const versionDescription: INodeTypeDescription = {
 				{ name: 'POS Order', value: 'posOrder', description: 'Import PixelPoint invoices as POS orders' },
 				{ name: 'POS Session', value: 'posSession', description: 'Close sessions of past business dates' },
 				{ name: 'Record', value: 'record', description: 'Any model: partners, products, invoices' },
+				{ name: 'Sync State', value: 'syncState', description: 'Cursors and waiting items of a flow, kept in Odoo: list, skip, retry' },
 			],
 			default: 'record',
 		},
@@ -46,5 +48,6 @@ export const versionDescription: INodeTypeDescription = {
 		...audit.description,
 		...invoice.description,
 		...payment.description,
+		...syncState.description,
 	],
 };

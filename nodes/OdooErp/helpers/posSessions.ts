@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { OdooClient } from '../transport';
 import type { ExternalIdRow, LoadResult } from './interfaces';
 import type { PpXids } from './pixelpoint';
-import { InputError } from './utils';
+import { DataError, InputError } from './utils';
 
 export interface SessionRow {
 	id: number;
@@ -247,7 +247,7 @@ export async function ensureSession(
 			if (s && s.state === 'opening_control') await openForSales(client, id, opts.startAt, s.cash_control);
 			if (s && s.state !== 'closed') return { sessionId: id, opened: false };
 			if (s) {
-				throw new InputError(
+				throw new DataError(
 					`Store ${opts.storeId}'s session for ${opts.businessDate} (${s.name}) is already closed: this late invoice must be entered by hand in Odoo`,
 					'BusinessDate',
 				);
@@ -271,7 +271,7 @@ export async function ensureSession(
 				continue;
 			}
 			if (openDate > opts.businessDate) {
-				throw new InputError(
+				throw new DataError(
 					`Store ${opts.storeId} already has an open session for ${openDate}, later than ${opts.businessDate}: import older business dates first`,
 					'BusinessDate',
 				);

@@ -2,9 +2,9 @@
 import type { IDataObject } from 'n8n-workflow';
 import type { OdooField } from '../transport';
 
-import { InputError } from '../../shared/items';
+import { DataError, InputError } from '../../shared/items';
 
-export { InputError };
+export { DataError, InputError };
 
 /**
  * Parses JSON, or the Python literal syntax Odoo users write domains in:

@@ -8,7 +8,7 @@ import { type LineInput, TaxBook } from '../../helpers/taxBook';
 import { roundTo } from '../../helpers/taxEngine';
 import { resolveXids, upsertRows } from '../../helpers/upsert';
 import type { PpXids } from '../../helpers/pixelpoint';
-import { InputError, chunk } from '../../helpers/utils';
+import { DataError, InputError, chunk } from '../../helpers/utils';
 import { UnknownOutcomeError } from '../../../shared/http';
 import type { OdooClient } from '../../transport';
 import { namespaceOf, namespaceProperty } from '../posMasterData/common';
@@ -217,218 +217,239 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			seen.set(inv.ref, i);
 			invoices.push(inv);
 		} catch (error) {
-			out[i] = failItem(this, error, i);
+			// What identifies it, as far as it can be read: the waiting list keeps it by that.
+			const item = failItem(this, error, i);
+			const { StoreId, TransactNum, BusinessDate, CloseTime, error: before } = items[i].json;
+			Object.assign(item.json, { StoreId, TransactNum, BusinessDate, CloseTime, retryable: TransactNum === undefined && typeof before === 'string' });
+			out[i] = item;
 		}
 	}
 	if (!invoices.length) return out;
 	// Errors keep the invoice's identity, and say whether trying again later can help (Odoo
-	// unreachable, an earlier day not yet imported) or the invoice itself must be fixed.
-	const fail = (inv: Invoice, error: unknown, retryable = !(error instanceof InputError)) => {
+	// unreachable, a shop, product, tender or tax to set up, an earlier day not yet imported) or
+	// a person must decide (the invoice is wrong in itself, or too late for its closed session).
+	const fail = (inv: Invoice, error: unknown, retryable = !(error instanceof DataError)) => {
 		const item = failItem(this, error, inv.i);
-		Object.assign(item.json, { StoreId: inv.storeId, TransactNum: inv.transact, BusinessDate: inv.businessDate, retryable });
+		Object.assign(item.json, { StoreId: inv.storeId, TransactNum: inv.transact, BusinessDate: inv.businessDate, CloseTime: `${inv.closeUtc.replace(' ', 'T')}Z`, retryable });
 		out[inv.i] = item;
 	};
 	const skip = (inv: Invoice, reason: string, extra: IDataObject = {}) =>
-		(out[inv.i] = ok({ StoreId: inv.storeId, TransactNum: inv.transact, BusinessDate: inv.businessDate, status: 'skipped', reason, ...extra }, inv.i));
+		(out[inv.i] = ok({ StoreId: inv.storeId, TransactNum: inv.transact, BusinessDate: inv.businessDate, CloseTime: `${inv.closeUtc.replace(' ', 'T')}Z`, status: 'skipped', reason, ...extra }, inv.i));
 
-	// 2. Already imported? One search per 1,000 receipts.
-	let pending: Invoice[] = [];
-	for (const part of chunk(invoices, 1000)) {
-		const found = await client.call<Array<{ id: number; pos_reference: string; session_id: [number, string] }>>('pos.order', 'search_read', {
-			args: [[['pos_reference', 'in', part.map((p) => p.ref)]]],
-			kwargs: { fields: ['pos_reference', 'session_id'] },
-		});
-		const done = new Map(found.map((f) => [f.pos_reference, f]));
-		for (const inv of part) {
-			const f = done.get(inv.ref);
-			if (f) skip(inv, 'already imported', { orderId: f.id, sessionId: f.session_id?.[0] });
-			else pending.push(inv);
+	// A failure of the whole step (Odoo unreachable, a tax that does not exist) is every pending
+	// invoice's failure, with its identity, so each one waits to be imported again.
+	try {
+		// 2. Already imported? One search per 1,000 receipts.
+		let pending: Invoice[] = [];
+		for (const part of chunk(invoices, 1000)) {
+			const found = await client.call<Array<{ id: number; pos_reference: string; session_id: [number, string] }>>('pos.order', 'search_read', {
+				args: [[['pos_reference', 'in', part.map((p) => p.ref)]]],
+				kwargs: { fields: ['pos_reference', 'session_id'] },
+			});
+			const done = new Map(found.map((f) => [f.pos_reference, f]));
+			for (const inv of part) {
+				const f = done.get(inv.ref);
+				if (f) skip(inv, 'already imported', { orderId: f.id, sessionId: f.session_id?.[0] });
+				else pending.push(inv);
+			}
 		}
-	}
-	if (!pending.length) return out;
+		if (!pending.length) return out;
 
-	// 3. Everything the orders refer to, in one external-id lookup.
-	const refs = await resolveXids(client, [
-		...new Set(
-			pending.flatMap((inv) => [
-				x.store(inv.storeId),
-				x.saleType(inv.saleType),
-				...inv.lines.map((l) => x.product(l.ProdNum)),
-				...inv.payments.flatMap((p) => [x.tender(inv.storeId, p.MethodNum), x.cardMethod(p.MethodNum)]),
-			]),
-		),
-	]);
+		// 3. Everything the orders refer to, in one external-id lookup.
+		const refs = await resolveXids(client, [
+			...new Set(
+				pending.flatMap((inv) => [
+					x.store(inv.storeId),
+					x.saleType(inv.saleType),
+					...inv.lines.map((l) => x.product(l.ProdNum)),
+					...inv.payments.flatMap((p) => [x.tender(inv.storeId, p.MethodNum), x.cardMethod(p.MethodNum)]),
+				]),
+			),
+		]);
 
-	// 4. Products the catalogue pull missed: create them from the attached details.
-	const missing = new Map<number, IDataObject>();
-	for (const inv of pending) {
-		for (const l of inv.lines) {
-			if (refs.has(x.product(l.ProdNum)) || missing.has(l.ProdNum)) continue;
-			const details = inv.products.find((p) => Number(p.ProdNum) === l.ProdNum);
-			if (details) missing.set(l.ProdNum, details);
-		}
-	}
-	if (missing.size && options.createProducts !== false) {
-		const taxFor = await taxChooser(this, client, 'options.');
-		const column = await posCategoryColumn(client);
-		const rows = [...missing.values()].map((p) => productCells(p, x, column, taxFor));
-		const res = await upsertRows(client, 'product.product', rows.map((r) => ({ xid: x.product(r.num), cells: r.cells })), { skipUnchanged: true });
-		res.forEach((o, k) => o.id && refs.set(x.product(rows[k].num), o.id));
-	}
-	const [rounding] = await upsertRows(
-		client,
-		'product.product',
-		[{ xid: x.rounding(), cells: { name: 'Rounding difference (PixelPoint)', default_code: 'PP-ROUNDING', list_price: '0', type: 'service', 'taxes_id/.id': '', available_in_pos: '0', sale_ok: '0' } }],
-		{ skipUnchanged: true },
-	);
-	if (!rounding.id) throw new InputError(`Odoo refused the rounding product: ${rounding.error}`);
-
-	// 5. Product taxes, then line taxes as Odoo computes them.
-	const productIds = [...new Set([...refs.entries()].filter(([k]) => k.startsWith(`${module}.product_`)).map(([, v]) => v))];
-	const productTaxes = new Map<number, number[]>();
-	for (const part of chunk(productIds, 2000)) {
-		for (const p of await client.call<Array<{ id: number; taxes_id: number[] }>>('product.product', 'read', { ids: part, kwargs: { fields: ['taxes_id'], context: { active_test: false } } })) {
-			productTaxes.set(p.id, p.taxes_id);
-		}
-	}
-	const ready: Invoice[] = [];
-	const lineInputs: LineInput[] = [];
-	for (const inv of pending) {
-		try {
-			const where = `Store ${inv.storeId}, transaction ${inv.transact}`;
-			if (!refs.has(x.store(inv.storeId))) throw new InputError(`${where}: store ${inv.storeId} has no POS shop in Odoo: run the master-data template first`, 'StoreId');
+		// 4. Products the catalogue pull missed: create them from the attached details.
+		const missing = new Map<number, IDataObject>();
+		const refused = new Map<number, string>();
+		for (const inv of pending) {
 			for (const l of inv.lines) {
-				const pid = refs.get(x.product(l.ProdNum));
-				if (!pid) {
+				if (refs.has(x.product(l.ProdNum)) || missing.has(l.ProdNum)) continue;
+				const details = inv.products.find((p) => Number(p.ProdNum) === l.ProdNum);
+				if (details) missing.set(l.ProdNum, details);
+			}
+		}
+		if (missing.size && options.createProducts !== false) {
+			const taxFor = await taxChooser(this, client, 'options.');
+			const column = await posCategoryColumn(client);
+			const rows = [...missing.values()].map((p) => productCells(p, x, column, taxFor));
+			const res = await upsertRows(client, 'product.product', rows.map((r) => ({ xid: x.product(r.num), cells: r.cells })), { skipUnchanged: true });
+			res.forEach((o, k) => (o.id ? refs.set(x.product(rows[k].num), o.id) : refused.set(rows[k].num, String(o.error))));
+		}
+		const [rounding] = await upsertRows(
+			client,
+			'product.product',
+			[{ xid: x.rounding(), cells: { name: 'Rounding difference (PixelPoint)', default_code: 'PP-ROUNDING', list_price: '0', type: 'service', 'taxes_id/.id': '', available_in_pos: '0', sale_ok: '0' } }],
+			{ skipUnchanged: true },
+		);
+		if (!rounding.id) throw new InputError(`Odoo refused the rounding product: ${rounding.error}`);
+
+		// 5. Product taxes, then line taxes as Odoo computes them.
+		const productIds = [...new Set([...refs.entries()].filter(([k]) => k.startsWith(`${module}.product_`)).map(([, v]) => v))];
+		const productTaxes = new Map<number, number[]>();
+		for (const part of chunk(productIds, 2000)) {
+			for (const p of await client.call<Array<{ id: number; taxes_id: number[] }>>('product.product', 'read', { ids: part, kwargs: { fields: ['taxes_id'], context: { active_test: false } } })) {
+				productTaxes.set(p.id, p.taxes_id);
+			}
+		}
+		const ready: Invoice[] = [];
+		const lineInputs: LineInput[] = [];
+		for (const inv of pending) {
+			try {
+				const where = `Store ${inv.storeId}, transaction ${inv.transact}`;
+				if (!refs.has(x.store(inv.storeId))) throw new InputError(`${where}: store ${inv.storeId} has no POS shop in Odoo: run the master-data template first`, 'StoreId');
+				for (const l of inv.lines) {
+					const pid = refs.get(x.product(l.ProdNum));
+					if (!pid && refused.has(l.ProdNum)) throw new InputError(`${where}: Odoo refused to create product ${l.ProdNum} (${l.Description}): ${refused.get(l.ProdNum)}`, 'ProdNum');
+					if (!pid) {
+						throw new InputError(
+							`${where}: product ${l.ProdNum} (${l.Description}) is not in Odoo and the invoice carries no details to create it: turn on Attach Product Details in the PixelPoint node`,
+							'ProdNum',
+						);
+					}
+					const pct = discountPercent(l);
+					if (pct < 0 || pct > 100) throw new DataError(`${where}: the discount of ${l.Discount} on product ${l.ProdNum} is not between 0 and the line amount`, 'Discount');
+					lineInputs.push({ taxIds: productTaxes.get(pid) ?? [], priceUnit: l.UnitPrice * (1 - pct / 100), quantity: l.Quantity });
+				}
+				for (const p of inv.payments) {
+					if (!refs.get(x.tender(inv.storeId, p.MethodNum)) && !refs.get(x.cardMethod(p.MethodNum))) {
+						throw new InputError(`${where}: tender ${p.MethodNum} of store ${inv.storeId} is not in Odoo: run the master-data template first`, 'MethodNum');
+					}
+				}
+				ready.push(inv);
+			} catch (error) {
+				fail(inv, error);
+			}
+		}
+		const taxes = new TaxBook(client);
+		await taxes.prepare(lineInputs);
+
+		// 6. Orders with their lines, rounding line and payments.
+		const built: BuiltOrder[] = [];
+		for (const inv of ready) {
+			try {
+				const where = `Store ${inv.storeId}, transaction ${inv.transact}`;
+				let total = 0;
+				let tax = 0;
+				const lines: IDataObject[] = inv.lines.map((l, k) => {
+					const pid = refs.get(x.product(l.ProdNum))!;
+					const taxIds = productTaxes.get(pid) ?? [];
+					const discount = discountPercent(l);
+					const r = taxes.compute({ taxIds, priceUnit: l.UnitPrice * (1 - discount / 100), quantity: l.Quantity });
+					total += r.total_included;
+					tax += r.total_included - r.total_excluded;
+					return {
+						product_id: pid,
+						qty: l.Quantity,
+						price_unit: l.UnitPrice,
+						discount,
+						tax_ids: [[6, 0, taxIds]],
+						price_subtotal: r.total_excluded,
+						price_subtotal_incl: r.total_included,
+						full_product_name: l.Description,
+						uuid: uuidOf(`${inv.ref}/${k}`),
+					};
+				});
+				total = roundTo(total);
+				const drift = roundTo(inv.finalTotal - total);
+				if (Math.abs(drift) > tolerance + 1e-9) {
 					throw new InputError(
-						`${where}: product ${l.ProdNum} (${l.Description}) is not in Odoo and the invoice carries no details to create it: turn on Attach Product Details in the PixelPoint node`,
-						'ProdNum',
+						`${where}: Odoo computes ${total.toFixed(2)} but PixelPoint's FinalTotal is ${inv.finalTotal.toFixed(2)}; the difference ${drift.toFixed(2)} is above the rounding tolerance ${tolerance}`,
+						'FinalTotal',
 					);
 				}
-				const pct = discountPercent(l);
-				if (pct < 0 || pct > 100) throw new InputError(`${where}: the discount of ${l.Discount} on product ${l.ProdNum} is not between 0 and the line amount`, 'Discount');
-				lineInputs.push({ taxIds: productTaxes.get(pid) ?? [], priceUnit: l.UnitPrice * (1 - pct / 100), quantity: l.Quantity });
-			}
-			for (const p of inv.payments) {
-				if (!refs.get(x.tender(inv.storeId, p.MethodNum)) && !refs.get(x.cardMethod(p.MethodNum))) {
-					throw new InputError(`${where}: tender ${p.MethodNum} of store ${inv.storeId} is not in Odoo: run the master-data template first`, 'MethodNum');
+				if (drift) {
+					lines.push({
+						product_id: rounding.id,
+						qty: 1,
+						price_unit: drift,
+						discount: 0,
+						tax_ids: [[6, 0, []]],
+						price_subtotal: drift,
+						price_subtotal_incl: drift,
+						full_product_name: 'Rounding difference',
+						uuid: uuidOf(`${inv.ref}/rounding`),
+					});
 				}
-			}
-			ready.push(inv);
-		} catch (error) {
-			fail(inv, error);
-		}
-	}
-	const taxes = new TaxBook(client);
-	await taxes.prepare(lineInputs);
-
-	// 6. Orders with their lines, rounding line and payments.
-	const built: BuiltOrder[] = [];
-	for (const inv of ready) {
-		try {
-			const where = `Store ${inv.storeId}, transaction ${inv.transact}`;
-			let total = 0;
-			let tax = 0;
-			const lines: IDataObject[] = inv.lines.map((l, k) => {
-				const pid = refs.get(x.product(l.ProdNum))!;
-				const taxIds = productTaxes.get(pid) ?? [];
-				const discount = discountPercent(l);
-				const r = taxes.compute({ taxIds, priceUnit: l.UnitPrice * (1 - discount / 100), quantity: l.Quantity });
-				total += r.total_included;
-				tax += r.total_included - r.total_excluded;
-				return {
-					product_id: pid,
-					qty: l.Quantity,
-					price_unit: l.UnitPrice,
-					discount,
-					tax_ids: [[6, 0, taxIds]],
-					price_subtotal: r.total_excluded,
-					price_subtotal_incl: r.total_included,
-					full_product_name: l.Description,
-					uuid: uuidOf(`${inv.ref}/${k}`),
-				};
-			});
-			total = roundTo(total);
-			const drift = roundTo(inv.finalTotal - total);
-			if (Math.abs(drift) > tolerance + 1e-9) {
-				throw new InputError(
-					`${where}: Odoo computes ${total.toFixed(2)} but PixelPoint's FinalTotal is ${inv.finalTotal.toFixed(2)}; the difference ${drift.toFixed(2)} is above the rounding tolerance ${tolerance}`,
-					'FinalTotal',
-				);
-			}
-			if (drift) {
-				lines.push({
-					product_id: rounding.id,
-					qty: 1,
-					price_unit: drift,
-					discount: 0,
-					tax_ids: [[6, 0, []]],
-					price_subtotal: drift,
-					price_subtotal_incl: drift,
-					full_product_name: 'Rounding difference',
-					uuid: uuidOf(`${inv.ref}/rounding`),
-				});
-			}
-			const change = roundTo(inv.payments.reduce((s, p) => s + p.Change, 0));
-			const paid = roundTo(inv.payments.reduce((s, p) => s + p.Amount, 0) - change);
-			const method = (p: Tender) => refs.get(x.tender(inv.storeId, p.MethodNum)) ?? refs.get(x.cardMethod(p.MethodNum))!;
-			const pricelist = refs.get(x.saleType(inv.saleType)) ?? false;
-			const common = { amount_total: inv.finalTotal, amount_tax: roundTo(tax), amount_paid: paid, amount_return: change, pricelist_id: pricelist, partner_id: false, fiscal_position_id: false };
-			const payload: IDataObject =
-				version >= 18
-					? {
-							...common,
-							uuid: uuidOf(inv.ref),
-							name: inv.ref,
-							pos_reference: inv.ref,
-							date_order: inv.closeUtc,
-							state: 'paid',
-							lines: lines.map((l) => [0, 0, l]),
-							payment_ids: inv.payments.map((p) => [0, 0, { payment_method_id: method(p), amount: p.Amount, payment_date: inv.closeUtc }]),
-						}
-					: {
-							id: inv.ref,
-							to_invoice: false,
-							data: {
+				const change = roundTo(inv.payments.reduce((s, p) => s + p.Change, 0));
+				const paid = roundTo(inv.payments.reduce((s, p) => s + p.Amount, 0) - change);
+				const method = (p: Tender) => refs.get(x.tender(inv.storeId, p.MethodNum)) ?? refs.get(x.cardMethod(p.MethodNum))!;
+				const pricelist = refs.get(x.saleType(inv.saleType)) ?? false;
+				const common = { amount_total: inv.finalTotal, amount_tax: roundTo(tax), amount_paid: paid, amount_return: change, pricelist_id: pricelist, partner_id: false, fiscal_position_id: false };
+				const payload: IDataObject =
+					version >= 18
+						? {
 								...common,
+								uuid: uuidOf(inv.ref),
 								name: inv.ref,
-								uid: `${inv.storeId}-${inv.transact}`,
-								sequence_number: inv.transact,
-								user_id: false,
+								pos_reference: inv.ref,
 								date_order: inv.closeUtc,
-								creation_date: inv.closeUtc,
-								lines: lines.map((l) => [0, 0, { ...l, pack_lot_ids: [] }]),
-								statement_ids: inv.payments.map((p) => [0, 0, { name: inv.closeUtc, payment_method_id: method(p), amount: p.Amount }]),
-							},
-						};
-			built.push({ inv, payload, amountTotal: inv.finalTotal, rounding: drift });
-		} catch (error) {
-			fail(inv, error);
+								state: 'paid',
+								lines: lines.map((l) => [0, 0, l]),
+								payment_ids: inv.payments.map((p) => [0, 0, { payment_method_id: method(p), amount: p.Amount, payment_date: inv.closeUtc }]),
+							}
+						: {
+								id: inv.ref,
+								to_invoice: false,
+								data: {
+									...common,
+									name: inv.ref,
+									uid: `${inv.storeId}-${inv.transact}`,
+									sequence_number: inv.transact,
+									user_id: false,
+									date_order: inv.closeUtc,
+									creation_date: inv.closeUtc,
+									lines: lines.map((l) => [0, 0, { ...l, pack_lot_ids: [] }]),
+									statement_ids: inv.payments.map((p) => [0, 0, { name: inv.closeUtc, payment_method_id: method(p), amount: p.Amount }]),
+								},
+							};
+				built.push({ inv, payload, amountTotal: inv.finalTotal, rounding: drift });
+			} catch (error) {
+				fail(inv, error);
+			}
 		}
-	}
 
-	// 7. By store and business date, oldest first: one session each, orders many per call.
-	const groups = new Map<string, BuiltOrder[]>();
-	for (const b of built.sort((a, c) => a.inv.storeId - c.inv.storeId || a.inv.businessDate.localeCompare(c.inv.businessDate) || a.inv.closeUtc.localeCompare(c.inv.closeUtc))) {
-		const k = `${b.inv.storeId}|${b.inv.businessDate}`;
-		groups.set(k, [...(groups.get(k) ?? []), b]);
-	}
-	// One lock per invoice, taken for all of them up front and released at the end: a concurrent
-	// execution skips what this one holds.
-	const held: number[] = [];
-	const mine: BuiltOrder[] = [];
-	for (const part of chunk(built, 1000)) {
-		const got = await lockOrders(client, module, part, skip);
-		held.push(...got.locks);
-		mine.push(...got.orders);
-	}
-	const mineSet = new Set(mine);
-	try {
-		const shops = new Map(built.map((b) => [b.inv.storeId, refs.get(x.store(b.inv.storeId))!]));
-		const todo = [...groups.values()].map((g) => g.filter((b) => mineSet.has(b))).filter((g) => g.length);
-		await importGroups.call(this, client, x, shops, version, batchSize, module, todo, out, fail, skip);
-	} finally {
-		for (const part of chunk(held, 1000)) await client.call('ir.model.data', 'unlink', { ids: part, idempotent: true });
+		// 7. By store and business date, oldest first: one session each, orders many per call.
+		const groups = new Map<string, BuiltOrder[]>();
+		for (const b of built.sort((a, c) => a.inv.storeId - c.inv.storeId || a.inv.businessDate.localeCompare(c.inv.businessDate) || a.inv.closeUtc.localeCompare(c.inv.closeUtc))) {
+			const k = `${b.inv.storeId}|${b.inv.businessDate}`;
+			groups.set(k, [...(groups.get(k) ?? []), b]);
+		}
+		// One lock per invoice, taken for all of them up front and released at the end: a concurrent
+		// execution skips what this one holds.
+		const held: number[] = [];
+		const mine: BuiltOrder[] = [];
+		for (const part of chunk(built, 1000)) {
+			const got = await lockOrders(client, module, part, skip);
+			held.push(...got.locks);
+			mine.push(...got.orders);
+		}
+		const mineSet = new Set(mine);
+		try {
+			const shops = new Map(built.map((b) => [b.inv.storeId, refs.get(x.store(b.inv.storeId))!]));
+			const todo = [...groups.values()].map((g) => g.filter((b) => mineSet.has(b))).filter((g) => g.length);
+			// The earliest business day per store with an invoice that failed but may pass.
+			const blockedFrom = new Map<number, string>();
+			for (const inv of invoices) {
+				const o = out[inv.i]?.json;
+				if (!o?.error || o.retryable !== true) continue;
+				const d = blockedFrom.get(inv.storeId);
+				if (!d || inv.businessDate < d) blockedFrom.set(inv.storeId, inv.businessDate);
+			}
+			await importGroups.call(this, client, x, shops, version, batchSize, module, todo, out, fail, skip, blockedFrom);
+		} finally {
+			for (const part of chunk(held, 1000)) await client.call('ir.model.data', 'unlink', { ids: part, idempotent: true });
+		}
+	} catch (error) {
+		for (const inv of invoices) if (!out[inv.i]) fail(inv, error);
 	}
 	return out;
 }
@@ -446,14 +467,16 @@ async function importGroups(
 	out: INodeExecutionData[],
 	fail: (inv: Invoice, error: unknown, retryable?: boolean) => void,
 	skip: (inv: Invoice, reason: string, extra?: IDataObject) => void,
+	blockedFrom: Map<number, string>,
 ): Promise<void> {
 	const known = await sessionXids(client, module);
-	// After a failure that may pass, a store's later days wait: opening their session would close this one.
-	const waiting = new Map<number, string>();
+	// After a failure that may pass, a store's later days wait: opening their session would close
+	// this one, and the invoice could then never be imported. Failures of the steps before count too.
+	const waiting = new Map<number, string>(blockedFrom);
 	for (const group of groups) {
 		const { storeId, businessDate } = group[0].inv;
 		const earlier = waiting.get(storeId);
-		if (earlier) {
+		if (earlier && earlier < businessDate) {
 			for (const b of group) fail(b.inv, new InputError(`Store ${storeId}: waiting for ${earlier} to be imported first; tried again on the next run`), true);
 			continue;
 		}
@@ -465,8 +488,8 @@ async function importGroups(
 			sessionId = s.sessionId;
 			closedBefore = s.closedBefore;
 		} catch (error) {
-			for (const b of group) fail(b.inv, error, true);
-			waiting.set(storeId, businessDate);
+			for (const b of group) fail(b.inv, error);
+			if (!(error instanceof DataError)) waiting.set(storeId, businessDate);
 			continue;
 		}
 		for (const batch of chunk(group, batchSize)) {

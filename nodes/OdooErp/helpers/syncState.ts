@@ -1,0 +1,247 @@
+/**
+ * What a cursor-driven flow has not finished: its cursors and the items waiting to be done
+ * again, kept in Odoo (system parameters), so every queue worker and every manual run sees the
+ * same state. One parameter per cursor and per waiting item: two executions never overwrite each
+ * other's list, and an unchanged failure is not written again (a re-run writes nothing).
+ */
+import type { IDataObject } from 'n8n-workflow';
+import { UnknownOutcomeError } from '../../shared/http';
+import type { OdooClient } from '../transport';
+import { InputError, chunk } from './utils';
+
+export interface WaitingItem extends IDataObject {
+	key: string;
+	/** What the item belongs to (a store, a Procountor invoice...), for the flow to group by. */
+	scope: string;
+	reason: string;
+	/** false: the data itself is wrong; true: it may pass once something else is fixed or back. */
+	retryable: boolean;
+	/** When it first failed (ISO). */
+	since: string;
+	/** What the flow needs to fetch it again. */
+	details: IDataObject;
+	/** Set when a person decided not to import it: no longer retried. */
+	skipped?: { at: string; note: string };
+}
+
+export interface SyncState {
+	flow: string;
+	cursors: Record<string, string>;
+	waiting: WaitingItem[];
+	skipped: WaitingItem[];
+}
+
+export interface SyncResult {
+	key: string;
+	scope?: string;
+	/** The failure, or empty when the item is done. */
+	error?: string;
+	retryable?: boolean;
+	details?: IDataObject;
+	/** Done (imported, already there): the item leaves the waiting list. Neither done nor error: left as it is. */
+	done?: boolean;
+}
+
+interface Row {
+	id: number;
+	key: string;
+	value: string;
+}
+
+const FLOW = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export function checkFlow(flow: string): string {
+	const f = flow.trim();
+	if (!FLOW.test(f)) throw new InputError(`Flow "${flow}" is not a flow name: lower-case letters, digits and hyphens (e.g. pixelpoint-order-import)`, 'flow');
+	return f;
+}
+
+const prefix = (flow: string) => `n8n.sync.${flow}.`;
+const cursorKey = (flow: string, scope: string) => `${prefix(flow)}cursor.${scope}`;
+const waitingKey = (flow: string, key: string) => `${prefix(flow)}waiting.${key}`;
+
+/** Every parameter of the flow, in one call (LIKE's "_" is a wildcard, so the prefix is checked again). */
+async function readRows(client: OdooClient, flow: string): Promise<Row[]> {
+	const p = prefix(flow);
+	const rows = await client.call<Row[]>('ir.config_parameter', 'search_read', {
+		args: [[['key', '=like', `${p}%`]]],
+		kwargs: { fields: ['key', 'value'], order: 'id' },
+	});
+	return rows.filter((r) => r.key.startsWith(p));
+}
+
+function parseWaiting(flow: string, row: Row): WaitingItem | undefined {
+	try {
+		const v = JSON.parse(row.value) as WaitingItem;
+		return typeof v === 'object' && v && typeof v.key === 'string' ? v : undefined;
+	} catch {
+		return undefined; // edited by hand into something else: not ours to interpret
+	}
+}
+
+export async function readState(client: OdooClient, flow: string): Promise<SyncState & { rows: Map<string, Row> }> {
+	const rows = await readRows(client, flow);
+	const state: SyncState & { rows: Map<string, Row> } = {
+		flow,
+		cursors: {},
+		waiting: [],
+		skipped: [],
+		rows: new Map(rows.map((r) => [r.key, r])),
+	};
+	const cp = `${prefix(flow)}cursor.`;
+	const wp = `${prefix(flow)}waiting.`;
+	for (const r of rows) {
+		if (r.key.startsWith(cp)) state.cursors[r.key.slice(cp.length)] = r.value;
+		else if (r.key.startsWith(wp)) {
+			const w = parseWaiting(flow, r);
+			if (w) (w.skipped ? state.skipped : state.waiting).push(w);
+		}
+	}
+	const bySince = (a: WaitingItem, b: WaitingItem) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.key.localeCompare(b.key));
+	state.waiting.sort(bySince);
+	state.skipped.sort(bySince);
+	return state;
+}
+
+/** Later of two cursor values: times compared as times, anything else as text. */
+function later(a: string, b: string): string {
+	const ta = Date.parse(a);
+	const tb = Date.parse(b);
+	if (!Number.isNaN(ta) && !Number.isNaN(tb)) return tb > ta ? b : a;
+	return b > a ? b : a;
+}
+
+/** Creates the parameters in one call; if another execution made some of them first, the rest one by one. */
+async function createRows(client: OdooClient, rows: Array<{ key: string; value: string }>): Promise<void> {
+	for (const part of chunk(rows, 500)) {
+		try {
+			await client.call('ir.config_parameter', 'create', { args: [part] });
+			continue;
+		} catch (error) {
+			if (!(error instanceof UnknownOutcomeError) && !/unique|already exists|duplicate/i.test((error as Error).message ?? '')) throw error;
+		}
+		const have = new Map(
+			(
+				await client.call<Row[]>('ir.config_parameter', 'search_read', {
+					args: [[['key', 'in', part.map((r) => r.key)]]],
+					kwargs: { fields: ['key', 'value'] },
+				})
+			).map((r) => [r.key, r])
+		);
+		for (const r of part) {
+			const h = have.get(r.key);
+			if (!h) await client.call('ir.config_parameter', 'create', { args: [r] });
+			else if (h.value !== r.value)
+				await client.call('ir.config_parameter', 'write', {
+					args: [[h.id], { value: r.value }],
+				});
+		}
+	}
+}
+
+export interface SaveSummary extends IDataObject {
+	added: number;
+	changed: number;
+	cleared: number;
+	cursorsMoved: string[];
+}
+
+/**
+ * Records a run's results: failures join (or stay on) the waiting list with their reason, done
+ * items leave it; cursors only move forward. Nothing is written when nothing changed.
+ */
+export async function saveResults(client: OdooClient, flow: string, results: SyncResult[], cursors: Record<string, string>, nowIso: string): Promise<SaveSummary> {
+	const { rows } = await readState(client, flow);
+	const creates: Array<{ key: string; value: string }> = [];
+	const writes: Array<{ id: number; value: string }> = [];
+	const unlinks: number[] = [];
+	let added = 0;
+	let changed = 0;
+	const last = new Map<string, SyncResult>();
+	// The same item twice in a run: its last result counts. Its place in this run's input ("Item 4: ") means nothing next run.
+	for (const r of results) last.set(r.key, { ...r, error: r.error?.replace(/^Item \d+: /, '') });
+	for (const r of last.values()) {
+		const k = waitingKey(flow, r.key);
+		const row = rows.get(k);
+		const before = row ? parseWaiting(flow, row) : undefined;
+		if (r.error) {
+			const next: WaitingItem = {
+				key: r.key,
+				scope: r.scope ?? before?.scope ?? '',
+				reason: r.error,
+				retryable: r.retryable !== false,
+				since: before?.since ?? nowIso,
+				details: r.details ?? before?.details ?? {},
+				...(before?.skipped ? { skipped: before.skipped } : {}),
+			};
+			const value = JSON.stringify(next);
+			if (!row) {
+				creates.push({ key: k, value });
+				added++;
+			} else if (
+				!before ||
+				before.reason !== next.reason ||
+				before.retryable !== next.retryable ||
+				JSON.stringify(before.details) !== JSON.stringify(next.details) ||
+				before.scope !== next.scope
+			) {
+				writes.push({ id: row.id, value });
+				changed++;
+			}
+		} else if (r.done && row) unlinks.push(row.id);
+	}
+	const moved: string[] = [];
+	for (const [scope, value] of Object.entries(cursors)) {
+		if (!value) continue;
+		const k = cursorKey(flow, scope);
+		const row = rows.get(k);
+		if (!row) creates.push({ key: k, value });
+		else if (later(row.value, value) !== row.value) writes.push({ id: row.id, value });
+		else continue;
+		moved.push(scope);
+	}
+	if (creates.length) await createRows(client, creates);
+	for (const w of writes)
+		await client.call('ir.config_parameter', 'write', {
+			args: [[w.id], { value: w.value }],
+		});
+	for (const part of chunk(unlinks, 1000))
+		await client.call('ir.config_parameter', 'unlink', {
+			ids: part,
+			idempotent: true,
+		});
+	return { added, changed, cleared: unlinks.length, cursorsMoved: moved };
+}
+
+/** A person's decision on one waiting item: skip it (no longer retried) or retry it (skipped no more). */
+export async function decide(client: OdooClient, flow: string, key: string, action: 'skip' | 'retry', note: string, nowIso: string): Promise<WaitingItem> {
+	const k = waitingKey(flow, key);
+	const [row] = await client.call<Row[]>('ir.config_parameter', 'search_read', {
+		args: [[['key', '=', k]]],
+		kwargs: { fields: ['key', 'value'], limit: 1 },
+	});
+	const item = row && parseWaiting(flow, row);
+	if (!item) throw new InputError(`Nothing named "${key}" is waiting in the flow ${flow}: list the waiting items with Get to see their keys`, 'itemKey');
+	const next: WaitingItem = { ...item };
+	if (action === 'skip') {
+		if (item.skipped) return item;
+		next.skipped = { at: nowIso, note };
+	} else {
+		if (!item.skipped) return item;
+		delete next.skipped;
+	}
+	await client.call('ir.config_parameter', 'write', {
+		args: [[row.id], { value: JSON.stringify(next) }],
+	});
+	return next;
+}
+
+/** The audit's view of a waiting list: how many, and the oldest. */
+export function waitingSummary(state: Pick<SyncState, 'waiting' | 'skipped'>): IDataObject {
+	const oldest = state.waiting[0];
+	return {
+		waitingCount: state.waiting.length,
+		skippedCount: state.skipped.length,
+		oldestWaiting: oldest ? { key: oldest.key, since: oldest.since, reason: oldest.reason } : null,
+	};
+}

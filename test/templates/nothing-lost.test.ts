@@ -1,0 +1,213 @@
+/**
+ * Nothing lost: an invoice that failed is imported once its cause is fixed, and a bad one waits
+ * for a person without holding back the others. The state is read from Odoo's own records (the
+ * sync state's system parameters, the POS orders), not from what the template reported.
+ */
+import type { IDataObject, IWorkflowBase } from 'n8n-workflow';
+import { Engine } from '../../runner/engine';
+import { runTemplate } from '../../runner/flows';
+import { startSandboxes, type Sandboxes } from '../../sandbox';
+import { chain, node } from '../helpers';
+
+const FLOW = 'pixelpoint-order-import';
+const ODOO = 'odooErp';
+
+/** The flow's sync state as Odoo holds it: cursors by store, waiting items by key. */
+function syncState(sb: Sandboxes, flow = FLOW): { cursors: Record<string, string>; waiting: Map<string, IDataObject> } {
+	const env = sb.odoo.env();
+	const db = sb.odoo.db;
+	const rows = db.read(env, 'ir.config_parameter', db.search(env, 'ir.config_parameter', [['key', '=like', `n8n.sync.${flow}.%`]]), ['key', 'value']);
+	const cursors: Record<string, string> = {};
+	const waiting = new Map<string, IDataObject>();
+	for (const r of rows) {
+		const key = String(r.key);
+		const rest = key.slice(`n8n.sync.${flow}.`.length);
+		if (rest.startsWith('cursor.')) cursors[rest.slice(7)] = String(r.value);
+		else if (rest.startsWith('waiting.')) waiting.set(rest.slice(8), JSON.parse(String(r.value)) as IDataObject);
+	}
+	return { cursors, waiting };
+}
+
+function orderRefs(sb: Sandboxes): string[] {
+	const env = sb.odoo.env();
+	const ids = sb.odoo.db.search(env, 'pos.order', [['pos_reference', 'like', 'PixelPoint ']]);
+	return sb.odoo.db.read(env, 'pos.order', ids, ['pos_reference']).map((o) => String(o.pos_reference));
+}
+
+/** A product the catalogue pull missed: neither it, its template nor their external ids are in Odoo. */
+function removeProduct(sb: Sandboxes, prodNum: number): void {
+	const env = sb.odoo.env();
+	const db = sb.odoo.db;
+	const xids = db.search(env, 'ir.model.data', [['module', '=', 'pixelpoint'], ['name', 'in', [`product_${prodNum}`, `product_${prodNum}_product_template`]]]);
+	expect(xids.length).toBeGreaterThan(0);
+	const productId = db.browse('ir.model.data', xids[0])!.res_id as number;
+	const templateId = (db.read(env, 'product.product', [productId], ['product_tmpl_id'])[0].product_tmpl_id as [number, string])[0];
+	db.unlink(env, 'ir.model.data', xids);
+	db.unlink(env, 'product.product', [productId]);
+	db.unlink(env, 'product.template', [templateId]);
+}
+
+const setOption = (name: string, value: boolean) => (wf: IWorkflowBase) => {
+	const imp = wf.nodes.find((n) => n.name === 'Odoo: Import Orders')!;
+	(imp.parameters.options as IDataObject)[name] = value;
+};
+
+describe('Nothing lost: failed invoices wait in Odoo and are imported once the cause is fixed', () => {
+	let sb: Sandboxes;
+	let engine: Engine;
+	let sold: Array<{ StoreId: number; TransactNum: number; CloseTime: string }>;
+	beforeEach(async () => {
+		sb = await startSandboxes();
+		engine = new Engine(sb.credentials());
+		sold = sb.codeplus.allInvoices().filter((i) => i.Status !== 'VOID');
+	});
+	afterEach(async () => {
+		await sb.stop();
+	});
+
+	test('a store without a POS shop: every invoice fails and waits, the cursor stays, the second run is a failed run; after the master data all are imported exactly once', async () => {
+		const first = await runTemplate(engine, 'pixelpoint-order-import', {});
+		expect(first.summary[0]).toMatchObject({ status: 'failed', created: 0, failed: sold.length, waitingCount: sold.length });
+		expect(String(first.summary[0].error)).toMatch(/has no POS shop in Odoo: run the master-data template first/);
+		let state = syncState(sb);
+		expect(state.waiting.size).toBe(sold.length);
+		const oldest = [...state.waiting.values()].map((w) => String((w.details as IDataObject).CloseTime)).sort()[0];
+		expect(first.summary[0].oldestWaiting).toMatchObject({ reason: expect.stringMatching(/no POS shop/) });
+		// No cursor passes a waiting invoice.
+		for (const inv of sold) {
+			const c = state.cursors[String(inv.StoreId)];
+			if (c) expect(Date.parse(c)).toBeLessThanOrEqual(Date.parse(inv.CloseTime));
+		}
+		expect(oldest).toBeDefined();
+
+		// The run the issue saw report success with nothing done: still failed, nothing moved on.
+		const second = await runTemplate(engine, 'pixelpoint-order-import', {});
+		expect(second.ok).toBe(false);
+		expect(second.summary[0]).toMatchObject({ status: 'failed', created: 0, failed: sold.length, waitingCount: sold.length });
+		expect(syncState(sb).cursors).toEqual(state.cursors);
+
+		expect((await runTemplate(engine, 'pixelpoint-master-data')).ok).toBe(true);
+		const third = await runTemplate(engine, 'pixelpoint-order-import', {});
+		expect(third.error).toBeUndefined();
+		expect(third.summary[0]).toMatchObject({ status: 'success', created: sold.length, failed: 0, waitingCount: 0 });
+		const refs = orderRefs(sb);
+		expect(refs).toHaveLength(sold.length);
+		expect(new Set(refs).size).toBe(sold.length);
+		state = syncState(sb);
+		expect(state.waiting.size).toBe(0);
+		expect(Object.keys(state.cursors).sort()).toEqual(['1', '2', '3']);
+
+		// And again: nothing imported, nothing written to the sync state.
+		const before = JSON.stringify(syncState(sb));
+		const fourth = await runTemplate(engine, 'pixelpoint-order-import', {});
+		expect(fourth.summary[0]).toMatchObject({ status: 'success', created: 0, failed: 0, waitingCount: 0 });
+		expect(JSON.stringify({ ...syncState(sb), cursors: {} })).toBe(JSON.stringify({ ...JSON.parse(before), cursors: {} }));
+		expect(orderRefs(sb)).toHaveLength(sold.length);
+	});
+
+	test('a product missing with product creation off waits; once the master data has it, its invoices are imported exactly once', async () => {
+		expect((await runTemplate(engine, 'pixelpoint-master-data')).ok).toBe(true);
+		// The catalogue pull missed a product: it is not in Odoo.
+		const prodNum = sb.codeplus.allInvoices().find((i) => i.Status === 'CLOSED')!.Lines[0].ProdNum;
+		removeProduct(sb, prodNum);
+		const affected = sold.filter((i) => sb.codeplus.allInvoices().find((x) => x.TransactNum === i.TransactNum && x.StoreId === i.StoreId)!.Lines.some((l) => l.ProdNum === prodNum));
+		expect(affected.length).toBeGreaterThan(0);
+
+		const first = await runTemplate(engine, 'pixelpoint-order-import', {}, {}, setOption('createProducts', false));
+		expect(first.summary[0]).toMatchObject({ status: 'failed' });
+		const waiting = syncState(sb).waiting;
+		for (const inv of affected) expect(waiting.has(`${inv.StoreId}-${inv.TransactNum}`)).toBe(true);
+		expect([...waiting.values()].some((w) => String(w.reason).includes(`product ${prodNum}`))).toBe(true);
+		const importedBefore = orderRefs(sb).length;
+		expect(importedBefore).toBeLessThan(sold.length);
+
+		expect((await runTemplate(engine, 'pixelpoint-master-data')).ok).toBe(true);
+		const second = await runTemplate(engine, 'pixelpoint-order-import', {}, {}, setOption('createProducts', false));
+		expect(second.error).toBeUndefined();
+		expect(second.summary[0]).toMatchObject({ status: 'success', failed: 0, waitingCount: 0 });
+		expect(Number(second.summary[0].created) + importedBefore).toBe(sold.length);
+		const refs = orderRefs(sb);
+		expect(new Set(refs).size).toBe(sold.length);
+		expect(refs).toHaveLength(sold.length);
+	});
+
+	test('a tax mapping naming a tax Odoo does not have: the invoices wait; with the mapping fixed they are imported', async () => {
+		expect((await runTemplate(engine, 'pixelpoint-master-data')).ok).toBe(true);
+		// A product the catalogue pull missed, so the import must create it with the mapped taxes.
+		const prodNum = sb.codeplus.allInvoices().find((i) => i.Status === 'CLOSED')!.Lines[0].ProdNum;
+		removeProduct(sb, prodNum);
+		const badTax = (wf: IWorkflowBase) => {
+			const imp = wf.nodes.find((n) => n.name === 'Odoo: Import Orders')!;
+			(imp.parameters.options as IDataObject).taxIncluded = { __rl: true, mode: 'name', value: 'VAT 99% incl' };
+		};
+		const first = await runTemplate(engine, 'pixelpoint-order-import', {}, {}, badTax);
+		expect(first.summary[0]).toMatchObject({ status: 'failed', created: 0 });
+		expect(String(first.summary[0].error)).toMatch(/VAT 99% incl/);
+		const waiting = syncState(sb).waiting;
+		expect(waiting.size).toBe(sold.length);
+		expect([...waiting.values()].every((w) => w.retryable === true)).toBe(true);
+
+		const second = await runTemplate(engine, 'pixelpoint-order-import', {});
+		expect(second.error).toBeUndefined();
+		expect(second.summary[0]).toMatchObject({ status: 'success', created: sold.length, failed: 0, waitingCount: 0 });
+		expect(new Set(orderRefs(sb)).size).toBe(sold.length);
+	});
+
+	test('a bad POS invoice waits, is named in the audit record, does not hold back the invoices after it, and is skipped by a person', async () => {
+		expect((await runTemplate(engine, 'pixelpoint-master-data')).ok).toBe(true);
+		const all = sb.codeplus.allInvoices();
+		const bad = all.filter((i) => i.Status === 'CLOSED' && i.StoreId === 1)[5];
+		bad.Payments[0].Amount = Math.round((bad.Payments[0].Amount + 3) * 100) / 100; // payments no longer match FinalTotal
+		const key = `${bad.StoreId}-${bad.TransactNum}`;
+
+		const first = await runTemplate(engine, 'pixelpoint-order-import', {});
+		expect(first.summary[0]).toMatchObject({ status: 'failed', created: sold.length - 1, failed: 1, waitingCount: 1 });
+		expect(first.summary[0].oldestWaiting).toMatchObject({ key, reason: expect.stringMatching(/payments come to .* but FinalTotal is/) });
+		expect(String(first.summary[0].error)).toContain(`transaction ${bad.TransactNum}`);
+		const state = syncState(sb);
+		expect(state.waiting.get(key)).toMatchObject({ retryable: false, scope: '1' });
+		// Invoices closed after it are in Odoo, and store 1's cursor moved past it.
+		expect(orderRefs(sb)).toHaveLength(sold.length - 1);
+		expect(Date.parse(state.cursors['1'])).toBeGreaterThan(Date.parse(bad.CloseTime));
+
+		// Tried again on the next run (still wrong): nothing else happens, nothing rewritten.
+		const before = JSON.stringify(syncState(sb).waiting.get(key));
+		const second = await runTemplate(engine, 'pixelpoint-order-import', {});
+		expect(second.summary[0]).toMatchObject({ status: 'failed', created: 0, failed: 1, retried: 1, waitingCount: 1 });
+		expect(JSON.stringify(syncState(sb).waiting.get(key))).toBe(before);
+
+		// Corrected in PixelPoint, but its business day's session was closed when the next day was
+		// imported: it now waits for a person, with that reason.
+		bad.Payments[0].Amount = Math.round((bad.Payments[0].Amount - 3) * 100) / 100;
+		const third = await runTemplate(engine, 'pixelpoint-order-import', {});
+		expect(third.summary[0]).toMatchObject({ status: 'failed', created: 0, failed: 1, retried: 1, waitingCount: 1 });
+		expect(syncState(sb).waiting.get(key)).toMatchObject({ retryable: false, reason: expect.stringMatching(/is already closed: this late invoice must be entered by hand/) });
+
+		// A person enters it by hand and skips it: it is no longer tried, and the runs are clean again.
+		const skip = chain([{}], node('Skip', ODOO, { resource: 'syncState', operation: 'skip', flow: FLOW, itemKey: key, note: 'entered by hand (test)' }));
+		const s = await engine.run(skip);
+		expect(s.error).toBeUndefined();
+		expect(s.output('Skip')[0]).toMatchObject({ key, skipped: { note: 'entered by hand (test)' } });
+		const fourth = await runTemplate(engine, 'pixelpoint-order-import', {});
+		expect(fourth.summary[0]).toMatchObject({ status: 'success', created: 0, failed: 0, retried: 0, waitingCount: 0, skippedCount: 1 });
+		expect(syncState(sb).waiting.get(key)).toMatchObject({ skipped: { note: 'entered by hand (test)' } });
+
+		// Retry puts it back on the list: the next run tries it again.
+		const retry = chain([{}], node('Retry', ODOO, { resource: 'syncState', operation: 'retry', flow: FLOW, itemKey: key }));
+		expect((await engine.run(retry)).output('Retry')[0]).toMatchObject({ key, action: 'retry' });
+		const fifth = await runTemplate(engine, 'pixelpoint-order-import', {});
+		expect(fifth.summary[0]).toMatchObject({ status: 'failed', retried: 1, waitingCount: 1, skippedCount: 0 });
+		expect(orderRefs(sb)).toHaveLength(sold.length - 1);
+	});
+
+	test('skipping something that is not waiting says so and names the field', async () => {
+		const skip = chain(
+			[{}],
+			node('Skip', ODOO, { resource: 'syncState', operation: 'skip', flow: FLOW, itemKey: '9-999', note: 'x' }, { onError: 'continueRegularOutput' }),
+		);
+		const r = await engine.run(skip);
+		expect(String(r.output('Skip')[0].error)).toMatch(/Nothing named "9-999" is waiting in the flow pixelpoint-order-import/);
+		const noNote = chain([{}], node('Skip', ODOO, { resource: 'syncState', operation: 'skip', flow: FLOW, itemKey: '1-1', note: ' ' }, { onError: 'continueRegularOutput' }));
+		expect(String((await engine.run(noNote)).output('Skip')[0].error)).toMatch(/Note is empty/);
+	});
+});
