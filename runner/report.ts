@@ -47,8 +47,8 @@ function auditWords(r: IDataObject): string[] {
 			`orders: ${count(r.created)} imported into POS sessions, ${count(r.voids)} voided invoices skipped` +
 				`${already > 0 ? `, ${count(already)} already in Odoo` : ''}${num(r.failed) ? `, ${count(r.failed)} failed` : ''}`,
 		);
-		const moved = Array.isArray(r.storesAdvanced) ? r.storesAdvanced : [];
-		out.push(moved.length ? `stores whose cursor moved on: ${moved.join(', ')}` : 'no store cursor moved (the next run reads the same range again)');
+		const moved = Array.isArray(r.cursorsMoved) ? r.cursorsMoved : Array.isArray(r.storesAdvanced) ? r.storesAdvanced : [];
+		out.push(moved.length ? `stores whose cursor moved on: ${moved.join(', ')}` : 'no store cursor moved (nothing new was read, or the next run reads the same range again)');
 	} else if (/auto-close/i.test(op)) {
 		out.push(`sessions: ${count(r.closed)} closed, ${count(r.skipped)} left as they were${num(r.failed) ? `, ${count(r.failed)} failed` : ''}`);
 		for (const s of (r.sessions as IDataObject[] | undefined) ?? []) {
@@ -63,9 +63,27 @@ function auditWords(r: IDataObject): string[] {
 	} else if (/Procountor master data/i.test(op)) {
 		const unmapped = Array.isArray(r.vatUnmapped) && r.vatUnmapped.length ? `; no Odoo tax for ${r.vatUnmapped.join(', ')}` : '';
 		if (r.vatMapped !== undefined) out.push(`VAT: ${count(r.vatMapped)} Procountor VAT rates mapped to Odoo taxes${unmapped}`);
+	} else if (/^Waiting items/.test(op)) {
+		if (r.item) {
+			const it = r.item as IDataObject;
+			out.push(`${String(r.flow)} ${String(it.key)}: ${r.action === 'skip' ? 'skipped, no longer retried' : 'back on the waiting list, tried on the next run'} (${String(it.reason)})`);
+		}
+		for (const f of (r.flows as IDataObject[] | undefined) ?? []) {
+			out.push(`${String(f.flow)}: ${count(f.waitingCount)} waiting, ${count(f.skippedCount)} skipped by a person`);
+			for (const w of (f.waiting as IDataObject[]) ?? []) out.push(`  ${String(w.key)} since ${String(w.since)}: ${String(w.reason)}`);
+		}
 	} else if (!r.detail) {
 		const numeric = Object.entries(r).filter(([k, v]) => typeof v === 'number' && !/^audit/.test(k));
 		if (numeric.length) out.push(numeric.map(([k, v]) => `${words(k)}: ${count(v)}`).join(', '));
+	}
+	if (r.waitingCount !== undefined && !/^Waiting items/.test(op)) {
+		const o = r.oldestWaiting as IDataObject | null | undefined;
+		out.push(
+			num(r.waitingCount)
+				? `waiting to be done again: ${count(r.waitingCount)}, the oldest ${String(o?.key)} since ${String(o?.since)} (${String(o?.reason)})`
+				: 'nothing waits to be done again',
+		);
+		if (num(r.skippedCount)) out.push(`skipped by a person: ${count(r.skippedCount)}`);
 	}
 	return out;
 }

@@ -96,6 +96,9 @@ export async function snapshot(rpc: Rpc, companyId: number): Promise<Record<stri
 		const rows = await rpc.searchRead(model, [], ['write_date'], ctx);
 		out[model] = { count: rows.length, lastWrite: rows.map((r) => String(r.write_date)).sort().at(-1) ?? '' };
 	}
+	// The flows' own state (cursors, waiting items): a run that reads nothing new writes none of it.
+	const sync = await rpc.searchRead('ir.config_parameter', [['key', '=like', 'n8n.%']], ['key', 'value', 'write_date']);
+	out['ir.config_parameter n8n.*'] = { count: sync.length, lastWrite: sync.map((r) => String(r.write_date)).sort().at(-1) ?? '' };
 	out['mail.message'] = (await rpc.call<number>('mail.message', 'search_count', [[['model', 'in', ['account.move', 'account.payment', 'pos.session', 'res.partner']]]])) as number;
 	return out;
 }

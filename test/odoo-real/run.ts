@@ -101,7 +101,26 @@ async function runVersion(version: string): Promise<void> {
 				check({ what: `${t} (${label} run) succeeds`, ok: r.ok, detail: r.ok ? JSON.stringify(r.summary[0] ?? {}).slice(0, 300) : String(r.error).slice(0, 600) });
 			}
 		};
+		// The order import before the master data (the company has no POS shop yet): every invoice
+		// fails and waits in Odoo; the import after the master data must bring every one in, once.
+		const sold = sb.codeplus.allInvoices().filter((i) => i.Status !== 'VOID');
+		const early = await phase(`Odoo ${version}: pixelpoint-order-import before the master data`, () => runTemplate(engine, 'pixelpoint-order-import', {}, sb.settings()));
+		const waitingRows = () => rpc.searchRead<{ key: string; value: string }>('ir.config_parameter', [['key', '=like', 'n8n.sync.pixelpoint-order-import.waiting.%']], ['key', 'value']);
+		const waitingEarly = await waitingRows();
+		const ordersEarly = await rpc.searchRead('pos.order', [['pos_reference', 'like', 'PixelPoint %']], ['id'], { context: { allowed_company_ids: [company.id] } });
+		check({
+			what: 'an import before the master data is a failed run: every invoice waits in Odoo, no order is made',
+			ok: !early.ok && early.summary[0]?.status === 'failed' && waitingEarly.length === sold.length && ordersEarly.length === 0,
+			detail: `status ${String(early.summary[0]?.status)}, ${waitingEarly.length} waiting for ${sold.length} sold invoices, ${ordersEarly.length} orders; ${String(early.summary[0]?.error ?? '').slice(0, 160)}`,
+		});
 		await runAll('first');
+		const waitingAfter = await waitingRows();
+		const cursors = await rpc.searchRead<{ key: string; value: string }>('ir.config_parameter', [['key', '=like', 'n8n.sync.pixelpoint-order-import.cursor.%']], ['key', 'value']);
+		check({
+			what: 'after the master data every waiting invoice is imported (once: see the orders below) and nothing waits',
+			ok: waitingAfter.length === 0 && cursors.length === 3,
+			detail: `${waitingAfter.length} waiting, cursors in Odoo: ${cursors.map((c) => `${c.key.split('.').pop()}=${c.value}`).join(', ')}`,
+		});
 		const books = await phase(`Odoo ${version}: check the books`, () => checkBooks(rpc, company.id, sb.codeplus.allInvoices(), TODAY));
 		books.forEach(check);
 		const before = await snapshot(rpc, company.id);

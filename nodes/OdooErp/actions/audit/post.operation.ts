@@ -33,6 +33,9 @@ const COUNTERS = ['created', 'updated', 'unchanged', 'archived', 'skipped', 'fai
 /** One readable line: Odoo escapes text posted over RPC, so no HTML. */
 export function auditLine(r: IDataObject): string {
 	const counters = COUNTERS.filter((c) => typeof r[c] === 'number').map((c) => `${c} ${r[c]}`);
+	// What the flow could not finish and keeps trying (its Sync State), with the oldest item.
+	const oldest = r.oldestWaiting as IDataObject | null | undefined;
+	if (typeof r.waitingCount === 'number') counters.push(`waiting ${r.waitingCount}${r.waitingCount && oldest ? ` (oldest ${String(oldest.key)} since ${String(oldest.since).slice(0, 10)})` : ''}`);
 	const parts = [`${r.operation ?? 'Run'}: ${r.status ?? 'done'}`, counters.join(', '), r.error ? `error: ${String(r.error)}` : '', String(r.timestamp ?? '')];
 	return parts.filter(Boolean).join(' — ');
 }

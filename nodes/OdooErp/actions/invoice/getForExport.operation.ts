@@ -40,6 +40,14 @@ const properties: INodeProperties[] = [
 		description: 'An invoice claimed this long ago but never recorded as exported (a run that stopped midway) is claimed again and marked resumed',
 	},
 	{
+		displayName: 'Leave Out IDs',
+		name: 'excludeIds',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 35, 39',
+		description: 'Invoices a person decided not to export (skipped in the Sync State): never returned',
+	},
+	{
 		displayName: 'Claim',
 		name: 'claim',
 		type: 'boolean',
@@ -90,6 +98,8 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		['state', '=', 'posted'],
 		['id', 'not in', claimed.map((c) => c.res_id)],
 	];
+	const leaveOut = String(this.getNodeParameter('excludeIds', 0, '') ?? '').trim();
+	if (leaveOut) domain.push(['id', 'not in', parseIds(leaveOut, 'Leave Out IDs')]);
 	if (this.getNodeParameter('selection', 0) === 'ids') domain.push(['id', 'in', parseIds(this.getNodeParameter('invoiceIds', 0), 'Invoice IDs')]);
 	let ids = await client.call<number[]>('account.move', 'search', { args: [domain], kwargs: { order: 'id', limit } });
 	if (this.getNodeParameter('claim', 0, true) && ids.length) {
