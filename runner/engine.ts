@@ -319,8 +319,11 @@ export class Engine {
 		const ctx = new PollContext(workflow, node, this.additionalData(hooks), mode, 'activate');
 		const type = this.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 		if (!type.poll) throw new Error(`${node.type} is not a polling trigger`);
-		const result = await type.poll.call(ctx);
-		Object.assign(staticData, workflow.staticData);
-		return result;
+		try {
+			return await type.poll.call(ctx);
+		} finally {
+			// Kept even when the poll fails (the strict case): a trigger must not move a cursor before it delivers.
+			Object.assign(staticData, workflow.staticData);
+		}
 	}
 }

@@ -74,12 +74,14 @@ export class PixelPointTrigger implements INodeType {
 		// Far enough ahead that clock differences with Codeplus never hide an invoice.
 		const to = DateTime.utc().plus({ days: 1 }).toISO({ suppressMilliseconds: true })!;
 		const fresh: PpInvoice[] = [];
+		// Cursors move only once every store was read: a poll that fails midway delivers nothing, so it moves nothing.
+		const next: Record<string, StoreCursor> = {};
 
 		for (const store of stores) {
 			const cursor = cursors[store.StoreId];
 			if (!cursor && !manual) {
 				// First poll after activation: start now, deliver nothing old.
-				cursors[store.StoreId] = { closeTime: DateTime.utc().toISO({ suppressMilliseconds: true })!, seen: [] };
+				next[store.StoreId] = { closeTime: DateTime.utc().toISO({ suppressMilliseconds: true })!, seen: [] };
 				continue;
 			}
 			const from = cursor?.closeTime ?? DateTime.utc().minus({ days: 1 }).toISO({ suppressMilliseconds: true })!;
@@ -95,7 +97,7 @@ export class PixelPointTrigger implements INodeType {
 			const last = news.reduce((a, b) => (Date.parse(b.CloseTime) > Date.parse(a.CloseTime) ? b : a));
 			const lastMs = Date.parse(last.CloseTime);
 			const atLast = news.filter((inv) => Date.parse(inv.CloseTime) === lastMs).map((inv) => inv.TransactNum);
-			cursors[store.StoreId] = {
+			next[store.StoreId] = {
 				closeTime: last.CloseTime,
 				seen: lastMs === Date.parse(from) ? [...seen, ...atLast] : atLast,
 			};
@@ -103,6 +105,7 @@ export class PixelPointTrigger implements INodeType {
 			if (attach && delivered.length) await attachProducts(client, store.StoreId, delivered, 0);
 			fresh.push(...delivered);
 		}
+		Object.assign(cursors, next);
 		if (!fresh.length) return null;
 		return [this.helpers.returnJsonArray(fresh as IDataObject[])];
 	}

@@ -101,6 +101,17 @@ describe('PixelPoint Trigger', () => {
 			f.sandbox.addInvoice(mk(900005, 3)); // store 3 is not watched
 			expect((await poll()).map((i) => i.TransactNum)).toEqual([900004]);
 			expect(await poll()).toEqual([]);
+
+			// A poll that fails on store 2 after reading store 1 delivers nothing and moves no cursor:
+			// store 1's new invoice comes with the next poll.
+			const later = new Date(Date.now() + 4000).toISOString().replace(/\.\d+Z$/, '+00:00');
+			f.sandbox.addInvoice({ ...mk(900006), CloseTime: later });
+			f.sandbox.addInvoice({ ...mk(900007, 2), CloseTime: later });
+			f.sandbox.http.setFaults({ rate: 1, kinds: ['502'], only: '/stores/2/invoices', retryAfterSeconds: 0 });
+			await expect(poll()).rejects.toThrow();
+			f.sandbox.http.setFaults({ rate: 0 });
+			expect((await poll()).map((i) => i.TransactNum).sort()).toEqual([900006, 900007]);
+			expect(await poll()).toEqual([]);
 		} finally {
 			await f.sandbox.stop();
 		}
