@@ -54,6 +54,15 @@ export class ProcountorApi implements ICredentialType {
 			description: "The company's API key, created in Procountor for the API user",
 		},
 		{
+			displayName: 'Requests per Second',
+			name: 'requestsPerSecond',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 60 },
+			default: 20,
+			description:
+				"Procountor's limit for this API client: 20 on the test environment, up to 60 on production as agreed with Procountor. Exceeding it may suspend the client, so requests are paced below it. In queue mode each worker paces itself: set the limit divided by the number of workers (e.g. 10 with two workers on a limit of 20).",
+		},
+		{
 			displayName: 'Access Token',
 			name: 'accessToken',
 			type: 'hidden',

@@ -78,7 +78,8 @@ export async function startSandboxes(ports: SandboxPorts = {}, options: SandboxO
 			await Promise.all(all.map((x) => x.stop()));
 		},
 		settings() {
-			return { endpoint: receiver.url };
+			// Where the canonical sync sends, and the day the invoice export starts: the demo's own documents are from October on.
+			return { endpoint: receiver.url, startDate: '2026-10-01' };
 		},
 		credentials() {
 			return {

@@ -25,8 +25,18 @@ export function seed(db: Database, opts: SeedOptions): void {
 		withId('res.partner', 1, { name: 'My Company (San Francisco)', is_company: true });
 		withId('res.partner', 2, { name: 'OdooBot' });
 		withId('res.partner', 3, { name: 'Mitchell Admin', email: 'admin@yourcompany.example.com' });
-		const customers = ['Deco Addict', 'Azure Interior', 'Gemini Furniture', 'Ready Mat', 'Lumber Inc', 'Wood Corner'];
-		customers.forEach((name, i) => withId('res.partner', 9 + i, { name, is_company: true, customer_rank: 1 }));
+		// Odoo's demo customers, with the US addresses and example.com emails of its demo data.
+		const customers: Array<[string, string, string, string, string]> = [
+			['Deco Addict', '77 Santa Barbara Rd', 'Pleasant Hill', '94523', 'deco.addict82@example.com'],
+			['Azure Interior', '4557 De Silva St', 'Fremont', '94538', 'azure.Interior24@example.com'],
+			['Gemini Furniture', '317 Fairchild Dr', 'Fairfield', '94535', 'gemini.furniture39@example.com'],
+			['Ready Mat', '7500 W Linne Road', 'Tracy', '95304', 'ready.mat28@example.com'],
+			['Lumber Inc', '1337 N San Joaquin St', 'Stockton', '95202', 'lumber-inv92@example.com'],
+			['Wood Corner', '1839 Arbor Way', 'Turlock', '95380', 'wood.corner26@example.com'],
+		];
+		customers.forEach(([name, street, city, zip, email], i) =>
+			withId('res.partner', 9 + i, { name, is_company: true, customer_rank: 1, street, city, zip, email, country_code: 'US', lang: 'en_US' }),
+		);
 		withId('res.company', 1, { name: 'My Company (San Francisco)', currency_id: 1, partner_id: 1 });
 		withId('stock.warehouse', 1, { name: 'YourCompany', code: 'WH', company_id: 1 });
 		withId('res.users', 1, { name: 'OdooBot', login: '__system__', partner_id: 2 });
@@ -165,7 +175,24 @@ function finland(
 		}
 		xid('demo_fi', `tax_${String(amount).replace('.', '_')}${incl ? '_incl' : ''}`, 'account.tax', t.id);
 	});
+	// Zero-rated sales as l10n_fi names them: EU goods, EU services, exports outside the EU.
+	(
+		[
+			['0% EU G', 'tax_eu_sales_goods_0'],
+			['0% EU S', 'tax_eu_sales_service_0'],
+			['0% EX', 'vat0export'],
+		] as const
+	).forEach(([name, ref], i) => {
+		const mode = db.version >= 18 ? { price_include_override: 'tax_excluded' } : { price_include: false };
+		const t = withId('account.tax', 111 + i, { name, amount: 0, amount_type: 'percent', type_tax_use: 'sale', description: name, ...mode });
+		xid('demo_fi', ref, 'account.tax', t.id);
+	});
 	db.updateRaw('res.company', company, { account_sale_tax_id: 102 });
+	// The company's bank account on its bank journal: where customers pay Procountor invoices.
+	withId('res.bank', 1, { name: 'Nordea Bank Abp', bic: 'NDEAFIHH' });
+	withId('res.partner.bank', 1, { acc_number: 'FI21 1234 5600 0007 85', partner_id: 1, bank_id: 1 });
+	const bank = [...db.table('account.journal').values()].find((j) => j.code === 'BNK1')!;
+	db.updateRaw('account.journal', bank, { bank_account_id: 1 });
 	// The demo invoices are the Finnish company's: in euros.
 	for (const m of db.table('account.move').values()) db.updateRaw('account.move', m, { currency_id: 126 });
 	void env;

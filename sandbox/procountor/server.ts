@@ -4,7 +4,22 @@
  * their status flow, payment events, business partners, products, VAT settings, paging with
  * meta, the errors[] body, and a limit of 20 requests per second per client answered with 429.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { SandboxHttpServer, type JsonReply, type SandboxRequest } from '../common/http';
+
+/**
+ * Procountor's published enumerations (API 26.04), copied from the facts beside the project
+ * (shared/procountor-enums.json): every value the sandbox accepts, and nothing else.
+ */
+const ENUMS = JSON.parse(fs.readFileSync(path.join(__dirname, 'enums.json'), 'utf8')) as Record<string, string[]>;
+const enumOf = (prefix: string): string[] => ENUMS[Object.keys(ENUMS).find((k) => k.startsWith(prefix))!];
+export const COUNTRIES = enumOf('country');
+export const UNITS = enumOf('invoiceRows[].unit');
+export const CHANNELS = enumOf('invoiceChannel');
+export const LANGUAGES = enumOf('language');
+export const PAYMENT_METHODS = enumOf('paymentInfo.paymentMethod');
+export const REFERENCE_TYPES = enumOf('paymentInfo.bankReferenceCodeType');
 
 export interface ProcountorOptions {
 	clientId: string;
@@ -26,6 +41,7 @@ export const procountorDefaults = (): ProcountorOptions => ({
 
 type Json = Record<string, unknown>;
 
+/** As `GET /invoices/{id}/paymentevents` returns it; `GET /payments/paymentevents` items differ (no type, currency, description). */
 export interface PaymentEvent {
 	id: number;
 	invoiceId: number;
@@ -37,6 +53,16 @@ export interface PaymentEvent {
 	description: string;
 	paidAmount: number;
 	paidCurrency: string;
+	receiverName: string;
+	serviceCharge: number;
+}
+
+/** An item of `GET /payments/paymentevents`: the schema's fields for that endpoint only. */
+function listedEvent(e: PaymentEvent): Record<string, unknown> {
+	return { id: e.id, invoiceId: e.invoiceId, paymentDate: e.paymentDate, amount: e.amount, receiverName: e.receiverName, status: e.status, serviceCharge: e.serviceCharge, paidAmount: e.paidAmount, paidCurrency: e.paidCurrency };
+}
+function invoiceEvent(e: PaymentEvent): Record<string, unknown> {
+	return { id: e.id, invoiceId: e.invoiceId, type: e.type, paymentDate: e.paymentDate, status: e.status, amount: e.amount, currency: e.currency, description: e.description, paidAmount: e.paidAmount, paidCurrency: e.paidCurrency };
 }
 
 const VAT_PERCENTAGES = [25.5, 14, 10, 0];
@@ -47,6 +73,29 @@ const VAT_STATUSES = [
 	{ vatStatus: 6, description: 'EU sales of services', sales: true, purchase: false },
 	{ vatStatus: 12, description: 'No VAT handling', sales: true, purchase: true },
 ];
+
+/** A Finnish reference (check digit 7-3-1) or an RF creditor reference (ISO 11649, mod 97). */
+export function validReference(ref: string, type: string): boolean {
+	const r = ref.replace(/\s/g, '').toUpperCase();
+	if (type === 'RF') {
+		if (!/^RF\d{2}[0-9A-Z]{1,21}$/.test(r)) return false;
+		const moved = `${r.slice(4)}${r.slice(0, 4)}`.replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
+		let rem = 0;
+		for (const d of moved) rem = (rem * 10 + Number(d)) % 97;
+		return rem === 1;
+	}
+	if (type !== 'FI') return r.length > 0;
+	if (!/^\d{4,20}$/.test(r)) return false;
+	const digits = r.slice(0, -1).split('').reverse();
+	const sum = digits.reduce((s, d, k) => s + Number(d) * [7, 3, 1][k % 3], 0);
+	return (10 - (sum % 10)) % 10 === Number(r.at(-1));
+}
+
+/** A number with its Finnish reference check digit. */
+export function finnishReference(base: string): string {
+	const sum = base.split('').reverse().reduce((s, d, k) => s + Number(d) * [7, 3, 1][k % 3], 0);
+	return `${base}${(10 - (sum % 10)) % 10}`;
+}
 
 const round2 = (v: number) => Math.round((v + Math.sign(v) * 1e-9) * 100) / 100;
 
@@ -115,7 +164,9 @@ export class ProcountorSandbox {
 				type: 'CUSTOMER',
 				name,
 				address: { name, street: 'Esimerkkikatu 1', zip: '00100', city, country: 'FINLAND' },
-				registryInfo: { businessId, vatNumber: `FI${businessId.replace('-', '')}` },
+				billingAddress: { name, street: 'Esimerkkikatu 1', zip: '00100', city, country: 'FINLAND' },
+				invoicingInfo: { identifier: businessId, identifierType: 'BUSINESS_ID', invoiceChannel: 'EMAIL', language: 'FINNISH', email: `laskut@${name.split(' ')[0].toLowerCase()}.example.fi` },
+				registryInfo: {},
 				paymentInfo: { paymentMethod: 'BANK_TRANSFER', currency: 'EUR' },
 				version: '2026-10-01T08:00:00',
 			});
@@ -127,7 +178,7 @@ export class ProcountorSandbox {
 		];
 		for (const [name, code, price, vat] of products) {
 			const id = this.nextId.product++;
-			this.products.set(id, { id, type: 'SALES', name, code, unit: 'PIECE', price, vat, currency: 'EUR', active: true, version: '2026-10-01T08:00:00' });
+			this.products.set(id, { id, type: 'SALES', name, code, unit: 'PIECE', price, discount: 0, vat, currency: 'EUR', active: true, version: '2026-10-01T08:00:00' });
 		}
 	}
 
@@ -163,6 +214,8 @@ export class ProcountorSandbox {
 			description: amount >= 0 ? 'Bank transfer' : 'Payment removed',
 			paidAmount: amount,
 			paidCurrency: 'EUR',
+			receiverName: 'Ravintola Testi Oy',
+			serviceCharge: 0,
 		};
 		this.events.push(ev);
 		const paid = round2(this.events.filter((e) => e.invoiceId === invoiceId).reduce((s, e) => s + e.amount, 0));
@@ -253,6 +306,8 @@ export class ProcountorSandbox {
 		const session = auth ? this.tokens.get(auth[1]) : undefined;
 		if (this.rateLimited(session?.clientId ?? 'anonymous', `${req.method} ${path}${session ? '' : ' (no session)'}`)) return { ...this.fail(429, 'Too many requests'), headers: { 'Retry-After': '1' } };
 		if (!session || session.expiresAt < Date.now()) return this.fail(401, 'The access token is invalid or has expired');
+		// Procountor's gateway rejects a GET that carries a body.
+		if (req.method === 'GET' && req.rawBody.trim()) return this.fail(400, 'A GET request cannot have a body', 'body');
 		const body = (req.body ?? {}) as Json;
 		const seg = path.split('/').filter(Boolean);
 		const key = `${req.method} /${seg[0] ?? ''}`;
@@ -271,7 +326,7 @@ export class ProcountorSandbox {
 			const ids = String(req.query.get('invoiceId') ?? '').split(',').filter(Boolean).map(Number);
 			if (!ids.length) return this.fail(400, 'invoiceId is required', 'invoiceId');
 			if (ids.length > 200) return this.fail(400, 'At most 200 invoice ids', 'invoiceId');
-			return this.page(req, this.events.filter((e) => ids.includes(e.invoiceId)) as unknown as Json[]);
+			return this.page(req, this.events.filter((e) => ids.includes(e.invoiceId)).map(listedEvent));
 		}
 		return this.fail(404, `No route ${req.method} ${path}`);
 	}
@@ -280,11 +335,27 @@ export class ProcountorSandbox {
 		const id = seg[1] ? Number(seg[1]) : undefined;
 		if (req.method === 'GET' && id === undefined) {
 			let rows = [...this.partners.values()];
-			const name = req.query.get('name');
+			// Name and identifier searches travel in headers; the query string has the filters.
+			const header = (h: string) => {
+				const v = req.headers[h];
+				return Array.isArray(v) ? v[0] : v;
+			};
+			const name = header('name');
 			if (name) rows = rows.filter((p) => String(p.name).toLowerCase().includes(name.toLowerCase()));
-			const type = req.query.get('type');
-			if (type) rows = rows.filter((p) => p.type === type);
-			return this.page(req, rows);
+			const identifier = header('identifier');
+			const norm = (v: unknown) => String(v ?? '').replace(/[\s-]/g, '').toUpperCase();
+			if (identifier) rows = rows.filter((p) => norm((p.invoicingInfo as Json | undefined)?.identifier) === norm(identifier));
+			for (const f of ['type', 'customerNumber', 'identifierType']) {
+				const v = req.query.get(f);
+				if (v) rows = rows.filter((p) => String(f === 'type' ? p.type : (p.invoicingInfo as Json | undefined)?.[f]) === v);
+			}
+			const active = req.query.get('active');
+			if (active) rows = rows.filter((p) => String(p.active ?? true) === active);
+			// The list gives basic info only.
+			return this.page(
+				req,
+				rows.map((p) => ({ id: p.id, name: p.name, billingAddress: p.billingAddress ?? p.address, invoicingInfo: p.invoicingInfo ?? {}, registryInfo: p.registryInfo ?? {}, type: p.type, version: p.version })),
+			);
 		}
 		if (req.method === 'POST' && id === undefined) {
 			const errors = this.requirePartner(body);
@@ -297,20 +368,39 @@ export class ProcountorSandbox {
 		const rec = id !== undefined ? this.partners.get(id) : undefined;
 		if (!rec) return this.fail(404, `Business partner ${seg[1]} not found`);
 		if (req.method === 'GET') return { status: 200, body: rec };
-		if (req.method === 'PUT' || req.method === 'PATCH') {
-			if (req.method === 'PUT' && body.version !== rec.version) return this.fail(400, 'version does not match: the partner was changed meanwhile', 'version');
-			Object.assign(rec, body, { id, version: new Date().toISOString().slice(0, 19) });
-			return { status: 200, body: rec };
+		if (req.method === 'PUT') {
+			if (body.version !== rec.version) return this.fail(400, 'version does not match: the partner was changed meanwhile', 'version');
+			const errors = this.requirePartner(body);
+			if (errors) return errors;
+			// PUT replaces the partner.
+			const next = { ...body, id, version: new Date().toISOString().slice(0, 19) };
+			this.partners.set(id!, next);
+			return { status: 200, body: next };
 		}
 		return this.fail(404, 'No such route');
 	}
 
 	private requirePartner(b: Json): JsonReply | undefined {
 		const errors: Json[] = [];
-		if (!b.name) errors.push({ status: 400, field: 'name', message: 'name is required' });
-		if (!['CUSTOMER', 'SUPPLIER', 'PERSON'].includes(String(b.type))) errors.push({ status: 400, field: 'type', message: 'type must be CUSTOMER, SUPPLIER or PERSON' });
-		if (!b.paymentInfo) errors.push({ status: 400, field: 'paymentInfo', message: 'paymentInfo is required' });
-		if (typeof b.name === 'string' && !fitsCp1252(b.name)) errors.push({ status: 400, field: 'name', message: 'Text must fit Windows-1252' });
+		const need = (cond: unknown, field: string, message: string) => {
+			if (!cond) errors.push({ status: 400, field, message });
+		};
+		need(b.name, 'name', 'name is required');
+		need(['CUSTOMER', 'SUPPLIER', 'PERSON'].includes(String(b.type)), 'type', 'type must be CUSTOMER, SUPPLIER or PERSON');
+		const pi = b.paymentInfo as Json | undefined;
+		need(pi && typeof pi === 'object', 'paymentInfo', 'paymentInfo is required');
+		if (pi?.paymentMethod !== undefined) need(PAYMENT_METHODS.includes(String(pi.paymentMethod)), 'paymentInfo.paymentMethod', `paymentMethod ${JSON.stringify(pi.paymentMethod)} is not one of ${PAYMENT_METHODS.join(', ')}`);
+		if (typeof b.name === 'string') need(fitsCp1252(b.name), 'name', 'Text must fit Windows-1252');
+		for (const a of ['address', 'billingAddress']) {
+			const addr = b[a] as Json | undefined;
+			if (addr?.country !== undefined) need(COUNTRIES.includes(String(addr.country)), `${a}.country`, `country ${JSON.stringify(addr.country)} is not a Procountor country name (e.g. FINLAND, SWEDEN, UNITED_STATES_OF_AMERICA)`);
+		}
+		const ii = b.invoicingInfo as Json | undefined;
+		if (ii?.invoiceChannel !== undefined) need(CHANNELS.includes(String(ii.invoiceChannel)), 'invoicingInfo.invoiceChannel', `invoiceChannel ${JSON.stringify(ii.invoiceChannel)} is not one of ${CHANNELS.join(', ')}`);
+		if (ii?.language !== undefined) need(LANGUAGES.includes(String(ii.language)), 'invoicingInfo.language', `language ${JSON.stringify(ii.language)} is not one of ${LANGUAGES.join(', ')}`);
+		// The business ID lives in invoicingInfo.identifier: registryInfo has no such field.
+		const ri = (b.registryInfo ?? {}) as Json;
+		for (const f of ['businessId', 'vatNumber']) need(ri[f] === undefined, `registryInfo.${f}`, `registryInfo has no field ${f}: the business ID goes in invoicingInfo.identifier`);
 		return errors.length ? { status: 400, body: { errors } } : undefined;
 	}
 
@@ -328,8 +418,16 @@ export class ProcountorSandbox {
 		}
 		if (req.method === 'POST' && id === undefined) {
 			const errors: Json[] = [];
-			if (!body.name) errors.push({ status: 400, field: 'name', message: 'name is required' });
-			if (!['SALES', 'PURCHASE'].includes(String(body.type))) errors.push({ status: 400, field: 'type', message: 'type must be SALES or PURCHASE' });
+			const need = (cond: unknown, field: string, message: string) => {
+				if (!cond) errors.push({ status: 400, field, message });
+			};
+			need(body.name, 'name', 'name is required');
+			need(['SALES', 'PURCHASE', 'TRAVEL'].includes(String(body.type)), 'type', 'type must be SALES, PURCHASE or TRAVEL');
+			need(typeof body.price === 'number', 'price', 'price is required');
+			need(typeof body.discount === 'number', 'discount', 'discount is required');
+			need(typeof body.active === 'boolean', 'active', 'active is required');
+			need(typeof body.currency === 'string' && /^[A-Z]{3}$/.test(body.currency), 'currency', 'currency is required (ISO 4217)');
+			if (body.unit !== undefined) need(UNITS.includes(String(body.unit)), 'unit', `unit ${JSON.stringify(body.unit)} is not a Procountor unit`);
 			if (errors.length) return { status: 400, body: { errors } };
 			const nid = this.nextId.product++;
 			const rec = { active: true, unit: 'PIECE', currency: 'EUR', ...body, id: nid, version: new Date().toISOString().slice(0, 19) };
@@ -366,15 +464,29 @@ export class ProcountorSandbox {
 		need(typeof ei?.accountingByRow === 'boolean', 'extraInfo.accountingByRow', 'extraInfo.accountingByRow is required');
 		need(typeof ei?.unitPricesIncludeVat === 'boolean', 'extraInfo.unitPricesIncludeVat', 'extraInfo.unitPricesIncludeVat is required');
 		need(typeof b.discountPercent === 'number', 'discountPercent', 'discountPercent is required');
-		need(typeof b.invoiceChannel === 'string', 'invoiceChannel', 'invoiceChannel is required');
+		need(cp && typeof cp === 'object', 'counterParty', 'counterParty is required');
+		need(pi && typeof pi === 'object', 'paymentInfo', 'paymentInfo is required');
+		need(CHANNELS.includes(String(b.invoiceChannel)), 'invoiceChannel', `invoiceChannel ${JSON.stringify(b.invoiceChannel)} is not one of ${CHANNELS.join(', ')}`);
+		if (b.invoiceChannel === 'EMAIL') need(typeof cp?.email === 'string' && /.+@.+/.test(cp.email), 'counterParty.email', 'counterParty.email is required for the EMAIL channel');
+		if (b.invoiceChannel === 'ELECTRONIC_INVOICE') {
+			const ea = cp?.einvoiceAddress as Json | undefined;
+			need(ea?.operator && ea?.address, 'counterParty.einvoiceAddress', 'counterParty.einvoiceAddress (operator and address) is required for the ELECTRONIC_INVOICE channel');
+		}
+		const country = (cp?.counterPartyAddress as Json | undefined)?.country;
+		if (country !== undefined) need(COUNTRIES.includes(String(country)), 'counterParty.counterPartyAddress.country', `country ${JSON.stringify(country)} is not a Procountor country name`);
+		need(PAYMENT_METHODS.includes(String(pi?.paymentMethod)), 'paymentInfo.paymentMethod', `paymentMethod ${JSON.stringify(pi?.paymentMethod)} is not one of ${PAYMENT_METHODS.join(', ')}`);
+		if (pi?.paymentMethod === 'BANK_TRANSFER') need((pi.bankAccount as Json | undefined)?.accountNumber, 'paymentInfo.bankAccount.accountNumber', "the seller's bank account is required for BANK_TRANSFER: the customer must know where to pay");
+		if (pi?.bankReferenceCodeType !== undefined) need(REFERENCE_TYPES.includes(String(pi.bankReferenceCodeType)), 'paymentInfo.bankReferenceCodeType', `bankReferenceCodeType ${JSON.stringify(pi.bankReferenceCodeType)} is not one of ${REFERENCE_TYPES.join(', ')}`);
+		if (typeof pi?.bankReferenceCode === 'string' && pi.bankReferenceCode) need(validReference(pi.bankReferenceCode, String(pi.bankReferenceCodeType ?? 'FI')), 'paymentInfo.bankReferenceCode', `bankReferenceCode ${pi.bankReferenceCode} is not a valid ${String(pi.bankReferenceCodeType ?? 'FI')} reference`);
 		need(VAT_STATUSES.some((s) => s.vatStatus === b.vatStatus), 'vatStatus', 'vatStatus is not a VAT status of this company');
-		need(['FINNISH', 'ENGLISH', 'SWEDISH'].includes(String(b.language)), 'language', 'language must be FINNISH, ENGLISH or SWEDISH');
+		need(LANGUAGES.includes(String(b.language)), 'language', `language ${JSON.stringify(b.language)} is not one of ${LANGUAGES.join(', ')}`);
 		const rows = b.invoiceRows as Json[] | undefined;
 		need(Array.isArray(rows) && rows.length > 0, 'invoiceRows', 'invoiceRows must have at least one row');
 		(rows ?? []).forEach((r, k) => {
 			need(r.product, `invoiceRows[${k}].product`, 'product is required');
 			need(typeof r.quantity === 'number', `invoiceRows[${k}].quantity`, 'quantity is required');
-			need(r.unit, `invoiceRows[${k}].unit`, 'unit is required');
+			need(UNITS.includes(String(r.unit)), `invoiceRows[${k}].unit`, `unit ${JSON.stringify(r.unit)} is not a Procountor unit`);
+			if (r.vatStatus !== undefined) need(VAT_STATUSES.some((st) => st.vatStatus === r.vatStatus), `invoiceRows[${k}].vatStatus`, 'vatStatus is not a VAT status of this company');
 			need(typeof r.unitPrice === 'number', `invoiceRows[${k}].unitPrice`, 'unitPrice is required');
 			need(typeof r.discountPercent === 'number', `invoiceRows[${k}].discountPercent`, 'discountPercent is required');
 			need(VAT_PERCENTAGES.includes(Number(r.vatPercent)), `invoiceRows[${k}].vatPercent`, `vatPercent ${r.vatPercent} is not a VAT percentage of this company`);
@@ -432,10 +544,14 @@ export class ProcountorSandbox {
 				return { status: 200, body: inv };
 			}
 		}
-		if (seg[2] === 'paymentevents' && req.method === 'GET') return this.page(req, this.events.filter((e) => e.invoiceId === inv.id) as unknown as Json[]);
+		if (seg[2] === 'paymentevents' && req.method === 'GET') return this.page(req, this.events.filter((e) => e.invoiceId === inv.id).map(invoiceEvent));
 		if (req.method === 'PUT' && seg[2] === 'approve') {
 			if (inv.status !== 'UNFINISHED') return this.fail(403, `Invoice ${inv.id} is ${inv.status}: only an UNFINISHED invoice can be approved`);
-			Object.assign(inv, { status: 'NOT_SENT', invoiceNumber: this.nextId.number++, version: new Date().toISOString().slice(0, 19) });
+			const number = this.nextId.number++;
+			const pi = (inv.paymentInfo ?? {}) as Json;
+			// An empty bankReferenceCode asks Procountor for one: the invoice number with its check digit.
+			if (pi.bankReferenceCode === '') Object.assign(pi, { bankReferenceCode: finnishReference(String(number)), bankReferenceCodeType: 'FI' });
+			Object.assign(inv, { status: 'NOT_SENT', invoiceNumber: number, version: new Date().toISOString().slice(0, 19) });
 			return { status: 200, body: {} };
 		}
 		if (req.method === 'PUT' && seg[2] === 'send') {

@@ -235,6 +235,7 @@ const cases: Case[] = [
 				date: '2026-11-05',
 				currency: 'EUR',
 				partner: { odooId: 9, name: 'Deco Addict' },
+				sellerBankAccount: { iban: 'FI2112345600000785', bic: 'NDEAFIHH' },
 				lines: [{ description: 'Service', quantity: 1, unitPrice: 10, discountPercent: 0, taxes: tax, subtotal: 10, total: 11.4 }],
 				amountTotal: 11.4,
 			});

@@ -235,7 +235,7 @@ describe('Nothing lost: failed invoices wait in Odoo and are imported once the c
 		expect((await runTemplate(engine, 'procountor-master-data')).ok).toBe(true);
 		// Procountor refuses every new invoice for a while (a gateway in front of it is down).
 		sb.procountor.http.setFaults({ rate: 1, kinds: ['502'], only: '^POST /api/invoices ' });
-		const first = await runTemplate(engine, 'odoo-invoices-to-procountor');
+		const first = await runTemplate(engine, 'odoo-invoices-to-procountor', {}, sb.settings());
 		const found = Number(first.summary[0].found);
 		expect(found).toBeGreaterThan(1);
 		expect(first.summary[0]).toMatchObject({ status: 'failed', sent: 0, waitingCount: found });
@@ -248,10 +248,10 @@ describe('Nothing lost: failed invoices wait in Odoo and are imported once the c
 		const skip = await runTemplate(engine, 'sync-waiting-items', {}, { action: 'skip', flow: 'procountor-invoice-send', itemKey: skipKey, note: 'sent on paper (test)' });
 		expect(skip.ok).toBe(true);
 		sb.procountor.http.setFaults({ rate: 0 });
-		const second = await runTemplate(engine, 'odoo-invoices-to-procountor');
+		const second = await runTemplate(engine, 'odoo-invoices-to-procountor', {}, sb.settings());
 		expect(second.summary[0]).toMatchObject({ status: 'success', sent: found - 1, failed: 0, waitingCount: 0, skippedCount: 1 });
 		expect(sb.procountor.invoices.size).toBe(found - 1);
-		const third = await runTemplate(engine, 'odoo-invoices-to-procountor');
+		const third = await runTemplate(engine, 'odoo-invoices-to-procountor', {}, sb.settings());
 		expect(third.summary[0]).toMatchObject({ status: 'success', found: 0, sent: 0, waitingCount: 0 });
 		expect(sb.procountor.invoices.size).toBe(found - 1);
 	});

@@ -15,7 +15,7 @@ function createInvoices(sb: Sandboxes): number[] {
 	return db.transaction(() => {
 		const customers = [
 			db.create(env, 'res.partner', { name: 'Ravintola Aurora Oy', company_registry: '2345678-0', vat: 'FI23456780', is_company: true }).id,
-			db.create(env, 'res.partner', { name: 'Uusi Asiakas Oy', company_registry: '7777777-7', vat: 'FI77777777', is_company: true, city: 'Vaasa' }).id,
+			db.create(env, 'res.partner', { name: 'Uusi Asiakas Oy', company_registry: '7777777-7', vat: 'FI77777777', is_company: true, city: 'Vaasa', email: 'laskut@uusiasiakas.example.fi' }).id,
 		];
 		const ids: number[] = [];
 		for (let k = 0; k < 55; k++) {
@@ -64,7 +64,7 @@ describe('Templates: Procountor', () => {
 		sb.procountor.options.expiresIn = 2; // tokens expire several times during the run
 		sb.procountor.expireTokens();
 		const issuedBefore = sb.procountor.tokensIssued;
-		const r = await runTemplate(engine, 'odoo-invoices-to-procountor');
+		const r = await runTemplate(engine, 'odoo-invoices-to-procountor', {}, sb.settings());
 		expect(r.error).toBeUndefined();
 		const demo = 9; // the demo database's own posted invoices and credit notes
 		expect(r.summary[0]).toMatchObject({ status: 'success', sent: 55 + demo, creditNotes: 5 + 5, failed: 0 });
@@ -99,13 +99,13 @@ describe('Templates: Procountor', () => {
 		expect(partners.filter((p) => p.name === 'Uusi Asiakas Oy')).toHaveLength(1);
 		expect(partners.filter((p) => p.name === 'Ravintola Aurora Oy')).toHaveLength(1);
 
-		const again = await runTemplate(engine, 'odoo-invoices-to-procountor');
+		const again = await runTemplate(engine, 'odoo-invoices-to-procountor', {}, sb.settings());
 		expect(again.summary[0]).toMatchObject({ status: 'success', sent: 0, found: 0 });
 		expect(sb.procountor.invoices.size).toBe(55 + demo);
 	});
 
 	test('two overlapping runs send each invoice once', async () => {
-		const [a, b] = await Promise.all([runTemplate(engine, 'odoo-invoices-to-procountor'), runTemplate(new Engine(sb.credentials()), 'odoo-invoices-to-procountor')]);
+		const [a, b] = await Promise.all([runTemplate(engine, 'odoo-invoices-to-procountor', {}, sb.settings()), runTemplate(new Engine(sb.credentials()), 'odoo-invoices-to-procountor', {}, sb.settings())]);
 		expect(Number(a.summary[0].sent) + Number(b.summary[0].sent)).toBe(64);
 		expect(sb.procountor.invoices.size).toBe(64);
 		expect(sb.procountor.maxPerSecond).toBeLessThanOrEqual(20);
@@ -113,7 +113,7 @@ describe('Templates: Procountor', () => {
 	});
 
 	test('partial and full payments land in Odoo with the right payment state and residual; re-run registers nothing', async () => {
-		await runTemplate(engine, 'odoo-invoices-to-procountor');
+		await runTemplate(engine, 'odoo-invoices-to-procountor', {}, sb.settings());
 		const sent = sentInvoices(sb).filter((s) => created.slice(0, 50).includes(s.odooId));
 		const env = sb.odoo.env();
 		const total = (id: number) => sb.odoo.db.read(env, 'account.move', [id], ['amount_total'])[0].amount_total as number;

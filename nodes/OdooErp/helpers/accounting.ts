@@ -17,6 +17,9 @@ interface MoveRow {
 	partner_id: M2o;
 	commercial_partner_id: M2o;
 	ref: string | false;
+	payment_reference: string | false;
+	partner_bank_id: M2o;
+	company_id: M2o;
 	reversed_entry_id: M2o;
 	amount_untaxed: number;
 	amount_tax: number;
@@ -27,13 +30,55 @@ interface MoveRow {
 const id = (v: M2o) => (v ? v[0] : undefined);
 const text = (v: unknown) => (v === false || v === undefined || v === null ? null : String(v));
 
-export async function readAccountingInvoices(client: OdooClient, ids: number[], namespace: string): Promise<IDataObject[]> {
+/** Where a customer takes e-invoices: read from these res.partner fields when the server has them. */
+export interface EinvoiceFields {
+	/** The e-invoice address (OVT / Peppol endpoint); Odoo's own is peppol_endpoint. */
+	address: string;
+	/** The customer's e-invoice operator (intermediator) code: Odoo has no field of its own for it. */
+	operator: string;
+}
+
+/** The seller's bank accounts by id: IBAN and BIC. */
+async function bankAccounts(client: OdooClient, ids: number[]): Promise<Map<number, { iban: string; bic: string | null }>> {
+	if (!ids.length) return new Map();
+	const rows = await client.call<Array<{ id: number; acc_number: string; bank_id: M2o }>>('res.partner.bank', 'read', { ids, kwargs: { fields: ['acc_number', 'bank_id'], context: { active_test: false } } });
+	const bankIds = [...new Set(rows.map((r) => id(r.bank_id)).filter((x): x is number => !!x))];
+	const banks = bankIds.length ? await client.call<Array<{ id: number; bic: string | false }>>('res.bank', 'read', { ids: bankIds, kwargs: { fields: ['bic'] } }) : [];
+	const bic = new Map(banks.map((b) => [b.id, text(b.bic)]));
+	return new Map(rows.map((r) => [r.id, { iban: String(r.acc_number).replace(/\s/g, ''), bic: id(r.bank_id) ? (bic.get(id(r.bank_id)!) ?? null) : null }]));
+}
+
+export async function readAccountingInvoices(client: OdooClient, ids: number[], namespace: string, einvoice: Partial<EinvoiceFields> = {}): Promise<IDataObject[]> {
 	const out: IDataObject[] = [];
+	// Optional partner fields (e-invoice address and operator) are read only where the server has them.
+	const wanted = [einvoice.address ?? 'peppol_endpoint', einvoice.operator ?? ''].filter(Boolean);
+	const has = wanted.length && ids.length ? await client.call<Record<string, unknown>>('res.partner', 'fields_get', { args: [wanted], kwargs: { attributes: ['type'] } }) : {};
+	const addressField = has[einvoice.address ?? 'peppol_endpoint'] ? (einvoice.address ?? 'peppol_endpoint') : undefined;
+	const operatorField = einvoice.operator && has[einvoice.operator] ? einvoice.operator : undefined;
+	const companyBanks = new Map<number, number | undefined>();
 	for (const part of chunk(ids, 200)) {
 		const moves = await client.call<MoveRow[]>('account.move', 'read', {
 			ids: part,
 			kwargs: {
-				fields: ['name', 'move_type', 'state', 'invoice_date', 'invoice_date_due', 'currency_id', 'partner_id', 'commercial_partner_id', 'ref', 'reversed_entry_id', 'amount_untaxed', 'amount_tax', 'amount_total', 'invoice_line_ids'],
+				fields: [
+					'name',
+					'move_type',
+					'state',
+					'invoice_date',
+					'invoice_date_due',
+					'currency_id',
+					'partner_id',
+					'commercial_partner_id',
+					'ref',
+					'payment_reference',
+					'partner_bank_id',
+					'company_id',
+					'reversed_entry_id',
+					'amount_untaxed',
+					'amount_tax',
+					'amount_total',
+					'invoice_line_ids',
+				],
 			},
 		});
 		const lineIds = moves.flatMap((m) => m.invoice_line_ids);
@@ -57,8 +102,22 @@ export async function readAccountingInvoices(client: OdooClient, ids: number[], 
 			: [];
 		const partnerIds = [...new Set(moves.map((m) => id(m.commercial_partner_id) ?? id(m.partner_id)).filter((x): x is number => !!x))];
 		const partners = partnerIds.length
-			? await client.call<IDataObject[]>('res.partner', 'read', { ids: partnerIds, kwargs: { fields: ['name', 'vat', 'company_registry', 'email', 'street', 'zip', 'city', 'country_code'] } })
+			? await client.call<IDataObject[]>('res.partner', 'read', {
+					ids: partnerIds,
+					kwargs: { fields: ['name', 'vat', 'company_registry', 'email', 'street', 'zip', 'city', 'country_code', 'lang', ...(addressField ? [addressField] : []), ...(operatorField ? [operatorField] : [])] },
+				})
 			: [];
+		// The account the customer pays to: the invoice's own (Odoo's "Recipient Bank"), else the company's bank journal's.
+		for (const companyId of new Set(moves.filter((m) => !m.partner_bank_id).map((m) => id(m.company_id)).filter((x): x is number => !!x))) {
+			if (companyBanks.has(companyId)) continue;
+			const [journal] = await client.call<Array<{ bank_account_id: M2o }>>('account.journal', 'search_read', {
+				args: [[['type', '=', 'bank'], ['company_id', '=', companyId], ['bank_account_id', '!=', false]]],
+				kwargs: { fields: ['bank_account_id'], limit: 1, order: 'sequence, id' },
+			});
+			companyBanks.set(companyId, journal ? id(journal.bank_account_id) : undefined);
+		}
+		const bankOf = (m: MoveRow) => id(m.partner_bank_id) ?? (id(m.company_id) ? companyBanks.get(id(m.company_id)!) : undefined);
+		const banks = await bankAccounts(client, [...new Set(moves.map(bankOf).filter((x): x is number => !!x))]);
 		const links = partnerIds.length
 			? await client.call<ExternalIdRow[]>('ir.model.data', 'search_read', {
 					args: [[['module', '=', namespace], ['model', '=', 'res.partner'], ['res_id', 'in', partnerIds], ['name', '=like', 'partner_%']]],
@@ -81,6 +140,8 @@ export async function readAccountingInvoices(client: OdooClient, ids: number[], 
 				dueDate: text(m.invoice_date_due),
 				currency: m.currency_id ? m.currency_id[1] : null,
 				reference: text(m.ref),
+				paymentReference: text(m.payment_reference),
+				sellerBankAccount: bankOf(m) ? (banks.get(bankOf(m)!) ?? null) : null,
 				originalNumber: m.reversed_entry_id ? m.reversed_entry_id[1] : text(m.ref),
 				partner: {
 					odooId: pid ?? null,
@@ -92,6 +153,9 @@ export async function readAccountingInvoices(client: OdooClient, ids: number[], 
 					zip: text(p.zip),
 					city: text(p.city),
 					countryCode: text(p.country_code),
+					lang: text(p.lang),
+					einvoiceAddress: addressField ? text(p[addressField]) : null,
+					einvoiceOperator: operatorField ? text(p[operatorField]) : null,
 					procountorId: link ? Number(link.name.split('_').pop()) : null,
 				},
 				lines: m.invoice_line_ids.map((lid) => {

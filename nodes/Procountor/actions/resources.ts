@@ -5,7 +5,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { failItem as fail, ok } from '../../shared/items';
+import { INVOICE_CHANNELS, type InvoiceChannel } from '../helpers/enums';
 import {
+	type SendOptions,
 	type VatMapping,
 	InputError,
 	ensurePartner,
@@ -131,23 +133,42 @@ export const invoiceProperties: INodeProperties[] = [
 				name: 'channel',
 				type: 'options',
 				options: [
-					{ name: 'E-Invoice', value: 'EINVOICE' },
-					{ name: 'Email', value: 'EMAIL' },
-					{ name: 'Mail', value: 'MAIL' },
-					{ name: 'No Sending (Mark as Sent)', value: 'NO_SENDING' },
+					{ name: 'From the Customer', value: 'auto', description: 'E-invoice when the customer has an e-invoice address and operator, else email when it has one, else the fallback below' },
+					{ name: 'E-Invoice', value: 'ELECTRONIC_INVOICE', description: "To the customer's e-invoice address (operator and address needed)" },
+					{ name: 'EDIFACT', value: 'EDIFACT' },
+					{ name: 'Email', value: 'EMAIL', description: "To the customer's email address" },
+					{ name: 'Mail (Printed and Posted by Procountor)', value: 'MAIL' },
+					{ name: 'No Sending', value: 'NO_SENDING', description: 'Marked as sent; delivered some other way' },
+					{ name: 'Paper Invoice', value: 'PAPER_INVOICE' },
 				],
-				default: 'EINVOICE',
+				default: 'auto',
+			},
+			{
+				displayName: 'Fallback Channel',
+				name: 'fallbackChannel',
+				type: 'options',
+				options: [
+					{ name: 'Mail (Printed and Posted by Procountor)', value: 'MAIL' },
+					{ name: 'No Sending', value: 'NO_SENDING' },
+					{ name: 'Paper Invoice', value: 'PAPER_INVOICE' },
+				],
+				default: 'MAIL',
+				description: 'With Invoice Channel "From the Customer": for customers with neither an e-invoice address nor an email (mail needs a full postal address)',
 			},
 			{
 				displayName: 'Language',
 				name: 'language',
 				type: 'options',
 				options: [
+					{ name: "The Customer's (From Odoo)", value: 'auto' },
+					{ name: 'Danish', value: 'DANISH' },
 					{ name: 'English', value: 'ENGLISH' },
+					{ name: 'Estonian', value: 'ESTONIAN' },
 					{ name: 'Finnish', value: 'FINNISH' },
+					{ name: 'Norwegian', value: 'NORWEGIAN' },
 					{ name: 'Swedish', value: 'SWEDISH' },
 				],
-				default: 'FINNISH',
+				default: 'auto',
 			},
 			{ displayName: 'Default VAT Status', name: 'defaultStatus', type: 'number', default: 1, description: 'VAT status of rows without tax (read the codes with VAT → Get Default)' },
 		],
@@ -194,14 +215,17 @@ export const invoiceOperations: Record<string, Operation> = {
 				const inv = parseAccountingInvoice(jsonParam(this, 'invoice', i));
 				const mapping = jsonParam(this, 'vatMapping', i) as unknown as VatMapping;
 				const o = this.getNodeParameter('options', i, {}) as IDataObject;
+				const channel = String(o.channel ?? 'auto');
+				const fallback = String(o.fallbackChannel ?? 'MAIL');
+				if (channel !== 'auto' && !(INVOICE_CHANNELS as readonly string[]).includes(channel)) throw new InputError(`Invoice Channel "${channel}" is not one of ${INVOICE_CHANNELS.join(', ')}`, 'channel');
+				if (!(INVOICE_CHANNELS as readonly string[]).includes(fallback)) throw new InputError(`Fallback Channel "${fallback}" is not one of ${INVOICE_CHANNELS.join(', ')}`, 'fallbackChannel');
+				// Everything about the invoice is checked before anything is created in Procountor.
+				const opts = { channel: channel as SendOptions['channel'], fallback: fallback as InvoiceChannel, language: String(o.language ?? 'auto'), defaultStatus: Number(o.defaultStatus ?? 1) };
+				procountorBody(inv, { name: inv.partner.name }, productIds, mapping, opts);
 				const partner = partners.get(inv.partner.odooId) ?? (await ensurePartner(client, inv, o.createPartners !== false, i));
 				partners.set(inv.partner.odooId, partner);
 				await ensureProducts(client, inv.lines, o.createProducts === true, productIds, i);
-				const body = procountorBody(inv, partner, productIds, mapping, {
-					channel: String(o.channel ?? 'EINVOICE'),
-					language: String(o.language ?? 'FINNISH'),
-					defaultStatus: Number(o.defaultStatus ?? 1),
-				});
+				const body = procountorBody(inv, partner, productIds, mapping, opts);
 				// A resumed invoice (its first run stopped midway) may already be in Procountor.
 				const earlier = inv.resumed ? await findSent(client, inv.number, inv.date, i) : undefined;
 				const created = earlier ?? (await createInvoice(client, body, inv.number, inv.date, i));
@@ -286,10 +310,10 @@ export const partnerProperties: INodeProperties[] = [
 		displayOptions: { show: { resource: ['businessPartner'] } },
 		options: [
 			{ name: 'Create', value: 'create', action: 'Create a business partner' },
-			{ name: 'Find by Business ID or VAT', value: 'find', description: 'Customers whose business ID or VAT number matches', action: 'Find business partners' },
+			{ name: 'Find by Business ID or VAT', value: 'find', description: 'Partners whose identifier (invoicingInfo.identifier) is this business ID or VAT number', action: 'Find business partners' },
 			{ name: 'Get', value: 'get', action: 'Get a business partner' },
 			{ name: 'Get Many', value: 'getMany', action: 'Get many business partners' },
-			{ name: 'Update', value: 'update', description: 'Change fields of a partner (PATCH)', action: 'Update a business partner' },
+			{ name: 'Update', value: 'update', description: 'Change fields of a partner: read, merged and written back with its version', action: 'Update a business partner' },
 		],
 		default: 'getMany',
 	},
@@ -310,17 +334,25 @@ export const partnerOperations: Record<string, Operation> = {
 		return await client.request('POST', '/businesspartners', { body: jsonParam(this, 'partner', i), itemIndex: i });
 	}),
 	update: perItem(async function (client, i) {
-		return await client.request('PATCH', `/businesspartners/${idParam(this, 'partnerId', i)}`, { body: jsonParam(this, 'partner', i), itemIndex: i, idempotent: true });
+		// Procountor replaces a partner with PUT and its current version: read, merge the changes, write.
+		const id = idParam(this, 'partnerId', i);
+		const changes = jsonParam(this, 'partner', i);
+		const current = await client.request('GET', `/businesspartners/${id}`, { itemIndex: i });
+		const merged: IDataObject = { ...current };
+		for (const [k, v] of Object.entries(changes)) {
+			const before = current[k];
+			merged[k] = v && typeof v === 'object' && !Array.isArray(v) && before && typeof before === 'object' && !Array.isArray(before) ? { ...(before as IDataObject), ...(v as IDataObject) } : v;
+		}
+		merged.version = current.version;
+		return await client.request('PUT', `/businesspartners/${id}`, { body: merged, itemIndex: i, idempotent: true });
 	}),
 	find: perItem(async function (client, i) {
 		const norm = (v: unknown) => String(v ?? '').replace(/[\s-]/g, '').toUpperCase();
-		const code = norm(this.getNodeParameter('registryCode', i));
-		if (!code) throw new InputError('Business ID or VAT Number is empty', 'registryCode');
-		const all = await client.getAll('/businesspartners', {}, Infinity, i);
-		return all.filter((b) => {
-			const r = (b.registryInfo ?? {}) as IDataObject;
-			return norm(r.businessId) === code || norm(r.vatNumber) === code || norm(r.vatNumber) === `FI${code}`;
-		});
+		const raw = String(this.getNodeParameter('registryCode', i) ?? '').trim();
+		if (!raw) throw new InputError('Business ID or VAT Number is empty', 'registryCode');
+		// Procountor searches identifiers given in a header; the match is checked again here.
+		const found = await client.getAll('/businesspartners', {}, Infinity, i, { identifier: raw });
+		return found.filter((b) => norm((b.invoicingInfo as IDataObject | undefined)?.identifier) === norm(raw));
 	}),
 };
 

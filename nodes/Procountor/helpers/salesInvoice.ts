@@ -5,6 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 import type { ProcountorClient } from '../transport';
+import { type InvoiceChannel, procountorCountry, procountorLanguage } from './enums';
 
 import { InputError } from '../../shared/items';
 
@@ -35,6 +36,10 @@ export interface AccountingInvoice {
 	currency: string;
 	originalNumber?: string | null;
 	reference?: string | null;
+	/** Odoo's payment reference (a Finnish or RF reference with l10n_fi), sent when it is a valid one. */
+	paymentReference?: string | null;
+	/** The seller's account the customer pays to: the invoice's recipient bank, else the company's bank journal's. */
+	sellerBankAccount?: { iban: string; bic: string | null } | null;
 	partner: {
 		odooId: number;
 		name: string;
@@ -45,6 +50,10 @@ export interface AccountingInvoice {
 		zip?: string | null;
 		city?: string | null;
 		countryCode?: string | null;
+		/** Odoo's language code (fi_FI, sv_SE…). */
+		lang?: string | null;
+		einvoiceAddress?: string | null;
+		einvoiceOperator?: string | null;
 		procountorId?: number | null;
 	};
 	lines: AccountingLine[];
@@ -58,7 +67,30 @@ export interface AccountingInvoice {
 /** Odoo tax (by id or name) → Procountor VAT; the VAT sync writes it, the invoice flow reads it. */
 export type VatMapping = Record<string, { vatPercent: number; vatStatus: number }>;
 
-const COUNTRIES: Record<string, string> = { FI: 'FINLAND', SE: 'SWEDEN', EE: 'ESTONIA', DE: 'GERMANY', NO: 'NORWAY', DK: 'DENMARK' };
+/** Procountor's country of the customer: every ISO code maps; none given is Finland (Procountor's home), an unknown one is an error. */
+export function countryOf(inv: AccountingInvoice): string {
+	const iso = inv.partner.countryCode;
+	if (!iso) return 'FINLAND';
+	const name = procountorCountry(iso);
+	if (!name) throw new InputError(`Invoice ${inv.number}: customer "${inv.partner.name}" has country code ${JSON.stringify(iso)}, which is not an ISO country Procountor knows`, 'partner.countryCode');
+	return name;
+}
+
+/** A Finnish business ID (1234567-8) with a valid check digit. */
+export function isFinnishBusinessId(id: string): boolean {
+	const m = /^(\d{7})-(\d)$/.exec(id.trim());
+	if (!m) return false;
+	const sum = m[1].split('').reduce((s, d, k) => s + Number(d) * [7, 9, 10, 5, 8, 4, 2][k], 0);
+	const r = sum % 11;
+	return r !== 1 && (r === 0 ? 0 : 11 - r) === Number(m[2]);
+}
+
+const norm = (v: unknown) => String(v ?? '').replace(/[\s-]/g, '').toUpperCase();
+
+/** The business ID Procountor matches customers on: the company registry, else the VAT number. */
+function identifierOf(p: AccountingInvoice['partner']): string | undefined {
+	return (p.businessId || p.vatNumber || '').trim() || undefined;
+}
 
 export function parseAccountingInvoice(json: IDataObject): AccountingInvoice {
 	const inv = json as unknown as AccountingInvoice;
@@ -72,30 +104,44 @@ export function parseAccountingInvoice(json: IDataObject): AccountingInvoice {
 	return inv;
 }
 
-/** The Procountor business partner of the customer: the one recorded, else by business ID or VAT number, else created. */
+/**
+ * The Procountor business partner of the customer: the one recorded, else the one whose
+ * identifier (invoicingInfo.identifier, searched in a header as Procountor wants) is the
+ * customer's business ID or VAT number, else one of the same name without an identifier, else created.
+ */
 export async function ensurePartner(client: ProcountorClient, inv: AccountingInvoice, create: boolean, itemIndex: number): Promise<IDataObject> {
 	const p = inv.partner;
 	if (p.procountorId) return await client.request('GET', `/businesspartners/${p.procountorId}`, { itemIndex });
-	const all = await client.getAll('/businesspartners', { type: 'CUSTOMER' }, Infinity, itemIndex);
-	const norm = (v: unknown) => String(v ?? '').replace(/[\s-]/g, '').toUpperCase();
-	const hit = p.businessId || p.vatNumber
-		? all.find((b) => {
-				const r = (b.registryInfo ?? {}) as IDataObject;
-				return (p.businessId && norm(r.businessId) === norm(p.businessId)) || (p.vatNumber && norm(r.vatNumber) === norm(p.vatNumber));
-			})
-		: // Without a business ID or VAT number the name is the only key: a retried run must not create the customer twice.
-			all.find((b) => String(b.name ?? '').trim().toLowerCase() === p.name.trim().toLowerCase() && !norm(((b.registryInfo ?? {}) as IDataObject).businessId));
-	if (hit) return hit;
+	const identifier = identifierOf(p);
+	const keys = [...new Set([p.businessId, p.vatNumber].filter((x): x is string => !!x?.trim()))];
+	for (const key of keys) {
+		const found = await client.getAll('/businesspartners', { type: 'CUSTOMER' }, Infinity, itemIndex, { identifier: key.trim() });
+		const hit = found.find((b) => norm((b.invoicingInfo as IDataObject | undefined)?.identifier) === norm(key));
+		if (hit) return hit;
+	}
+	if (!identifier) {
+		// Without a business ID or VAT number the name is the only key: a retried run must not create the customer twice.
+		const named = await client.getAll('/businesspartners', { type: 'CUSTOMER' }, Infinity, itemIndex, { name: p.name.trim() });
+		const hit = named.find((b) => String(b.name ?? '').trim().toLowerCase() === p.name.trim().toLowerCase() && !norm((b.invoicingInfo as IDataObject | undefined)?.identifier));
+		if (hit) return hit;
+	}
 	if (!create) throw new InputError(`Customer "${p.name}" is not in Procountor (no partner with its business ID or VAT number) and creating partners is off`, 'partner');
+	const country = countryOf(inv);
+	const address = { name: p.name, street: p.street ?? '', zip: p.zip ?? '', city: p.city ?? '', country };
+	const identifierType = identifier && isFinnishBusinessId(identifier) ? 'BUSINESS_ID' : identifier ? 'VAT_NUMBER' : undefined;
 	return await client.request('POST', '/businesspartners', {
 		itemIndex,
 		body: {
 			type: 'CUSTOMER',
 			name: p.name,
-			address: { name: p.name, street: p.street ?? '', zip: p.zip ?? '', city: p.city ?? '', country: COUNTRIES[String(p.countryCode ?? 'FI')] ?? 'FINLAND' },
-			registryInfo: { businessId: p.businessId ?? '', vatNumber: p.vatNumber ?? '' },
+			address,
+			billingAddress: address,
+			invoicingInfo: {
+				...(identifier ? { identifier, identifierType } : {}),
+				...(p.email ? { email: p.email } : {}),
+				language: procountorLanguage(p.lang) ?? (country === 'FINLAND' ? 'FINNISH' : 'ENGLISH'),
+			},
 			paymentInfo: { paymentMethod: 'BANK_TRANSFER', currency: inv.currency },
-			...(p.email ? { invoicingInfo: { email: p.email } } : {}),
 		},
 	});
 }
@@ -110,7 +156,7 @@ export async function ensureProducts(client: ProcountorClient, lines: Accounting
 		else if (create) {
 			const made = await client.request('POST', '/products', {
 				itemIndex,
-				body: { type: 'SALES', name: l.description.slice(0, 80), code, unit: 'PIECE', price: l.unitPrice, vat: l.taxes.reduce((s, t) => s + t.percent, 0), currency: 'EUR' },
+				body: { type: 'SALES', name: l.description.slice(0, 80), code, unit: 'PIECE', price: l.unitPrice, discount: 0, active: true, vat: l.taxes.reduce((s, t) => s + t.percent, 0), currency: 'EUR' },
 			});
 			cache.set(code, Number(made.id));
 		}
@@ -130,9 +176,74 @@ export function vatOf(line: AccountingLine, mapping: VatMapping, defaultStatus: 
 	throw new InputError(`${where}: Odoo tax "${t.name}" has no Procountor VAT in the mapping: run the Procountor master-data template (VAT sync)`, 'taxes');
 }
 
-export function procountorBody(inv: AccountingInvoice, partner: IDataObject, products: Map<string, number>, mapping: VatMapping, opts: { channel: string; language: string; defaultStatus: number }): IDataObject {
+export interface SendOptions {
+	/** A channel, or 'auto': the customer's e-invoice address, else its email, else `fallback`. */
+	channel: InvoiceChannel | 'auto';
+	fallback: InvoiceChannel;
+	/** A language, or 'auto': the customer's own (Odoo's partner language), else Finnish. */
+	language: string;
+	defaultStatus: number;
+}
+
+/** How the invoice reaches the customer, and what that channel needs; a clear error when the customer lacks it. */
+export function channelFor(inv: AccountingInvoice, opts: Pick<SendOptions, 'channel' | 'fallback'>): { invoiceChannel: InvoiceChannel; counterParty: IDataObject } {
+	const p = inv.partner;
+	const einvoice = p.einvoiceAddress?.trim() && p.einvoiceOperator?.trim() ? { operator: p.einvoiceOperator.trim(), address: p.einvoiceAddress.trim() } : undefined;
+	const email = p.email?.trim() || undefined;
+	const postal = !!(p.street?.trim() && p.zip?.trim() && p.city?.trim());
+	const channel = opts.channel === 'auto' ? (einvoice ? 'ELECTRONIC_INVOICE' : email ? 'EMAIL' : opts.fallback) : opts.channel;
+	const who = `Invoice ${inv.number}: customer "${p.name}" (Odoo partner ${p.odooId})`;
+	if (channel === 'ELECTRONIC_INVOICE' && !einvoice) {
+		const missing = [p.einvoiceAddress?.trim() ? '' : 'e-invoice address', p.einvoiceOperator?.trim() ? '' : 'e-invoice operator'].filter(Boolean).join(' and ');
+		throw new InputError(`${who} has no ${missing}: set it on the partner in Odoo, or choose another invoice channel`, 'invoiceChannel');
+	}
+	if (channel === 'EMAIL' && !email) throw new InputError(`${who} has no email address: set it on the partner in Odoo, or choose another invoice channel`, 'invoiceChannel');
+	if ((channel === 'MAIL' || channel === 'PAPER_INVOICE') && !postal) {
+		throw new InputError(`${who} cannot be reached: no e-invoice address, no email and no full postal address (street, zip, city). Set one on the partner in Odoo`, 'invoiceChannel');
+	}
+	return { invoiceChannel: channel, counterParty: { ...(email ? { email } : {}), ...(einvoice && channel === 'ELECTRONIC_INVOICE' ? { einvoiceAddress: einvoice } : {}) } };
+}
+
+/** A Finnish reference (7-3-1 check digit) or an RF creditor reference (ISO 11649). */
+export function referenceType(ref: string): 'FI' | 'RF' | undefined {
+	const r = ref.replace(/\s/g, '').toUpperCase();
+	if (/^RF\d{2}[0-9A-Z]{1,21}$/.test(r)) {
+		const moved = `${r.slice(4)}${r.slice(0, 4)}`.replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
+		let rem = 0;
+		for (const d of moved) rem = (rem * 10 + Number(d)) % 97;
+		return rem === 1 ? 'RF' : undefined;
+	}
+	if (!/^\d{4,20}$/.test(r)) return undefined;
+	const sum = r.slice(0, -1).split('').reverse().reduce((s, d, k) => s + Number(d) * [7, 3, 1][k % 3], 0);
+	return (10 - (sum % 10)) % 10 === Number(r.at(-1)) ? 'FI' : undefined;
+}
+
+/** Bank transfer to the seller's account, with Odoo's reference when it is a valid one, else one Procountor generates. */
+function paymentInfoOf(inv: AccountingInvoice): IDataObject {
+	const bank = inv.sellerBankAccount;
+	if (!bank?.iban) {
+		throw new InputError(
+			`Invoice ${inv.number}: the company has no bank account to be paid to: set the Recipient Bank on the invoice, or a bank account on the company's bank journal in Odoo`,
+			'sellerBankAccount',
+		);
+	}
+	const ref = inv.paymentReference?.replace(/\s/g, '').toUpperCase() ?? '';
+	const type = ref ? referenceType(ref) : undefined;
+	return {
+		paymentMethod: 'BANK_TRANSFER',
+		currency: inv.currency,
+		currencyRate: 1,
+		dueDate: inv.dueDate || inv.date,
+		bankAccount: { accountNumber: bank.iban, ...(bank.bic ? { bic: bank.bic } : {}) },
+		// An empty reference asks Procountor to generate one.
+		...(type ? { bankReferenceCode: ref, bankReferenceCodeType: type } : { bankReferenceCode: '' }),
+	};
+}
+
+export function procountorBody(inv: AccountingInvoice, partner: IDataObject, products: Map<string, number>, mapping: VatMapping, opts: SendOptions): IDataObject {
 	const where = `Invoice ${inv.number}`;
 	const sign = inv.kind === 'credit_note' ? -1 : 1;
+	const { invoiceChannel, counterParty } = channelFor(inv, opts);
 	// All prices tax-included in Odoo: send them so, and the gross total is Odoo's to the cent.
 	const gross = inv.lines.every((l) => l.priceIncludesTax && l.grossUnitPrice !== undefined);
 	const rows = inv.lines.map((l) => {
@@ -150,24 +261,33 @@ export function procountorBody(inv: AccountingInvoice, partner: IDataObject, pro
 			vatStatus: vat.vatStatus,
 		};
 	});
-	const address = (partner.address ?? {}) as IDataObject;
+	const address = (partner.billingAddress ?? partner.address ?? {}) as IDataObject;
+	const invoicing = (partner.invoicingInfo ?? {}) as IDataObject;
 	const notes = [inv.kind === 'credit_note' && inv.originalNumber ? `Credit note for invoice ${inv.originalNumber}` : '', `Odoo ${inv.number}`].filter(Boolean).join('. ');
+	const language = opts.language === 'auto' ? (procountorLanguage(inv.partner.lang) ?? (typeof invoicing.language === 'string' ? invoicing.language : 'FINNISH')) : opts.language;
 	return {
 		type: 'SALES_INVOICE',
 		partnerId: partner.id,
 		date: inv.date,
 		counterParty: {
 			contactPersonName: '',
-			identifier: ((partner.registryInfo ?? {}) as IDataObject).businessId ?? '',
-			counterPartyAddress: { name: partner.name ?? inv.partner.name, street: address.street ?? '', zip: address.zip ?? '', city: address.city ?? '', country: address.country ?? 'FINLAND' },
+			...(identifierOf(inv.partner) ?? invoicing.identifier ? { identifier: identifierOf(inv.partner) ?? invoicing.identifier } : {}),
+			...counterParty,
+			counterPartyAddress: {
+				name: partner.name ?? inv.partner.name,
+				street: inv.partner.street ?? address.street ?? '',
+				zip: inv.partner.zip ?? address.zip ?? '',
+				city: inv.partner.city ?? address.city ?? '',
+				country: inv.partner.countryCode ? countryOf(inv) : (address.country ?? 'FINLAND'),
+			},
 		},
-		paymentInfo: { paymentMethod: 'BANK_TRANSFER', currency: inv.currency, currencyRate: 1, dueDate: inv.dueDate || inv.date },
+		paymentInfo: paymentInfoOf(inv),
 		extraInfo: { accountingByRow: false, unitPricesIncludeVat: gross },
 		discountPercent: 0,
 		invoiceRows: rows,
-		invoiceChannel: opts.channel,
+		invoiceChannel,
 		vatStatus: rows[0]?.vatStatus ?? opts.defaultStatus,
-		language: opts.language,
+		language,
 		orderReference: inv.number,
 		notes,
 		...(inv.kind === 'credit_note' && inv.originalNumber ? { originalInvoiceNumber: inv.originalNumber } : {}),

@@ -298,6 +298,7 @@ export function defineAccount(db: Database): void {
 			default_account_id: { type: 'many2one', string: 'Default Account', relation: 'account.account' },
 			currency_id: { type: 'many2one', string: 'Currency', relation: 'res.currency' },
 			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: 1 },
+			bank_account_id: { type: 'many2one', string: 'Bank Account', relation: 'res.partner.bank' },
 			inbound_payment_method_line_ids: {
 				type: 'one2many',
 				string: 'Inbound Payment Methods',
@@ -441,6 +442,8 @@ export function defineAccount(db: Database): void {
 		fields: {
 			name: { type: 'char', string: 'Number', default: '/' },
 			ref: { type: 'char', string: 'Reference' },
+			payment_reference: { type: 'char', string: 'Payment Reference' },
+			partner_bank_id: { type: 'many2one', string: 'Recipient Bank', relation: 'res.partner.bank' },
 			move_type: {
 				type: 'selection',
 				string: 'Type',

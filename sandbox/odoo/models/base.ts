@@ -65,6 +65,9 @@ export function defineBase(db: Database): void {
 			country_code: { type: 'char', string: 'Country Code' },
 			vat: { type: 'char', string: 'Tax ID' },
 			company_registry: { type: 'char', string: 'Company ID' },
+			// account_edi_ubl_cii (installed with Accounting): the customer's e-invoice address.
+			peppol_eas: { type: 'selection', string: 'Peppol e-address (EAS)', selection: ['0007', '0088', '0184', '0192', '0208', '0216', '9930'] },
+			peppol_endpoint: { type: 'char', string: 'Peppol Endpoint' },
 			ref: { type: 'char', string: 'Reference' },
 			lang: { type: 'char', string: 'Language', default: 'en_US' },
 			customer_rank: { type: 'integer', string: 'Customer Rank', default: 0 },
@@ -86,6 +89,29 @@ export function defineBase(db: Database): void {
 			partner_id: { type: 'many2one', string: 'Related Partner', relation: 'res.partner' },
 			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: company },
 			company_ids: { type: 'many2many', string: 'Companies', relation: 'res.company', default: () => [company()] },
+			active: { type: 'boolean', string: 'Active', default: true },
+		},
+	});
+
+	db.define({
+		name: 'res.bank',
+		description: 'Bank',
+		order: 'name, id',
+		fields: {
+			name: { type: 'char', string: 'Name', required: true },
+			bic: { type: 'char', string: 'Bank Identifier Code' },
+		},
+	});
+
+	db.define({
+		name: 'res.partner.bank',
+		description: 'Bank Accounts',
+		order: 'sequence, id',
+		fields: {
+			acc_number: { type: 'char', string: 'Account Number', required: true },
+			partner_id: { type: 'many2one', string: 'Account Holder', relation: 'res.partner', required: true },
+			bank_id: { type: 'many2one', string: 'Bank', relation: 'res.bank' },
+			sequence: { type: 'integer', string: 'Sequence', default: 10 },
 			active: { type: 'boolean', string: 'Active', default: true },
 		},
 	});

@@ -40,6 +40,29 @@ const properties: INodeProperties[] = [
 		description: 'An invoice claimed this long ago but never recorded as exported (a run that stopped midway) is claimed again and marked resumed',
 	},
 	{
+		displayName: 'Dated On or After',
+		name: 'dateFrom',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 2026-12-01',
+		description: 'Only invoices and credit notes dated on or after this day (YYYY-MM-DD), so a first run does not export the whole history; empty: no limit',
+	},
+	{
+		displayName: 'E-Invoice Address Field',
+		name: 'einvoiceAddressField',
+		type: 'string',
+		default: 'peppol_endpoint',
+		description: "Field of the customer (res.partner) holding its e-invoice address (OVT); Odoo's own is peppol_endpoint. Read only when the server has it.",
+	},
+	{
+		displayName: 'E-Invoice Operator Field',
+		name: 'einvoiceOperatorField',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. x_einvoice_operator',
+		description: "Field of the customer (res.partner) holding its e-invoice operator code; Odoo has none of its own, so it is usually a custom field. Empty: none.",
+	},
+	{
 		displayName: 'Leave Out IDs',
 		name: 'excludeIds',
 		type: 'string',
@@ -98,6 +121,11 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		['state', '=', 'posted'],
 		['id', 'not in', claimed.map((c) => c.res_id)],
 	];
+	const dateFrom = String(this.getNodeParameter('dateFrom', 0, '') ?? '').trim();
+	if (dateFrom) {
+		if (!/^\d{4}-\d{2}-\d{2}$/.test(dateFrom) || Number.isNaN(Date.parse(dateFrom))) throw new InputError(`Dated On or After "${dateFrom}" is not a date (YYYY-MM-DD)`, 'dateFrom');
+		domain.push(['invoice_date', '>=', dateFrom]);
+	}
 	const leaveOut = String(this.getNodeParameter('excludeIds', 0, '') ?? '').trim();
 	if (leaveOut) domain.push(['id', 'not in', parseIds(leaveOut, 'Leave Out IDs')]);
 	if (this.getNodeParameter('selection', 0) === 'ids') domain.push(['id', 'in', parseIds(this.getNodeParameter('invoiceIds', 0), 'Invoice IDs')]);
@@ -128,7 +156,9 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		}
 	}
 	try {
-		return (await readAccountingInvoices(client, ids, ns)).map((inv: IDataObject) => ok(resumed.has(inv.odooId as number) ? { ...inv, resumed: true } : inv, 0));
+		const einvoice = { address: String(this.getNodeParameter('einvoiceAddressField', 0, 'peppol_endpoint') ?? '').trim(), operator: String(this.getNodeParameter('einvoiceOperatorField', 0, '') ?? '').trim() };
+		for (const f of [einvoice.address, einvoice.operator]) if (f && !/^[a-z_][a-z0-9_]*$/.test(f)) throw new InputError(`"${f}" is not an Odoo field name`, 'einvoiceAddressField');
+		return (await readAccountingInvoices(client, ids, ns, einvoice)).map((inv: IDataObject) => ok(resumed.has(inv.odooId as number) ? { ...inv, resumed: true } : inv, 0));
 	} catch (error) {
 		// Nothing was handed on: release what this run claimed, so the next run takes it.
 		for (const id of this.getNodeParameter('claim', 0, true) ? ids : []) await releaseClaim(client, ns, id).catch(() => undefined);
