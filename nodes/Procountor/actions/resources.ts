@@ -133,7 +133,7 @@ export const invoiceProperties: INodeProperties[] = [
 				name: 'channel',
 				type: 'options',
 				options: [
-					{ name: 'From the Customer', value: 'auto', description: 'E-invoice when the customer has an e-invoice address and operator, else email when it has one, else the fallback below' },
+					{ name: 'Automatic (From the Customer)', value: 'auto', description: 'E-invoice when the customer has an e-invoice address and operator, else email when it has one, else the fallback below' },
 					{ name: 'E-Invoice', value: 'ELECTRONIC_INVOICE', description: "To the customer's e-invoice address (operator and address needed)" },
 					{ name: 'EDIFACT', value: 'EDIFACT' },
 					{ name: 'Email', value: 'EMAIL', description: "To the customer's email address" },
@@ -160,7 +160,7 @@ export const invoiceProperties: INodeProperties[] = [
 				name: 'language',
 				type: 'options',
 				options: [
-					{ name: "The Customer's (From Odoo)", value: 'auto' },
+					{ name: "Automatic (the Customer's, From Odoo)", value: 'auto' },
 					{ name: 'Danish', value: 'DANISH' },
 					{ name: 'English', value: 'ENGLISH' },
 					{ name: 'Estonian', value: 'ESTONIAN' },
