@@ -9,7 +9,7 @@ import type { Rpc } from './rpc';
 export const RESTAURANT = 'Ravintola Testi Oy';
 export const HOLDING = 'Testi Holding Inc';
 /** Bumped whenever what setUp() does changes: part of the cached dump's key. */
-export const SETUP_VERSION = 4;
+export const SETUP_VERSION = 5;
 
 /** A Finnish business ID (Y-tunnus) with its check digit, and its VAT number. */
 function businessId(seven: string): { registry: string; vat: string } {
@@ -65,6 +65,16 @@ export async function setUp(rpc: Rpc, version: number, invoiceDate: string): Pro
 		if (!source) throw new Error(`the Finnish chart of Odoo ${version} has no sale tax "${from}" in ${RESTAURANT}`);
 		await rpc.call('account.tax', 'copy', [[source]], { default: { name, active: true, description: name, ...included(incl) }, context: { allowed_company_ids: [companyId] } });
 	}
+
+	// The company's bank account on its bank journal, as Accounting → Configuration → Journals → Bank
+	// does: where customers pay the invoices sent through Procountor.
+	const [company] = await rpc.call<Array<{ partner_id: [number, string] }>>('res.company', 'read', [[companyId], ['partner_id']]);
+	const bankId = await rpc.call<number>('res.bank', 'create', [{ name: 'Nordea Bank Abp', bic: 'NDEAFIHH' }]);
+	const accountId = await rpc.call<number>('res.partner.bank', 'create', [{ acc_number: 'FI21 1234 5600 0007 85', partner_id: company.partner_id[0], bank_id: bankId, company_id: companyId }], {
+		context: { allowed_company_ids: [companyId] },
+	});
+	const [bankJournal] = await rpc.searchRead<{ id: number }>('account.journal', [['type', '=', 'bank'], ['company_id', '=', companyId]], ['id'], { context: ctx });
+	await rpc.call('account.journal', 'write', [[bankJournal.id], { bank_account_id: accountId }], { context: { allowed_company_ids: [companyId] } });
 
 	// Customers with business IDs, as the Procountor flows need them.
 	const customers: number[] = [];
