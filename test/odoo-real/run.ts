@@ -123,6 +123,17 @@ async function runVersion(version: string): Promise<void> {
 			ok: waitingAfter.length === 0 && cursors.length === 3,
 			detail: `${waitingAfter.length} waiting, cursors in Odoo: ${cursors.map((c) => `${c.key.split('.').pop()}=${c.value}`).join(', ')}`,
 		});
+		// The VAT mapping made from the real Finnish chart: zero-rated EU goods, EU services and export
+		// taxes with their own Procountor statuses, never the domestic one.
+		const [vatParam] = await rpc.searchRead<{ value: string }>('ir.config_parameter', [['key', '=', 'procountor.vat_mapping']], ['value']);
+		const mapping = JSON.parse(vatParam?.value ?? '{}') as Record<string, { vatStatus: number; name?: string }>;
+		const statusOf = (name: string) => Object.values(mapping).find((m) => m.name === name)?.vatStatus;
+		const zero = { '0% EU G': statusOf('0% EU G'), '0% EU S': statusOf('0% EU S'), '0% EX': statusOf('0% EX') };
+		check({
+			what: "the real Finnish chart's zero-rated EU goods, EU services and export taxes map to Procountor's own VAT statuses",
+			ok: zero['0% EU G'] === 5 && zero['0% EU S'] === 6 && zero['0% EX'] === 3,
+			detail: `${JSON.stringify(zero)}; ${Object.keys(mapping).length - 1} taxes mapped, domestic status ${mapping.none?.vatStatus}`,
+		});
 		const books = await phase(`Odoo ${version}: check the books`, () => checkBooks(rpc, company.id, sb.codeplus.allInvoices(), TODAY));
 		books.forEach(check);
 		const before = await snapshot(rpc, company.id);
