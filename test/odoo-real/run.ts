@@ -17,6 +17,7 @@ import { Engine } from '../../runner/engine';
 import { runTemplate } from '../../runner/flows';
 import { startSandboxes } from '../../sandbox';
 import { type Check, checkBooks, snapshot } from './books';
+import { laterScenarios } from './scenarios';
 import { Rpc } from './rpc';
 import { CACHE, OdooServer, copyFilestore, dropDb, dump, freePort, initDb, restore, tarballOf, tree } from './server';
 import { SETUP_VERSION, setUp } from './setup';
@@ -87,7 +88,8 @@ async function runVersion(version: string): Promise<void> {
 	try {
 		const rpc = new Rpc(server.url, db);
 		const [company] = await rpc.searchRead<{ id: number }>('res.company', [['name', '=', 'Ravintola Testi Oy']], ['id']);
-		const engine = new Engine({ ...sb.credentials(), odooErpApi: { url: server.url, database: db, username: 'admin', authentication: 'password', password: 'admin', timeoutSeconds: 120 } });
+		const creds = { ...sb.credentials(), odooErpApi: { url: server.url, database: db, username: 'admin', authentication: 'password', password: 'admin', timeoutSeconds: 120 } };
+		const engine = new Engine(creds);
 		const state = new Map<string, Record<string, unknown>>();
 		// The invoice export starts with the set-up's invoices (2025-12-15), not Odoo's older demo documents.
 		const settings = { ...sb.settings(), startDate: '2025-12-01' };
@@ -141,6 +143,7 @@ async function runVersion(version: string): Promise<void> {
 		const after = await snapshot(rpc, company.id);
 		const changed = Object.keys(before).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
 		check({ what: 'the second run of every template writes nothing (counts, write dates, chatter)', ok: changed.length === 0, detail: changed.length ? changed.map((k) => `${k}: ${JSON.stringify(before[k])} → ${JSON.stringify(after[k])}`).join('; ') : 'unchanged' });
+		(await laterScenarios({ rpc, engine, other: new Engine(creds), sb, companyId: company.id, settings, today: TODAY, phase: (label, fn) => phase(`Odoo ${version}: ${label}`, fn) })).forEach(check);
 	} finally {
 		await sb.stop();
 		await server.stop();

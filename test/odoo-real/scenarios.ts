@@ -1,0 +1,122 @@
+/**
+ * What happens after the normal run, on the same real database, as a restaurant's day goes on:
+ * two imports of the same new sales at once, a payment taken at the counter on a customer invoice
+ * during an open session and then the nightly close, and a late sale for a day whose session is
+ * already closed. Every check reads Odoo's own records.
+ */
+import { setClock } from '../../runner/clock';
+import type { Engine } from '../../runner/engine';
+import { type TemplateSettings, runTemplate } from '../../runner/flows';
+import type { Sandboxes } from '../../sandbox';
+import type { Check } from './books';
+import type { Rpc } from './rpc';
+
+type Row = Record<string, unknown>;
+const money = (v: number) => Math.round(v * 100) / 100;
+const m2o = (v: unknown) => (Array.isArray(v) ? (v[0] as number) : undefined);
+
+export interface ScenarioWorld {
+	rpc: Rpc;
+	engine: Engine;
+	/** A second engine, as a second worker would be. */
+	other: Engine;
+	sb: Sandboxes;
+	companyId: number;
+	settings: TemplateSettings;
+	/** The import's day (the harness clock), e.g. 2026-01-06. */
+	today: string;
+	phase<T>(label: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** New PixelPoint sales for a business day: copies of a store's earlier sales, closed at the given UTC times. */
+function addSales(sb: Sandboxes, storeId: number, businessDate: string, closeTimes: string[], firstNum: number): Array<{ StoreId: number; TransactNum: number }> {
+	const model = sb.codeplus.allInvoices().find((i) => i.StoreId === storeId && i.Status === 'CLOSED' && i.Payments.length === 1)!;
+	return closeTimes.map((close, k) => {
+		const inv = { ...JSON.parse(JSON.stringify(model)), TransactNum: firstNum + k, BusinessDate: businessDate, OpenTime: close, CloseTime: close };
+		sb.codeplus.addInvoice(inv);
+		return { StoreId: storeId, TransactNum: firstNum + k };
+	});
+}
+
+export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
+	const out: Check[] = [];
+	const { rpc, engine, sb, companyId, settings, today } = w;
+	const ctx = { context: { allowed_company_ids: [companyId] } };
+	const orderCount = async (refs: string[]) => (await rpc.searchRead('pos.order', [['pos_reference', 'in', refs]], ['id'], ctx)).length;
+
+	// 1. Today's first sales of store 2, imported by two executions at once: each once, one session.
+	const today20 = addSales(sb, 2, today, Array.from({ length: 20 }, (_, k) => `${today}T07:${String(10 + k).padStart(2, '0')}:00+00:00`), 990001);
+	const refs = today20.map((i) => `PixelPoint ${i.StoreId}-${i.TransactNum}`);
+	const [a, b] = await w.phase('two order imports at once', () => Promise.all([runTemplate(engine, 'pixelpoint-order-import', {}, settings), runTemplate(w.other, 'pixelpoint-order-import', {}, settings)]));
+	const orders = await rpc.searchRead<{ pos_reference: string; session_id: [number, string] }>('pos.order', [['pos_reference', 'in', refs]], ['pos_reference', 'session_id'], ctx);
+	const sessionIds = [...new Set(orders.map((o) => o.session_id[0]))];
+	out.push({
+		what: 'two imports of the same new sales at once: every sale once, in one new session for the day',
+		ok: orders.length === 20 && new Set(orders.map((o) => o.pos_reference)).size === 20 && sessionIds.length === 1 && Number(a.summary[0]?.created) + Number(b.summary[0]?.created) === 20,
+		detail: `${orders.length} orders for 20 sales, ${new Set(orders.map((o) => o.pos_reference)).size} distinct, ${sessionIds.length} session(s); created ${String(a.summary[0]?.created)} + ${String(b.summary[0]?.created)}`,
+	});
+	const sessionId = sessionIds[0];
+
+	// 2. A customer pays part of an invoice at the counter during that open session (cash), then the nightly close.
+	const [invoice] = await rpc.searchRead<{ id: number; partner_id: [number, string]; amount_residual: number; name: string }>(
+		'account.move',
+		[['move_type', '=', 'out_invoice'], ['state', '=', 'posted'], ['payment_state', 'in', ['not_paid', 'partial']], ['company_id', '=', companyId]],
+		['partner_id', 'amount_residual', 'name'],
+		{ ...ctx, order: 'id' },
+	);
+	const pay = money(Math.min(25, invoice.amount_residual / 2));
+	const counter = await w.phase('a payment at the counter', () =>
+		runTemplate(engine, 'pos-invoice-payment', {}, settings, (wf) => {
+			wf.pinData = {
+				'POST Payment': [{ json: { headers: { 'idempotency-key': `real-counter-${invoice.id}` }, params: {}, query: {}, body: { invoice: invoice.id, customer: invoice.partner_id[0], amount: pay, method: 'cash', session: sessionId } } }],
+			};
+		}),
+	);
+	const answered = (counter.summary[0]?.response ?? {}) as Row;
+	const [afterPay] = await rpc.call<Array<{ amount_residual: number; payment_state: string }>>('account.move', 'read', [[invoice.id]], { fields: ['amount_residual', 'payment_state'], ...ctx });
+	out.push({
+		what: 'a payment taken at the counter during an open session is registered and reconciled with the invoice',
+		ok: counter.ok && Number(counter.summary[0]?.status) === 200 && money(afterPay.amount_residual) === money(invoice.amount_residual - pay),
+		detail: `${invoice.name}: ${invoice.amount_residual} → ${afterPay.amount_residual} (${afterPay.payment_state}); answer ${JSON.stringify(answered).slice(0, 160)}`,
+	});
+
+	// The night after: the session of today is now a past business day and is closed.
+	const nextNight = new Date(Date.parse(`${today}T00:00:00Z`) + 86400000 + 2 * 3600000).toISOString();
+	setClock(nextNight);
+	try {
+		const close = await w.phase('the nightly close after the counter payment', () => runTemplate(engine, 'pos-session-auto-close', {}, settings));
+		const [session] = await rpc.call<Row[]>('pos.session', 'read', [[sessionId]], { fields: ['state', 'move_id', 'name'], ...ctx });
+		const [afterClose] = await rpc.call<Array<{ amount_residual: number; payment_state: string }>>('account.move', 'read', [[invoice.id]], { fields: ['amount_residual', 'payment_state'], ...ctx });
+		const entry = m2o(session.move_id);
+		const [move] = entry ? await rpc.call<Row[]>('account.move', 'read', [[entry]], { fields: ['date', 'state'], ...ctx }) : [undefined];
+		out.push({
+			what: "the nightly close posts today's session on its business day and leaves the counter payment reconciled",
+			ok: close.ok && session.state === 'closed' && move?.state === 'posted' && move?.date === today && money(afterClose.amount_residual) === money(afterPay.amount_residual),
+			detail: `${String(session.name)} ${String(session.state)}, entry ${String(move?.state)} dated ${String(move?.date)}; ${invoice.name} residual ${afterPay.amount_residual} → ${afterClose.amount_residual} (${afterClose.payment_state})`,
+		});
+	} finally {
+		setClock(`${today}T08:00:00Z`);
+	}
+
+	// 3. A late sale for a day whose session is closed: it waits for a person, the closed books stay as they are.
+	const [closedXid] = await rpc.searchRead<{ res_id: number; name: string }>('ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.session'], ['name', '=like', 'session_1_%']], ['res_id', 'name'], { order: 'name' });
+	const day = `${closedXid.name.slice(-8, -4)}-${closedXid.name.slice(-4, -2)}-${closedXid.name.slice(-2)}`;
+	const [closedBefore] = await rpc.call<Row[]>('pos.session', 'read', [[closedXid.res_id]], { fields: ['state', 'write_date', 'move_id'], ...ctx });
+	const [late] = addSales(sb, 1, day, [`${today}T07:45:00+00:00`], 990101);
+	const lateRun = await w.phase('a late sale for a closed session', () => runTemplate(engine, 'pixelpoint-order-import', {}, settings));
+	const [waiting] = await rpc.searchRead<{ value: string }>('ir.config_parameter', [['key', '=', `n8n.sync.pixelpoint-order-import.waiting.${late.StoreId}-${late.TransactNum}`]], ['value']);
+	const item = waiting ? (JSON.parse(waiting.value) as Row) : {};
+	const [closedAfter] = await rpc.call<Row[]>('pos.session', 'read', [[closedXid.res_id]], { fields: ['state', 'write_date', 'move_id'], ...ctx });
+	out.push({
+		what: 'a late sale for a closed session waits for a person (entered by hand, then skipped) and the closed session is untouched',
+		ok:
+			lateRun.summary[0]?.status === 'failed' &&
+			item.retryable === false &&
+			/already closed/.test(String(item.reason)) &&
+			(await orderCount([`PixelPoint ${late.StoreId}-${late.TransactNum}`])) === 0 &&
+			closedAfter.state === 'closed' &&
+			closedAfter.write_date === closedBefore.write_date,
+		detail: `${day}: ${String(item.reason ?? 'not waiting').slice(0, 140)}; session write date ${String(closedBefore.write_date)} → ${String(closedAfter.write_date)}`,
+	});
+	return out;
+}
