@@ -160,7 +160,7 @@ const MUTATIONS: Mutation[] = [
 		name: 'later-days-not-held',
 		what: "a store's later business days are imported while an earlier day has invoices that may still import (closing its session for good)",
 		file: 'nodes/OdooErp/actions/posOrder/import.operation.ts',
-		find: 'if (!o?.error || o.retryable !== true) continue;',
+		find: 'if (!held && (!o?.error || o.retryable !== true)) continue;',
 		replace: 'continue;',
 		tests: ['test/templates/nothing-lost.test.ts'],
 	},

@@ -55,7 +55,7 @@ const setOption = (name: string, value: boolean) => (wf: IWorkflowBase) => {
 describe('Nothing lost: failed invoices wait in Odoo and are imported once the cause is fixed', () => {
 	let sb: Sandboxes;
 	let engine: Engine;
-	let sold: Array<{ StoreId: number; TransactNum: number; CloseTime: string }>;
+	let sold: Array<{ StoreId: number; TransactNum: number; CloseTime: string; BusinessDate: string }>;
 	beforeEach(async () => {
 		sb = await startSandboxes();
 		engine = new Engine(sb.credentials());
@@ -282,5 +282,27 @@ describe('Nothing lost: failed invoices wait in Odoo and are imported once the c
 		const skip = await runTemplate(engine, 'sync-waiting-items', {}, { action: 'skip', flow: FLOW, itemKey: key, note: 'test' });
 		expect(skip.summary[0]).toMatchObject({ status: 'success', flow: FLOW, item: { key, skipped: { note: 'test' } } });
 		expect(syncState(sb).waiting.get(key)).toMatchObject({ skipped: { note: 'test' } });
+	});
+
+	test('an invoice still locked by a run that stopped midway is not passed by the cursor: it waits and is imported once the lock is stale', async () => {
+		expect((await runTemplate(engine, 'pixelpoint-master-data')).ok).toBe(true);
+		const held = sb.codeplus.allInvoices().filter((i) => i.Status === 'CLOSED' && i.StoreId === 2)[3];
+		const env = sb.odoo.env();
+		const lock = sb.odoo.db.transaction(() => sb.odoo.db.create(env, 'ir.model.data', { module: 'pixelpoint', name: `import_lock_order_${held.StoreId}_${held.TransactNum}`, model: 'pos.order', res_id: 0 }));
+		const first = await runTemplate(engine, 'pixelpoint-order-import', {});
+		// Its store's later business days wait too: opening their sessions would close its day for good.
+		const waitingFirst = Number(first.summary[0].waitingCount);
+		expect(Number(first.summary[0].created) + waitingFirst).toBe(sold.length);
+		const laterDays = sold.filter((i) => i.StoreId === held.StoreId && i.BusinessDate > held.BusinessDate).length;
+		expect(waitingFirst).toBeGreaterThanOrEqual(1 + laterDays);
+		const state = syncState(sb);
+		expect(state.waiting.get(`${held.StoreId}-${held.TransactNum}`)).toMatchObject({ retryable: true, reason: expect.stringMatching(/being imported by another execution/) });
+		expect(Date.parse(state.cursors['2'])).toBeLessThanOrEqual(Date.parse(held.CloseTime));
+		// Fifteen minutes later the lock is stale: the next run takes it over and imports the invoice, once.
+		sb.odoo.db.transaction(() => sb.odoo.db.updateRaw('ir.model.data', lock, { create_date: '2026-11-21 07:00:00' }));
+		const second = await runTemplate(engine, 'pixelpoint-order-import', {});
+		expect(second.summary[0]).toMatchObject({ status: 'success', created: waitingFirst, waitingCount: 0 });
+		expect(orderRefs(sb)).toHaveLength(sold.length);
+		expect(new Set(orderRefs(sb)).size).toBe(sold.length);
 	});
 });

@@ -436,11 +436,13 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		try {
 			const shops = new Map(built.map((b) => [b.inv.storeId, refs.get(x.store(b.inv.storeId))!]));
 			const todo = [...groups.values()].map((g) => g.filter((b) => mineSet.has(b))).filter((g) => g.length);
-			// The earliest business day per store with an invoice that failed but may pass.
+			// The earliest business day per store with an invoice that failed but may pass, or that
+			// another run (perhaps one that stopped midway) holds: its session must stay open for it.
 			const blockedFrom = new Map<number, string>();
 			for (const inv of invoices) {
 				const o = out[inv.i]?.json;
-				if (!o?.error || o.retryable !== true) continue;
+				const held = o?.status === 'skipped' && o.reason === 'being imported by another execution';
+				if (!held && (!o?.error || o.retryable !== true)) continue;
 				const d = blockedFrom.get(inv.storeId);
 				if (!d || inv.businessDate < d) blockedFrom.set(inv.storeId, inv.businessDate);
 			}
@@ -477,7 +479,8 @@ async function importGroups(
 		const { storeId, businessDate } = group[0].inv;
 		const earlier = waiting.get(storeId);
 		if (earlier && earlier < businessDate) {
-			for (const b of group) fail(b.inv, new InputError(`Store ${storeId}: waiting for ${earlier} to be imported first; tried again on the next run`), true);
+			// Not a failure of these invoices: they wait, and the cursor does not pass them.
+			for (const b of group) skip(b.inv, `waiting for ${earlier} to be imported first`);
 			continue;
 		}
 		let sessionId: number;
