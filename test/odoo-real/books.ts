@@ -28,11 +28,54 @@ export async function checkBooks(rpc: Rpc, companyId: number, invoices: PosInvoi
 	const out: Check[] = [];
 	const ctx = { context: { allowed_company_ids: [companyId] } };
 	const sold = invoices.filter((i) => i.Status !== 'VOID');
-	const orders = await rpc.searchRead('pos.order', [['pos_reference', 'like', 'PixelPoint %']], ['pos_reference', 'amount_total', 'amount_paid', 'state', 'session_id', 'company_id'], ctx);
+	const orders = await rpc.searchRead('pos.order', [['pos_reference', 'like', 'PixelPoint %']], ['id', 'pos_reference', 'amount_total', 'amount_paid', 'state', 'session_id', 'company_id'], ctx);
 	const byRef = new Map(orders.map((o) => [String(o.pos_reference), o]));
 	const wrong = sold.filter((i) => money(Number(byRef.get(`PixelPoint ${i.StoreId}-${i.TransactNum}`)?.amount_total ?? NaN)) !== i.FinalTotal);
 	out.push({ what: 'every sold PixelPoint invoice is one Odoo order equal to FinalTotal to the cent', ok: orders.length === sold.length && wrong.length === 0, detail: `${orders.length} orders for ${sold.length} sold invoices, ${wrong.length} differ${wrong.length ? ` (first: ${wrong[0].StoreId}-${wrong[0].TransactNum})` : ''}` });
 	out.push({ what: 'every order is in the restaurant company', ok: orders.every((o) => m2o(o.company_id) === companyId), detail: `${orders.filter((o) => m2o(o.company_id) !== companyId).length} elsewhere` });
+
+	// Line taxes as Odoo itself computes them: account.tax.compute_all for the distinct (taxes, price, quantity)
+	// of the lines (the first 300, in a fixed order), against each line's stored subtotals.
+	const orderIds = orders.map((o) => o.id as number);
+	const lineRows: Row[] = [];
+	for (let k = 0; k < orderIds.length; k += 500) {
+		lineRows.push(...(await rpc.searchRead('pos.order.line', [['order_id', 'in', orderIds.slice(k, k + 500)]], ['price_unit', 'qty', 'discount', 'tax_ids', 'price_subtotal', 'price_subtotal_incl', 'full_product_name'], ctx)));
+	}
+	const combos = new Map<string, Row[]>();
+	for (const l of lineRows) {
+		if (l.full_product_name === 'Rounding difference') continue;
+		const key = JSON.stringify([[...(l.tax_ids as number[])].sort((a, b) => a - b), l.price_unit, l.qty, l.discount]);
+		combos.set(key, [...(combos.get(key) ?? []), l]);
+	}
+	const sample = [...combos.keys()].sort().slice(0, 300);
+	const taxDiffs: string[] = [];
+	for (const key of sample) {
+		const [taxIds, price, qty, discount] = JSON.parse(key) as [number[], number, number, number];
+		const r = await rpc.call<{ total_excluded: number; total_included: number }>('account.tax', 'compute_all', [taxIds, price * (1 - discount / 100)], { quantity: qty, ...ctx });
+		for (const l of combos.get(key)!) {
+			if (money(r.total_excluded) !== money(l.price_subtotal as number) || money(r.total_included) !== money(l.price_subtotal_incl as number)) {
+				taxDiffs.push(`${String(l.full_product_name)} ${qty} × ${price}: Odoo ${r.total_excluded}/${r.total_included}, line ${String(l.price_subtotal)}/${String(l.price_subtotal_incl)}`);
+			}
+		}
+	}
+	out.push({
+		what: "order lines' taxes equal Odoo's own account.tax.compute_all",
+		ok: taxDiffs.length === 0 && sample.length > 0,
+		detail: `${sample.length} distinct (taxes, price, quantity) of ${combos.size} checked, covering ${sample.reduce((a, k) => a + combos.get(k)!.length, 0)} of ${lineRows.length} lines; ${taxDiffs.length} differ${taxDiffs[0] ? ` (first: ${taxDiffs[0]})` : ''}`,
+	});
+
+	// No payment above what was due: every customer payment's receivable line is matched in full, and no invoice is overpaid.
+	const payments = await rpc.searchRead<{ id: number; move_id: [number, string] | false }>('account.payment', [['partner_type', '=', 'customer'], ['pos_session_id', '=', false], ['state', 'not in', ['draft', 'cancel', 'canceled']]], ['move_id'], ctx);
+	const payMoveIds = payments.map((p) => m2o(p.move_id)).filter((x): x is number => !!x);
+	const leftovers = payMoveIds.length
+		? await rpc.searchRead<{ amount_residual: number; move_id: [number, string] }>('account.move.line', [['move_id', 'in', payMoveIds], ['account_id.account_type', '=', 'asset_receivable'], ['amount_residual', '!=', 0]], ['amount_residual', 'move_id'], ctx)
+		: [];
+	const overpaid = await rpc.searchRead<{ name: string; amount_residual: number }>('account.move', [['move_type', '=', 'out_invoice'], ['state', '=', 'posted'], ['amount_residual', '<', 0]], ['name', 'amount_residual'], ctx);
+	out.push({
+		what: 'no payment above the residual: every customer payment is matched in full, no invoice overpaid',
+		ok: leftovers.length === 0 && overpaid.length === 0,
+		detail: `${payments.length} customer payments, ${leftovers.length} with an unmatched remainder${leftovers[0] ? ` (${leftovers[0].move_id[1]}: ${leftovers[0].amount_residual})` : ''}, ${overpaid.length} overpaid invoices`,
+	});
 
 	// Sessions: one per (store, business day), from the external ids the import keeps.
 	const xids = await rpc.searchRead<{ name: string; res_id: number }>('ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.session']], ['name', 'res_id']);

@@ -81,7 +81,10 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 	});
 
 	// The night after: the session of today is now a past business day and is closed.
-	const nextNight = new Date(Date.parse(`${today}T00:00:00Z`) + 86400000 + 2 * 3600000).toISOString();
+	const nextNight = Date.parse(`${today}T00:00:00Z`) + 86400000 + 2 * 3600000;
+	// The clock jumps to that night and back, keeping the time spent (phase timings stay true).
+	const jumped = Date.now();
+	const shift = nextNight - jumped;
 	setClock(nextNight);
 	try {
 		const close = await w.phase('the nightly close after the counter payment', () => runTemplate(engine, 'pos-session-auto-close', {}, settings));
@@ -95,7 +98,7 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 			detail: `${String(session.name)} ${String(session.state)}, entry ${String(move?.state)} dated ${String(move?.date)}; ${invoice.name} residual ${afterPay.amount_residual} → ${afterClose.amount_residual} (${afterClose.payment_state})`,
 		});
 	} finally {
-		setClock(`${today}T08:00:00Z`);
+		setClock(Date.now() - shift);
 	}
 
 	// 3. A late sale for a day whose session is closed: it waits for a person, the closed books stay as they are.
@@ -117,6 +120,47 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 			closedAfter.state === 'closed' &&
 			closedAfter.write_date === closedBefore.write_date,
 		detail: `${day}: ${String(item.reason ?? 'not waiting').slice(0, 140)}; session write date ${String(closedBefore.write_date)} → ${String(closedAfter.write_date)}`,
+	});
+
+	// 4. A historic import of an earlier month, run by hand for its range: sessions of their own,
+	//    closed with entries posted, balanced and dated on their business days; no cursor moves.
+	const cursorsBefore = await rpc.searchRead<{ key: string; value: string }>('ir.config_parameter', [['key', '=like', 'n8n.sync.pixelpoint-order-import.cursor.%']], ['key', 'value'], { order: 'key' });
+	const historic = ['2025-11-10', '2025-11-11', '2025-11-12'].flatMap((d, k) => addSales(sb, 3, d, [`${d}T10:15:00+00:00`, `${d}T12:40:00+00:00`, `${d}T16:05:00+00:00`], 990201 + k * 10));
+	const manual = await w.phase('a historic import of November 2025 by hand', () =>
+		runTemplate(engine, 'pixelpoint-order-import', {}, settings, (wf) => {
+			for (const n of wf.nodes) if (n.type === 'n8n-nodes-base.scheduleTrigger') n.disabled = true;
+			const range = wf.nodes.find((n) => n.name === 'Manual Range')!;
+			range.parameters.jsCode = "return [{ json: { from: '2025-11-10', to: '2025-11-13' } }];";
+		}),
+	);
+	const closeHistoric = await w.phase('the close of the historic sessions', () => runTemplate(engine, 'pos-session-auto-close', {}, settings));
+	const histRefs = historic.map((i) => `PixelPoint ${i.StoreId}-${i.TransactNum}`);
+	const histOrders = await rpc.searchRead<{ session_id: [number, string] }>('pos.order', [['pos_reference', 'in', histRefs]], ['session_id'], ctx);
+	const histSessions = [...new Set(histOrders.map((o) => o.session_id[0]))];
+	const sessionRows = histSessions.length ? await rpc.call<Row[]>('pos.session', 'read', [histSessions], { fields: ['name', 'state', 'move_id'], ...ctx }) : [];
+	const entries = sessionRows.map((r) => m2o(r.move_id)).filter((x): x is number => !!x);
+	const moves = entries.length ? await rpc.call<Row[]>('account.move', 'read', [entries], { fields: ['name', 'date', 'state', 'line_ids'], ...ctx }) : [];
+	const balanced: boolean[] = [];
+	for (const m of moves) {
+		const ls = await rpc.call<Array<{ debit: number; credit: number }>>('account.move.line', 'read', [m.line_ids], { fields: ['debit', 'credit'], ...ctx });
+		balanced.push(money(ls.reduce((a, l) => a + l.debit, 0)) === money(ls.reduce((a, l) => a + l.credit, 0)));
+	}
+	const cursorsAfter = await rpc.searchRead<{ key: string; value: string }>('ir.config_parameter', [['key', '=like', 'n8n.sync.pixelpoint-order-import.cursor.%']], ['key', 'value'], { order: 'key' });
+	const dates = moves.map((m) => String(m.date)).sort();
+	out.push({
+		what: 'a historic import of an earlier month: its own sessions, closed, entries posted, balanced and dated on their business days; the cursors stay',
+		ok:
+			// (the run also tries the late sale above again, which still waits for a person)
+			Number(manual.summary[0]?.created) === historic.length &&
+			closeHistoric.ok &&
+			histOrders.length === historic.length &&
+			sessionRows.length === 3 &&
+			sessionRows.every((r) => r.state === 'closed') &&
+			moves.every((m) => m.state === 'posted') &&
+			balanced.every(Boolean) &&
+			JSON.stringify(dates) === JSON.stringify(['2025-11-10', '2025-11-11', '2025-11-12']) &&
+			JSON.stringify(cursorsAfter) === JSON.stringify(cursorsBefore),
+		detail: `created ${String(manual.summary[0]?.created)}; ${histOrders.length} of ${historic.length} orders, sessions ${sessionRows.map((r) => `${String(r.name)} ${String(r.state)}`).join(', ')}; entries ${moves.map((m) => `${String(m.name)} ${String(m.state)} ${String(m.date)}`).join(', ')}; balanced ${balanced.filter(Boolean).length}/${balanced.length}`,
 	});
 	return out;
 }
