@@ -35,7 +35,7 @@ export async function checkBooks(rpc: Rpc, companyId: number, invoices: PosInvoi
 	out.push({ what: 'every order is in the restaurant company', ok: orders.every((o) => m2o(o.company_id) === companyId), detail: `${orders.filter((o) => m2o(o.company_id) !== companyId).length} elsewhere` });
 
 	// Line taxes as Odoo itself computes them: account.tax.compute_all for the distinct (taxes, price, quantity)
-	// of the lines (the first 300, in a fixed order), against each line's stored subtotals.
+	// of the lines (up to 2,000), against each line's stored subtotals.
 	const orderIds = orders.map((o) => o.id as number);
 	const lineRows: Row[] = [];
 	for (let k = 0; k < orderIds.length; k += 500) {
@@ -47,7 +47,7 @@ export async function checkBooks(rpc: Rpc, companyId: number, invoices: PosInvoi
 		const key = JSON.stringify([[...(l.tax_ids as number[])].sort((a, b) => a - b), l.price_unit, l.qty, l.discount]);
 		combos.set(key, [...(combos.get(key) ?? []), l]);
 	}
-	const sample = [...combos.keys()].sort().slice(0, 300);
+	const sample = [...combos.keys()].sort().slice(0, 2000);
 	const taxDiffs: string[] = [];
 	for (const key of sample) {
 		const [taxIds, price, qty, discount] = JSON.parse(key) as [number[], number, number, number];
