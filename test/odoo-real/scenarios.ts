@@ -135,7 +135,8 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 	);
 	const closeHistoric = await w.phase('the close of the historic sessions', () => runTemplate(engine, 'pos-session-auto-close', {}, settings));
 	const histRefs = historic.map((i) => `PixelPoint ${i.StoreId}-${i.TransactNum}`);
-	const histOrders = await rpc.searchRead<{ session_id: [number, string] }>('pos.order', [['pos_reference', 'in', histRefs]], ['session_id'], ctx);
+	const histOrders = await rpc.searchRead<{ session_id: [number, string]; pos_reference: string }>('pos.order', [['pos_reference', 'in', histRefs]], ['session_id', 'pos_reference'], ctx);
+	const missing = histRefs.filter((r) => !histOrders.some((o) => o.pos_reference === r));
 	const histSessions = [...new Set(histOrders.map((o) => o.session_id[0]))];
 	const sessionRows = histSessions.length ? await rpc.call<Row[]>('pos.session', 'read', [histSessions], { fields: ['name', 'state', 'move_id'], ...ctx }) : [];
 	const entries = sessionRows.map((r) => m2o(r.move_id)).filter((x): x is number => !!x);
@@ -160,7 +161,7 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 			balanced.every(Boolean) &&
 			JSON.stringify(dates) === JSON.stringify(['2025-11-10', '2025-11-11', '2025-11-12']) &&
 			JSON.stringify(cursorsAfter) === JSON.stringify(cursorsBefore),
-		detail: `created ${String(manual.summary[0]?.created)}; ${histOrders.length} of ${historic.length} orders, sessions ${sessionRows.map((r) => `${String(r.name)} ${String(r.state)}`).join(', ')}; entries ${moves.map((m) => `${String(m.name)} ${String(m.state)} ${String(m.date)}`).join(', ')}; balanced ${balanced.filter(Boolean).length}/${balanced.length}`,
+		detail: `created ${String(manual.summary[0]?.created)}, skipped ${String(manual.summary[0]?.skipped)}, held back ${String(manual.summary[0]?.heldBack)}${missing.length ? `, missing ${missing.join(', ')}` : ''}${manual.summary[0]?.error ? ` (${String(manual.summary[0]?.error).slice(0, 200)})` : ''}; ${histOrders.length} of ${historic.length} orders, sessions ${sessionRows.map((r) => `${String(r.name)} ${String(r.state)}`).join(', ')}; entries ${moves.map((m) => `${String(m.name)} ${String(m.state)} ${String(m.date)}`).join(', ')}; balanced ${balanced.filter(Boolean).length}/${balanced.length}`,
 	});
 	return out;
 }

@@ -305,4 +305,30 @@ describe('Nothing lost: failed invoices wait in Odoo and are imported once the c
 		expect(orderRefs(sb)).toHaveLength(sold.length);
 		expect(new Set(orderRefs(sb)).size).toBe(sold.length);
 	});
+
+	test('a historic import by hand while an invoice of another store waits: every historic invoice is read and imported', async () => {
+		expect((await runTemplate(engine, 'pixelpoint-master-data')).ok).toBe(true);
+		expect((await runTemplate(engine, 'pixelpoint-order-import', {})).ok).toBe(true);
+		expect((await runTemplate(engine, 'pos-session-auto-close')).ok).toBe(true);
+		const copy = (storeId: number, changes: IDataObject) => {
+			const model = sb.codeplus.allInvoices().find((i) => i.StoreId === storeId && i.Status === 'CLOSED' && i.Payments.length === 1)!;
+			sb.codeplus.addInvoice({ ...JSON.parse(JSON.stringify(model)), ...changes });
+		};
+		// A late sale of store 1 for a closed day: it waits, and every run reads its range again.
+		copy(1, { TransactNum: 990101, OpenTime: '2026-11-21T07:45:00+00:00', CloseTime: '2026-11-21T07:45:00+00:00' });
+		expect((await runTemplate(engine, 'pixelpoint-order-import', {})).summary[0]).toMatchObject({ waitingCount: 1 });
+		const historic: string[] = [];
+		['2026-10-10', '2026-10-11', '2026-10-12'].forEach((d, k) =>
+			['10:15', '12:40', '16:05'].forEach((t, n) => {
+				copy(3, { TransactNum: 990201 + k * 10 + n, BusinessDate: d, OpenTime: `${d}T${t}:00+00:00`, CloseTime: `${d}T${t}:00+00:00` });
+				historic.push(`PixelPoint 3-${990201 + k * 10 + n}`);
+			}),
+		);
+		const manual = await runTemplate(engine, 'pixelpoint-order-import', {}, {}, (wf) => {
+			for (const n of wf.nodes) if (n.type === 'n8n-nodes-base.scheduleTrigger') n.disabled = true;
+			wf.nodes.find((n) => n.name === 'Manual Range')!.parameters.jsCode = "return [{ json: { from: '2026-10-10', to: '2026-10-13' } }];";
+		});
+		expect(manual.summary[0]).toMatchObject({ created: 9, retried: 1, waitingCount: 1, cursorsMoved: [] });
+		expect(orderRefs(sb).filter((r) => historic.includes(r)).sort()).toEqual([...historic].sort());
+	});
 });

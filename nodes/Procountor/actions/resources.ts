@@ -254,7 +254,11 @@ export const invoiceOperations: Record<string, Operation> = {
 					),
 				);
 			} catch (error) {
-				out.push(fail(this, error, i));
+				const item = fail(this, error, i);
+				// The Odoo invoice it was about, for a flow's waiting list.
+				const raw = this.getInputData()[i].json;
+				if (raw.odooId !== undefined) Object.assign(item.json, { odooId: raw.odooId, number: raw.number ?? null });
+				out.push(item);
 			}
 		}
 		return out;
@@ -440,7 +444,14 @@ export const paymentEventOperations: Record<string, Operation> = {
 		const ids = [...byInvoice.keys()];
 		for (let k = 0; k < ids.length; k += 200) {
 			const part = ids.slice(k, k + 200);
-			const events = await client.getAll('/payments/paymentevents', { invoiceId: part.join(',') }, Infinity, byInvoice.get(part[0])![0]);
+			let events: IDataObject[];
+			try {
+				events = await client.getAll('/payments/paymentevents', { invoiceId: part.join(',') }, Infinity, byInvoice.get(part[0])![0]);
+			} catch (error) {
+				// Every invoice of the request failed: each says so, with its own item (and what it was about).
+				for (const id of part) for (const i of byInvoice.get(id) ?? []) out.push({ json: { ...fail(this, error, i).json, invoiceId: id }, pairedItem: { item: i } });
+				continue;
+			}
 			for (const ev of events) {
 				if (onlyPositive && !(Number(ev.amount) > 0)) continue;
 				for (const i of byInvoice.get(Number(ev.invoiceId)) ?? []) out.push(ok({ ...this.getInputData()[i].json, paymentEvent: ev }, i));

@@ -66,6 +66,9 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			want.push({ i, rows });
 		} catch (error) {
 			out[i] = failItem(this, error, i);
+			// The invoice it was about, for a flow's waiting list.
+			const about = Number(this.getNodeParameter('invoiceId', i, ''));
+			if (Number.isInteger(about) && about > 0) out[i].json.odooId = about;
 		}
 	}
 	const existing = await resolveXids(client, want.flatMap((w) => w.rows.map((r) => `${r.module}.${r.name}`)));

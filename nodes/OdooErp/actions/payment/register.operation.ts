@@ -249,7 +249,11 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		} catch (error) {
 			// Nothing paid: release the key. Paid but not fully recorded: keep it, so a retry cannot pay again.
 			if (claim && !paid) await client.call('ir.model.data', 'unlink', { ids: [claim], idempotent: true }).catch(() => undefined);
-			out.push(failItem(this, error, i));
+			const item = failItem(this, error, i);
+			// What it was about, for a flow's waiting list.
+			const about = String(this.getNodeParameter('idempotencyKey', i, '') ?? '').trim();
+			if (about) item.json.idempotencyKey = about;
+			out.push(item);
 		}
 	}
 	return out;

@@ -141,6 +141,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			const { i } = list[k];
 			if (o.error) {
 				out[i] = failItem(this, new InputError(`Odoo refused ${o.xid}: ${o.error}`, o.field ?? 'values'), i);
+				out[i].json.externalId = o.xid; // what was refused, for a flow's waiting list
 				return;
 			}
 			const json: UpsertResult = { id: o.id!, model, externalId: o.xid, action: o.action! };

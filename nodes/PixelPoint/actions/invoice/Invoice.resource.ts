@@ -111,8 +111,9 @@ const getMany: Operation = async function (this: IExecuteFunctions, client: Code
 	const out: INodeExecutionData[] = [];
 	let stores: Awaited<ReturnType<typeof storesOf>> | undefined;
 	for (let i = 0; i < this.getInputData().length; i++) {
+		let store: number | undefined;
 		try {
-			const store = storeId(this, i);
+			store = storeId(this, i);
 			const rawFrom = this.getNodeParameter('from', i);
 			const rawTo = this.getNodeParameter('to', i);
 			// A time without offset is the store's local time: look its zone up once.
@@ -126,7 +127,10 @@ const getMany: Operation = async function (this: IExecuteFunctions, client: Code
 			if ((this.getNodeParameter('options', i, {}) as IDataObject).attachProducts) await attachProducts(client, store, invoices, i);
 			for (const inv of invoices) out.push(ok(inv, i));
 		} catch (error) {
-			out.push(failItem(this, error, i));
+			// The failure names the store whose invoices were not read, so a flow knows whose cursor must stay.
+			const item = failItem(this, error, i);
+			if (store !== undefined) item.json.StoreId = store;
+			out.push(item);
 		}
 	}
 	return out;
