@@ -114,7 +114,8 @@ export class OdooErpApi implements ICredentialType {
 				properties: {
 					key: 'result',
 					value: false,
-					message: 'Odoo refused the login: check the login and the password or API key',
+					message:
+						'Odoo refused the login: check the login and the password or API key. An API key that worked before has expired (at most three months on current Odoo) or was revoked: create a new one in Odoo (avatar → My Profile or Preferences → Account Security → New API Key) and paste it here.',
 				},
 			},
 			{

@@ -222,3 +222,20 @@ describe('npm run flows: files, names, ports and what it prints', () => {
 		expect(describeOutcome({ template: 'x', ok: true, summary: [record], ms: 1 }, { json: true })).toContain(JSON.stringify(record));
 	});
 });
+
+describe('an Odoo API key that expired or was revoked', () => {
+	for (const version of [17, 19] as const) {
+		test(`Odoo ${version}: the error says the key expired or was revoked and how to renew it without editing workflows`, async () => {
+			const f = await startOdoo({ version }, 'apiKey');
+			try {
+				const engine = new Engine({ odooErpApi: { ...f.creds, apiKey: 'an-expired-key-0000' } });
+				const r = await engine.run(chain([{}], node('Get', 'odooErp', { resource: 'record', operation: 'getMany', model: rl('res.partner'), domain: '[]', limit: 1 })));
+				expect(r.error?.message).toMatch(/Odoo refused the API key of "admin" on database "[^"]+": it has expired or was revoked, or the login is wrong/);
+				expect((r.error as { description?: string }).description).toMatch(/Odoo API keys expire .*New API Key.*every workflow using the credential takes it from its next run/);
+				expect(JSON.stringify(r.run.data)).not.toContain('an-expired-key-0000');
+			} finally {
+				await f.sandbox.stop();
+			}
+		});
+	}
+});

@@ -149,6 +149,22 @@ export class OdooClient {
 		return redactSecrets(text, [this.secret]);
 	}
 
+	/**
+	 * Odoo answers a wrong password and an expired or revoked API key alike: the message says what
+	 * is likely with an API key (it expires: at most three months on current Odoo) and how to renew it.
+	 */
+	private loginRefused(): NodeApiError {
+		const who = `"${this.creds.username}" on database "${this.creds.database}"`;
+		if (this.creds.authentication === 'apiKey') {
+			return this.apiError(
+				`Odoo refused the API key of ${who}: it has expired or was revoked, or the login is wrong`,
+				'Odoo API keys expire (at most three months on current Odoo). Create a new key in Odoo (your avatar → My Profile, or Preferences → Account Security → New API Key), paste it into the API Key of the Odoo ERP API credential and save: every workflow using the credential takes it from its next run. Check the login too.',
+				401,
+			);
+		}
+		return this.apiError(`Odoo refused the login of ${who}`, 'Check the login and the password in the Odoo ERP API credential.', 401);
+	}
+
 	private apiError(message: string, description: string, httpCode: number | undefined, itemIndex?: number, body: JsonObject = {}): NodeApiError {
 		return apiError(this.ctx, { redact: (t) => this.redact(t), itemIndex }, message, description, httpCode, body);
 	}
@@ -217,13 +233,7 @@ export class OdooClient {
 				if (error instanceof OdooApiError) throw this.toNodeError(error, 'common.authenticate');
 				throw error;
 			}
-			if (typeof uid !== 'number' || !uid) {
-				throw this.apiError(
-					`Odoo refused the login of "${this.creds.username}" on database "${this.creds.database}"`,
-					'Check the login and the password or API key in the Odoo ERP API credential.',
-					401,
-				);
-			}
+			if (typeof uid !== 'number' || !uid) throw this.loginRefused();
 			return uid;
 		})();
 		return await this.uidPromise;
@@ -288,6 +298,8 @@ export class OdooClient {
 			what,
 			opts.itemIndex,
 		);
+		// JSON-2 answers an expired, revoked or wrong key with 401 ("Invalid apikey").
+		if (res.statusCode === 401) throw this.loginRefused();
 		if (res.statusCode >= 400) {
 			const data = res.body as OdooErrorData;
 			throw new OdooApiError({ name: data.name, message: data.message, arguments: data.arguments }, res.statusCode);
