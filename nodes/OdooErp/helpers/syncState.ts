@@ -70,7 +70,7 @@ async function readRows(client: OdooClient, flow: string): Promise<Row[]> {
 	return rows.filter((r) => r.key.startsWith(p));
 }
 
-function parseWaiting(flow: string, row: Row): WaitingItem | undefined {
+function parseWaiting(row: Row): WaitingItem | undefined {
 	try {
 		const v = JSON.parse(row.value) as WaitingItem;
 		return typeof v === 'object' && v && typeof v.key === 'string' ? v : undefined;
@@ -93,7 +93,7 @@ export async function readState(client: OdooClient, flow: string): Promise<SyncS
 	for (const r of rows) {
 		if (r.key.startsWith(cp)) state.cursors[r.key.slice(cp.length)] = r.value;
 		else if (r.key.startsWith(wp)) {
-			const w = parseWaiting(flow, r);
+			const w = parseWaiting(r);
 			if (w) (w.skipped ? state.skipped : state.waiting).push(w);
 		}
 	}
@@ -163,7 +163,7 @@ export async function saveResults(client: OdooClient, flow: string, results: Syn
 	for (const r of last.values()) {
 		const k = waitingKey(flow, r.key);
 		const row = rows.get(k);
-		const before = row ? parseWaiting(flow, row) : undefined;
+		const before = row ? parseWaiting(row) : undefined;
 		if (r.error) {
 			const next: WaitingItem = {
 				key: r.key,
@@ -220,7 +220,7 @@ export async function decide(client: OdooClient, flow: string, key: string, acti
 		args: [[['key', '=', k]]],
 		kwargs: { fields: ['key', 'value'], limit: 1 },
 	});
-	const item = row && parseWaiting(flow, row);
+	const item = row && parseWaiting(row);
 	if (!item) throw new InputError(`Nothing named "${key}" is waiting in the flow ${flow}: list the waiting items with Get to see their keys`, 'itemKey');
 	const next: WaitingItem = { ...item };
 	if (action === 'skip') {
