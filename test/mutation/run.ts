@@ -144,8 +144,8 @@ const MUTATIONS: Mutation[] = [
 		name: 'cursor-passes-failed-invoices',
 		what: "a store's cursor moves past invoices that failed for a reason that may pass (the issue's lost revenue)",
 		file: 'workflows/pixelpoint-order-import.json',
-		find: 'new Date(hold && Date.parse(hold) < newest[k] ? Date.parse(hold) : newest[k]).toISOString()',
-		replace: 'new Date(newest[k]).toISOString()',
+		find: 'new Date(hold && Date.parse(hold) < newest[s] ? Date.parse(hold) : newest[s]).toISOString()',
+		replace: 'new Date(newest[s]).toISOString()',
 		tests: ['test/templates/nothing-lost.test.ts'],
 	},
 	{
