@@ -1,7 +1,9 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
 export class CodeplusApi implements ICredentialType {
 	name = 'codeplusApi';
+
+	icon: Icon = { light: 'file:icons/pixelpoint.svg', dark: 'file:icons/pixelpoint.dark.svg' };
 
 	displayName = 'Codeplus (PixelPoint) API';
 

@@ -1,7 +1,9 @@
-import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
 export class OdooErpApi implements ICredentialType {
 	name = 'odooErpApi';
+
+	icon: Icon = { light: 'file:icons/odoo.svg', dark: 'file:icons/odoo.dark.svg' };
 
 	displayName = 'Odoo ERP API';
 

@@ -5,6 +5,7 @@ import type {
 	ICredentialType,
 	IHttpRequestHelper,
 	INodeProperties,
+	Icon,
 } from 'n8n-workflow';
 
 const BASE =
@@ -17,6 +18,8 @@ export function procountorBaseUrl(c: ICredentialDataDecryptedObject): string {
 
 export class ProcountorApi implements ICredentialType {
 	name = 'procountorApi';
+
+	icon: Icon = { light: 'file:icons/procountor.svg', dark: 'file:icons/procountor.dark.svg' };
 
 	displayName = 'Procountor API';
 

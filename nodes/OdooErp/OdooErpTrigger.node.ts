@@ -1,5 +1,5 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, NodeConnectionTypes } from 'n8n-workflow';
 import { modelLocator } from './actions/common.descriptions';
 import { domainProperty } from './actions/record/getMany.operation';
 import { InputError, fingerprint, parseDomain } from './helpers/utils';
@@ -27,7 +27,7 @@ export class OdooErpTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Odoo ERP Trigger',
 		name: 'odooErpTrigger',
-		icon: 'file:odoo.svg',
+		icon: { light: 'file:odoo.svg', dark: 'file:odoo.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"] + ": " + $parameter["model"].value}}',
@@ -35,7 +35,7 @@ export class OdooErpTrigger implements INodeType {
 		defaults: { name: 'Odoo ERP Trigger' },
 		polling: true,
 		inputs: [],
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'odooErpApi', required: true }],
 		properties: [
 			{

@@ -1,3 +1,4 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import { storesOf } from './actions/catalog.resources';
@@ -20,14 +21,15 @@ export class PixelPointTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'PixelPoint Trigger',
 		name: 'pixelPointTrigger',
-		icon: 'file:pixelpoint.svg',
+		subtitle: '={{"New invoices of " + ($parameter["stores"] && $parameter["stores"].length ? $parameter["stores"].length + " store(s)" : "every active store")}}',
+		icon: { light: 'file:pixelpoint.svg', dark: 'file:pixelpoint.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		description: 'Starts the workflow when PixelPoint stores close new invoices',
 		defaults: { name: 'PixelPoint Trigger' },
 		polling: true,
 		inputs: [],
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'codeplusApi', required: true }],
 		properties: [
 			{

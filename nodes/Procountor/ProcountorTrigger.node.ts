@@ -1,3 +1,4 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { ProcountorClient } from './transport';
 
@@ -10,14 +11,15 @@ export class ProcountorTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Procountor Trigger',
 		name: 'procountorTrigger',
-		icon: 'file:procountor.svg',
+		subtitle: '={{"Payments on invoices of the last " + $parameter["days"] + " days"}}',
+		icon: { light: 'file:procountor.svg', dark: 'file:procountor.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		description: 'Starts the workflow when payments are recorded on Procountor sales invoices',
 		defaults: { name: 'Procountor Trigger' },
 		polling: true,
 		inputs: [],
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'procountorApi', required: true }],
 		properties: [
 			{

@@ -34,10 +34,17 @@ test("n8n-core 1.x's package loader loads every node and credential with its cod
 	await loader.loadAll();
 	expect(Object.keys(loader.known.nodes).sort()).toEqual(['odooErp', 'odooErpTrigger', 'pixelPoint', 'pixelPointTrigger', 'procountor', 'procountorTrigger']);
 	expect(Object.keys(loader.known.credentials).sort()).toEqual(['codeplusApi', 'odooErpApi', 'procountorApi']);
-	for (const d of loader.types.nodes) {
-		expect(d.codex?.categories?.length).toBeGreaterThan(0);
-		expect(String(d.iconUrl ?? d.icon)).toMatch(/\.svg$/);
+	// Icons in light and dark variants (n8n's scanner asks for both), for nodes and credentials.
+	const themed = (icon: unknown) => {
+		const i = icon as { light?: string; dark?: string } | undefined;
+		return [i?.light, i?.dark];
+	};
+	for (const d of [...loader.types.nodes, ...loader.types.credentials]) {
+		const [light, dark] = themed(d.iconUrl ?? d.icon);
+		expect(String(light)).toMatch(/\.svg$/);
+		expect(String(dark)).toMatch(/\.dark\.svg$/);
 	}
+	for (const d of loader.types.nodes) expect(d.codex?.categories?.length).toBeGreaterThan(0);
 	const triggers = loader.types.nodes.filter((d) => d.name.endsWith('Trigger'));
 	expect(triggers.every((d) => d.polling === true && !d.usableAsTool)).toBe(true);
 	expect(loader.types.nodes.filter((d) => !d.name.endsWith('Trigger')).every((d) => d.usableAsTool === true)).toBe(true);

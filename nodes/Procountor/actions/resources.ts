@@ -128,6 +128,19 @@ export const invoiceProperties: INodeProperties[] = [
 				description: 'Whether to create a business partner not found by its recorded ID, business ID or VAT number',
 			},
 			{ displayName: 'Create Missing Products', name: 'createProducts', type: 'boolean', default: false, description: 'Whether to create products whose code is not in Procountor' },
+			{ displayName: 'Default VAT Status', name: 'defaultStatus', type: 'number', default: 1, description: 'VAT status of rows without tax (read the codes with VAT → Get Default)' },
+			{
+				displayName: 'Fallback Channel',
+				name: 'fallbackChannel',
+				type: 'options',
+				options: [
+					{ name: 'Mail (Printed and Posted by Procountor)', value: 'MAIL' },
+					{ name: 'No Sending', value: 'NO_SENDING' },
+					{ name: 'Paper Invoice', value: 'PAPER_INVOICE' },
+				],
+				default: 'MAIL',
+				description: 'With Invoice Channel "From the Customer": for customers with neither an e-invoice address nor an email (mail needs a full postal address)',
+			},
 			{
 				displayName: 'Invoice Channel',
 				name: 'channel',
@@ -144,18 +157,6 @@ export const invoiceProperties: INodeProperties[] = [
 				default: 'auto',
 			},
 			{
-				displayName: 'Fallback Channel',
-				name: 'fallbackChannel',
-				type: 'options',
-				options: [
-					{ name: 'Mail (Printed and Posted by Procountor)', value: 'MAIL' },
-					{ name: 'No Sending', value: 'NO_SENDING' },
-					{ name: 'Paper Invoice', value: 'PAPER_INVOICE' },
-				],
-				default: 'MAIL',
-				description: 'With Invoice Channel "From the Customer": for customers with neither an e-invoice address nor an email (mail needs a full postal address)',
-			},
-			{
 				displayName: 'Language',
 				name: 'language',
 				type: 'options',
@@ -170,7 +171,6 @@ export const invoiceProperties: INodeProperties[] = [
 				],
 				default: 'auto',
 			},
-			{ displayName: 'Default VAT Status', name: 'defaultStatus', type: 'number', default: 1, description: 'VAT status of rows without tax (read the codes with VAT → Get Default)' },
 		],
 	},
 	{ displayName: 'Status', name: 'status', type: 'string', default: '', placeholder: 'e.g. SENT', displayOptions: show('invoice', ['getMany']) },

@@ -4,7 +4,7 @@
  * the process for the same API client, retries, and Procountor's errors[] as NodeApiError.
  */
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
 import { procountorBaseUrl } from '../../../credentials/ProcountorApi.credentials';
 import { type AnyContext, type FullResponse, apiError, exchange } from '../../shared/http';
 import { redactSecrets, refuseUserinfo } from '../../shared/redact';
@@ -40,7 +40,7 @@ export class RateLimiter {
 					return mine;
 				}
 				const freeing = this.slots[this.slots.length + n - this.perWindow - 1];
-				await new Promise((r) => setTimeout(r, freeing.t + this.windowMs - now + 1));
+				await sleep(freeing.t + this.windowMs - now + 1);
 			}
 		});
 		this.queue = turn.then(
