@@ -11,7 +11,7 @@ export interface Check {
 	detail: string;
 }
 
-const money = (v: number) => Math.round(v * 100) / 100;
+export const money = (v: number) => Math.round(v * 100) / 100;
 
 export interface PosInvoice {
 	StoreId: number;
@@ -22,7 +22,7 @@ export interface PosInvoice {
 }
 
 type Row = Record<string, unknown>;
-const m2o = (v: unknown) => (Array.isArray(v) ? (v[0] as number) : (v as number | false));
+export const m2o = (v: unknown) => (Array.isArray(v) ? (v[0] as number) : (v as number | false));
 
 export async function checkBooks(rpc: Rpc, companyId: number, invoices: PosInvoice[], today: string): Promise<Check[]> {
 	const out: Check[] = [];

@@ -8,12 +8,10 @@ import { setClock } from '../../runner/clock';
 import type { Engine } from '../../runner/engine';
 import { type TemplateSettings, runTemplate } from '../../runner/flows';
 import type { Sandboxes } from '../../sandbox';
-import type { Check } from './books';
+import { type Check, m2o, money } from './books';
 import type { Rpc } from './rpc';
 
 type Row = Record<string, unknown>;
-const money = (v: number) => Math.round(v * 100) / 100;
-const m2o = (v: unknown) => (Array.isArray(v) ? (v[0] as number) : undefined);
 
 export interface ScenarioWorld {
 	rpc: Rpc;

@@ -228,13 +228,13 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	// Errors keep the invoice's identity, and say whether trying again later can help (Odoo
 	// unreachable, a shop, product, tender or tax to set up, an earlier day not yet imported) or
 	// a person must decide (the invoice is wrong in itself, or too late for its closed session).
+	const identity = (inv: Invoice): IDataObject => ({ StoreId: inv.storeId, TransactNum: inv.transact, BusinessDate: inv.businessDate, CloseTime: `${inv.closeUtc.replace(' ', 'T')}Z` });
 	const fail = (inv: Invoice, error: unknown, retryable = !(error instanceof DataError)) => {
 		const item = failItem(this, error, inv.i);
-		Object.assign(item.json, { StoreId: inv.storeId, TransactNum: inv.transact, BusinessDate: inv.businessDate, CloseTime: `${inv.closeUtc.replace(' ', 'T')}Z`, retryable });
+		Object.assign(item.json, { ...identity(inv), retryable });
 		out[inv.i] = item;
 	};
-	const skip = (inv: Invoice, reason: string, extra: IDataObject = {}) =>
-		(out[inv.i] = ok({ StoreId: inv.storeId, TransactNum: inv.transact, BusinessDate: inv.businessDate, CloseTime: `${inv.closeUtc.replace(' ', 'T')}Z`, status: 'skipped', reason, ...extra }, inv.i));
+	const skip = (inv: Invoice, reason: string, extra: IDataObject = {}) => (out[inv.i] = ok({ ...identity(inv), status: 'skipped', reason, ...extra }, inv.i));
 
 	// A failure of the whole step (Odoo unreachable, a tax that does not exist) is every pending
 	// invoice's failure, with its identity, so each one waits to be imported again.
