@@ -937,3 +937,9 @@ export function pyRepr(v: unknown): string {
 	if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
 	return String(v);
 }
+
+/** The company the API user works in (its current company): where records are made and read. */
+export function mainCompany(db: Database): Rec {
+	const user = db.browse('res.users', 2);
+	return db.browse('res.company', (user?.company_id as number) || 1)!;
+}

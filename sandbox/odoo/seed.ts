@@ -3,11 +3,18 @@
  * journals, taxes, the demo "Shop" with cash control, demo invoices and credit notes), with
  * id sequences positioned where that database had them.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Database, Env, Rec } from './orm';
 
 export interface SeedOptions {
-	/** `recorded`: as the recorded Odoo 17 demo database (USD). `finland`: the same plus a EUR company with Finnish VAT. */
-	profile: 'recorded' | 'finland';
+	/**
+	 * `recorded`: as the recorded Odoo 17 demo database (USD). `finland`: the same plus a EUR company
+	 * with Finnish VAT. `integrator`: as the real-Odoo harness sets a database up (a US holding, the
+	 * Finnish restaurant company with the real chart's taxes, customers and invoices), from the facts
+	 * the contract recorder read from real Odoo (fixtures/integrator-odoo<N>.json).
+	 */
+	profile: 'recorded' | 'finland' | 'integrator';
 }
 
 export function seed(db: Database, opts: SeedOptions): void {
@@ -21,10 +28,13 @@ export function seed(db: Database, opts: SeedOptions): void {
 
 	db.transaction(() => {
 		withId('res.currency', 1, { name: 'USD', symbol: '$', rounding: 0.01, active: true });
-		withId('res.currency', 126, { name: 'EUR', symbol: '€', rounding: 0.01, active: false });
+		// The integrator's database has EUR where its Odoo version put it (126 on 17, 125 on 18).
+		const eurId = opts.profile === 'integrator' ? (integratorFacts(db.version).currencies.find((c) => c.name === 'EUR')?.id ?? 126) : 126;
+		withId('res.currency', eurId, { name: 'EUR', symbol: '€', rounding: 0.01, active: false });
 		withId('res.partner', 1, { name: 'My Company (San Francisco)', is_company: true });
 		withId('res.partner', 2, { name: 'OdooBot' });
 		withId('res.partner', 3, { name: 'Mitchell Admin', email: 'admin@yourcompany.example.com' });
+		const demo = opts.profile !== 'integrator';
 		// Odoo's demo customers, with the US addresses and example.com emails of its demo data.
 		const customers: Array<[string, string, string, string, string]> = [
 			['Deco Addict', '77 Santa Barbara Rd', 'Pleasant Hill', '94523', 'deco.addict82@example.com'],
@@ -34,7 +44,7 @@ export function seed(db: Database, opts: SeedOptions): void {
 			['Lumber Inc', '1337 N San Joaquin St', 'Stockton', '95202', 'lumber-inv92@example.com'],
 			['Wood Corner', '1839 Arbor Way', 'Turlock', '95380', 'wood.corner26@example.com'],
 		];
-		customers.forEach(([name, street, city, zip, email], i) =>
+		if (demo) customers.forEach(([name, street, city, zip, email], i) =>
 			withId('res.partner', 9 + i, { name, is_company: true, customer_rank: 1, street, city, zip, email, country_code: 'US', lang: 'en_US' }),
 		);
 		withId('res.company', 1, { name: 'My Company (San Francisco)', currency_id: 1, partner_id: 1 });
@@ -67,6 +77,7 @@ export function seed(db: Database, opts: SeedOptions): void {
 			withId('account.journal', i + 1, { name, code, type, default_account_id: acc, sequence: i + 1 }),
 		);
 
+		if (demo) {
 		withId('account.tax', 1, { name: '15%', amount: 15, amount_type: 'percent', type_tax_use: 'sale', sequence: 1 });
 		withId('account.tax', 2, { name: '15%', amount: 15, amount_type: 'percent', type_tax_use: 'purchase', sequence: 1 });
 		withId('account.tax', 3, { name: 'Default Tax for PoS', amount: 0, amount_type: 'percent', type_tax_use: 'sale', sequence: 1 });
@@ -74,15 +85,20 @@ export function seed(db: Database, opts: SeedOptions): void {
 			if (l.tax_id === 1 && l.repartition_type === 'tax') db.updateRaw('account.tax.repartition.line', l, { account_id: 19 });
 		}
 		db.updateRaw('res.company', db.browse('res.company', 1)!, { account_sale_tax_id: 1 });
+		}
 
 		db.setSequence('ir.model.data', 1);
 		xid('base', 'main_company', 'res.company', 1);
 		xid('base', 'user_admin', 'res.users', 2);
 		xid('base', 'USD', 'res.currency', 1);
-		xid('base', 'EUR', 'res.currency', 126);
+		xid('base', 'EUR', 'res.currency', eurId);
+		xid('product', 'product_category_all', 'product.category', 1);
+		if (opts.profile === 'integrator') {
+			integrator(db, env, withId, xid);
+			return;
+		}
 		xid('account', '1_sale_tax_template', 'account.tax', 1);
 		xid('account', '1_purchase_tax_template', 'account.tax', 2);
-		xid('product', 'product_category_all', 'product.category', 1);
 		xid('point_of_sale', 'pos_config_main', 'pos.config', 1);
 
 		withId('pos.category', 1, { name: 'Miscellaneous', sequence: 1 });
@@ -128,7 +144,7 @@ export function seed(db: Database, opts: SeedOptions): void {
 			db.call(env, 'account.move', 'action_post', [m.id], {});
 		});
 
-		if (opts.profile === 'finland') finland(db, env, withId, xid);
+		if (opts.profile !== 'recorded') finland(db, env, withId, xid);
 
 		db.setSequence('res.partner', 43);
 		db.setSequence('product.product', 51);
@@ -143,6 +159,88 @@ export function seed(db: Database, opts: SeedOptions): void {
 		db.setSequence('account.move.line', 66);
 		db.setSequence('ir.model.data', 21101);
 	});
+}
+
+type Pair = [number, string] | false;
+interface IntegratorFacts {
+	companyId: number;
+	companyIds: number[];
+	companies: Array<{ id: number; name: string; currency_id: Pair; partner_id: Pair; country_code: string; tax_calculation_rounding_method: string }>;
+	currencies: Array<{ id: number; name: string; active: boolean }>;
+	taxes: Array<Record<string, unknown> & { id: number }>;
+	repartition: Array<{ id: number; tax_id: Pair; document_type: string; repartition_type: string; factor_percent: number; account_id: Pair; tag_ids: number[] }>;
+	customers: Array<{ id: number; name: string; vat: string | false; company_registry: string | false; email: string | false; country_code: string; lang: string }>;
+	invoices: Array<{ id: number; move_type: string; partner_id: Pair; invoice_date: string; name: string }>;
+	lines: Array<{ id: number; move_id: Pair; name: string; quantity: number; price_unit: number; tax_ids: number[] }>;
+	banks: Array<{ id: number; name: string; bic: string }>;
+	warehouses: Array<{ id: number; name: string; code: string }>;
+	bankAccounts: Array<{ id: number; acc_number: string; partner_id: Pair; bank_id: Pair }>;
+	sequences: Record<string, number>;
+}
+
+function integratorFacts(version: number): IntegratorFacts {
+	const file = path.join(__dirname, 'fixtures', `integrator-odoo${version}.json`);
+	if (!fs.existsSync(file)) throw new Error(`no integrator fixture for Odoo ${version}: record one with npm run record:odoo`);
+	return JSON.parse(fs.readFileSync(file, 'utf8')) as IntegratorFacts;
+}
+
+const idOf = (p: Pair): number | false => (p ? p[0] : false);
+
+/** The integrator's database as read from real Odoo: the same ids, so a replay needs no translation for what was there before. */
+function integrator(
+	db: Database,
+	env: Env,
+	withId: (model: string, id: number, vals: Record<string, unknown>) => Rec,
+	xid: (module: string, name: string, model: string, res_id: number) => Rec,
+): void {
+	const f = integratorFacts(db.version);
+	for (const c of f.currencies) {
+		const cur = [...db.table('res.currency').values()].find((x) => x.name === c.name);
+		if (cur && cur.id !== c.id) throw new Error(`the integrator fixture's ${c.name} has id ${c.id}, the sandbox ${cur.id}`);
+		if (cur) db.updateRaw('res.currency', cur, { active: c.active });
+	}
+	for (const c of f.companies) {
+		const partner = idOf(c.partner_id) ? db.browse('res.partner', idOf(c.partner_id) as number) ?? withId('res.partner', idOf(c.partner_id) as number, { name: c.name, is_company: true }) : false;
+		const vals = { name: c.name, currency_id: idOf(c.currency_id), partner_id: partner ? partner.id : false, country_code: c.country_code, tax_calculation_rounding_method: c.tax_calculation_rounding_method };
+		const existing = db.browse('res.company', c.id);
+		if (existing) db.updateRaw('res.company', existing, vals);
+		else withId('res.company', c.id, vals);
+		if (partner) db.updateRaw('res.partner', partner, { name: c.name });
+	}
+	db.updateRaw('res.users', db.browse('res.users', 2)!, { company_id: f.companyId, company_ids: f.companyIds });
+	const tags = new Set(f.repartition.flatMap((r) => r.tag_ids));
+	for (const t of [...tags].sort((a, b) => a - b)) withId('account.account.tag', t, { name: `tag ${t}` });
+	for (const t of f.taxes) {
+		const { id, ...vals } = t;
+		withId('account.tax', id, vals);
+	}
+	// The chart's repartition: its tax-report grids, and the tax account of the sandbox's chart.
+	for (const l of db.table('account.tax.repartition.line').values()) {
+		const real = f.repartition.find((r) => idOf(r.tax_id) === l.tax_id && r.document_type === l.document_type && r.repartition_type === l.repartition_type);
+		if (real) db.updateRaw('account.tax.repartition.line', l, { tag_ids: real.tag_ids, account_id: l.repartition_type === 'tax' && real.account_id ? 19 : false });
+	}
+	const fi = (code: string) => code;
+	for (const c of f.customers) {
+		withId('res.partner', c.id, { name: c.name, is_company: true, vat: c.vat, company_registry: c.company_registry, email: c.email, country_code: fi(c.country_code), lang: c.lang });
+	}
+	for (const w of f.warehouses) withId('stock.warehouse', w.id, { name: w.name, code: w.code, company_id: f.companyId });
+	for (const b of f.banks) withId('res.bank', b.id, { name: b.name, bic: b.bic });
+	for (const a of f.bankAccounts) withId('res.partner.bank', a.id, { acc_number: a.acc_number, partner_id: idOf(a.partner_id), bank_id: idOf(a.bank_id) });
+	const bank = [...db.table('account.journal').values()].find((j) => j.code === 'BNK1')!;
+	if (f.bankAccounts[0]) db.updateRaw('account.journal', bank, { bank_account_id: f.bankAccounts[0].id });
+	for (const inv of f.invoices) {
+		const lines = f.lines.filter((l) => idOf(l.move_id) === inv.id);
+		const m = withId('account.move', inv.id, {
+			move_type: inv.move_type,
+			partner_id: idOf(inv.partner_id),
+			invoice_date: inv.invoice_date,
+			currency_id: idOf(f.companies.find((c) => c.id === f.companyId)!.currency_id),
+			invoice_line_ids: lines.map((l) => [0, 0, { name: l.name, quantity: l.quantity, price_unit: l.price_unit, tax_ids: [[6, 0, l.tax_ids]] }]),
+		});
+		db.call(env, 'account.move', 'action_post', [m.id], {});
+	}
+	for (const [model, next] of Object.entries(f.sequences)) if (db.models.has(model)) db.setSequence(model, Math.max(next, db.nextId(model)));
+	void xid;
 }
 
 /** A Finnish restaurant company: EUR, the VAT rates PixelPoint stores use, price-included variants. */

@@ -30,6 +30,8 @@ export interface SandboxTax {
 	account_id: number | false;
 	tax_exigibility: string;
 	analytic: boolean;
+	/** The tax-report grids of its tax repartition line. */
+	tag_ids?: number[];
 }
 
 export interface SandboxTaxLine {
@@ -138,7 +140,7 @@ export function sandboxComputeAll(
 			tax_exigibility: tax.tax_exigibility,
 			tax_repartition_line_id: tax.id * 4 - 2,
 			group: null,
-			tag_ids: [],
+			tag_ids: tax.tag_ids ?? [],
 			tax_ids: tax.include_base_amount ? taxes.slice(i + 1).filter((t) => t.is_base_affected).map((t) => t.id) : [],
 		});
 		if (tax.account_id === false) totalVoid += amount;

@@ -17,6 +17,17 @@ export interface RecordedCall {
 	response: Record<string, unknown>;
 }
 
+/** A search ordered by write date first. */
+function byWriteTime(call: RecordedCall): boolean {
+	const kw = call.request.params.args[6] as { order?: string } | undefined;
+	return typeof kw?.order === 'string' && kw.order.trim().startsWith('write_date');
+}
+
+interface FieldAttrs {
+	type?: string;
+	relation?: string;
+}
+
 export interface Recording {
 	file: string;
 	title: string;
@@ -27,8 +38,8 @@ export interface Recording {
 /** The transcripts the project carries: recorded from real Odoo servers, one folder per version. */
 export const TRANSCRIPTS_DIR = path.resolve(__dirname, 'transcripts');
 
-export function loadRecordings(version = 17): Recording[] {
-	const dir = path.join(TRANSCRIPTS_DIR, `odoo${version}`);
+export function loadRecordings(folder = 'odoo17'): Recording[] {
+	const dir = path.join(TRANSCRIPTS_DIR, folder);
 	return fs
 		.readdirSync(dir)
 		.filter((f) => f.endsWith('.json'))
@@ -161,6 +172,17 @@ export class Replayer {
 		if (method === 'create') a[0] = Array.isArray(a[0]) ? (a[0] as unknown[]).map((v) => this.vals(model, v)) : this.vals(model, a[0]);
 		if (method === 'write') a[1] = this.vals(model, a[1]);
 		if (['search', 'search_read', 'search_count'].includes(method)) a[0] = this.domain(model, a[0]);
+		// load(fields, rows): a column "field/.id" holds database ids of the field's relation.
+		if (method === 'load' && Array.isArray(a[0]) && Array.isArray(a[1])) {
+			const cols = a[0] as string[];
+			a[1] = (a[1] as unknown[][]).map((row) =>
+				row.map((v, k) => {
+					const m = /^(.+)\/\.id$/.exec(cols[k]);
+					const rel = m && m[1] !== 'id' ? this.relation(model, m[1]) : m ? model : undefined;
+					return rel && v !== '' && v !== false ? String(this.map(rel, Number(v))) : v;
+				}),
+			);
+		}
 		if (model === 'pos.order' && method === 'create_from_ui') {
 			a[0] = (a[0] as Array<Record<string, unknown>>).map((o) => {
 				const d = o.data as Record<string, unknown>;
@@ -257,6 +279,20 @@ export class Replayer {
 		if (typeof recorded === 'string' && ENUM_KEYS.has(key) && recorded !== actual) this.failures.push(`${where}: '${recorded}' expected, got '${actual}'`);
 	}
 
+	/**
+	 * fields_get: the sandbox knows fewer fields than Odoo (only those its models need), never
+	 * other ones, and a field it knows has Odoo's type and relation.
+	 */
+	compareFields(recorded: Record<string, FieldAttrs>, actual: Record<string, FieldAttrs>, where: string): void {
+		for (const [name, a] of Object.entries(actual ?? {})) {
+			const r = recorded[name];
+			if (!r) this.failures.push(`${where}: the sandbox has a field ${name} that Odoo does not`);
+			else if (r.type !== a.type || (r.relation ?? '') !== (a.relation ?? '')) {
+				this.failures.push(`${where}.${name}: ${r.type}${r.relation ? ` of ${r.relation}` : ''} expected, got ${a.type}${a.relation ? ` of ${a.relation}` : ''}`);
+			}
+		}
+	}
+
 	/** Replays one recorded call; returns the sandbox's response. */
 	async replay(file: string, index: number, call: RecordedCall): Promise<Record<string, unknown>> {
 		const params = call.request.params;
@@ -278,17 +314,22 @@ export class Replayer {
 		if (res.status !== call.http_status) this.failures.push(`${where}: HTTP ${call.http_status} expected, got ${res.status}`);
 		const body = (await res.json()) as Record<string, unknown>;
 		const rec = call.response;
-		const topIdLike = ['create', 'search', 'login', 'authenticate'].includes(method) || (model === 'ir.model.data' && method === 'create');
+		const topIdLike = ['create', 'search', 'login', 'authenticate', 'message_post'].includes(method) || (model === 'ir.model.data' && method === 'create');
 		if ('error' in rec) {
 			this.compare(rec.error, body.error, `${where} error`);
 			const rn = ((rec.error as Record<string, unknown>)?.data as Record<string, unknown>)?.name;
 			const an = ((body.error as Record<string, unknown>)?.data as Record<string, unknown>)?.name;
-			if (rn !== an) this.failures.push(`${where}: error ${String(rn)} expected, got ${String(an)} (${JSON.stringify(body.error).slice(0, 300)})`);
+			if (rn !== an) this.failures.push(`${where}: error ${String(rn)} expected, got ${String(an)} (${String(JSON.stringify(body.error ?? body.result)).slice(0, 300)})`);
 		} else {
 			const rk = Object.keys(rec).sort().join(',');
 			const ak = Object.keys(body).sort().join(',');
 			if (rk !== ak) this.failures.push(`${where}: envelope keys {${rk}} expected, got {${ak}} ${JSON.stringify(body).slice(0, 300)}`);
-			else if ('result' in rec) this.compare(rec.result, body.result, `${where} result`, '', topIdLike);
+			else if ('result' in rec && method === 'fields_get') this.compareFields(rec.result as Record<string, FieldAttrs>, body.result as Record<string, FieldAttrs>, `${where} result`);
+			else if ('result' in rec && byWriteTime(call) && Array.isArray(rec.result) && Array.isArray(body.result)) {
+				// Ordered by when records were last written: the recorded server's timing, not its behaviour.
+				const byId = (rows: unknown[]) => [...rows].sort((x, y) => Number((x as { id?: number }).id) - Number((y as { id?: number }).id));
+				this.compare(byId(rec.result), byId(body.result), `${where} result`, '', topIdLike);
+			} else if ('result' in rec) this.compare(rec.result, body.result, `${where} result`, '', topIdLike);
 		}
 		if (model) this.learnFrom(model, method, rec.result, body.result);
 		return body;

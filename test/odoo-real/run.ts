@@ -10,8 +10,6 @@
  * The scenario: 14 business days from 2025-12-23 to 2026-01-05, crossing a month end and a year
  * end, with night shifts after midnight, imported on 2026-01-06.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { setClock } from '../../runner/clock';
 import { Engine } from '../../runner/engine';
 import { runTemplate } from '../../runner/flows';
@@ -19,8 +17,8 @@ import { startSandboxes } from '../../sandbox';
 import { type Check, checkBooks, snapshot } from './books';
 import { laterScenarios } from './scenarios';
 import { Rpc } from './rpc';
-import { CACHE, OdooServer, copyFilestore, dropDb, dump, freePort, initDb, restore, tarballOf, tree } from './server';
-import { SETUP_VERSION, setUp } from './setup';
+import { preparedDump } from './prepared';
+import { OdooServer, copyFilestore, dropDb, freePort, restore, tarballOf } from './server';
 
 const TODAY = '2026-01-06';
 const FLOWS = ['pixelpoint-master-data', 'procountor-master-data', 'pixelpoint-order-import', 'pos-session-auto-close', 'odoo-invoices-to-procountor', 'procountor-payments-to-odoo', 'odoo-invoices-canonical-sync'];
@@ -42,41 +40,10 @@ async function phase<T>(label: string, fn: () => Promise<T>): Promise<T> {
 	}
 }
 
-/** The set-up database of a version, made once and kept as a dump. */
-async function preparedDump(version: string): Promise<{ src: string; dumpFile: string; dataDir: string; templateDb: string }> {
-	const { dir: src, key } = tree(version);
-	const dataDir = path.join(CACHE, key, 'data');
-	fs.mkdirSync(dataDir, { recursive: true });
-	const templateDb = `n8n_tmpl_${key.replace(/[^a-z0-9]/gi, '_')}_s${SETUP_VERSION}`;
-	const dumpFile = path.join(CACHE, key, `${templateDb}.dump`);
-	if (fs.existsSync(dumpFile)) return { src, dumpFile, dataDir, templateDb };
-	// The modules installed: kept too, so a change of the set-up does not redo the long part.
-	const initDb_ = `n8n_init_${key.replace(/[^a-z0-9]/gi, '_')}`;
-	const initDump = path.join(CACHE, key, `${initDb_}.dump`);
-	if (!fs.existsSync(initDump)) {
-		await phase(`Odoo ${version}: create the database (once, then cached)`, async () => initDb(src, initDb_, dataDir, path.join(dataDir, 'init.log')));
-		dump(initDb_, `${initDump}.part`);
-		fs.renameSync(`${initDump}.part`, initDump);
-		dropDb(initDb_);
-	}
-	restore(initDump, templateDb);
-	copyFilestore(dataDir, initDb_, templateDb);
-	const server = new OdooServer(src, { version, db: templateDb, port: await freePort(), dataDir });
-	await server.start();
-	try {
-		await phase(`Odoo ${version}: set the restaurant company up through the API`, async () => setUp(new Rpc(server.url, templateDb), Number(version.split('.')[0]), '2025-12-15'));
-	} finally {
-		await server.stop();
-	}
-	dump(templateDb, `${dumpFile}.part`);
-	fs.renameSync(`${dumpFile}.part`, dumpFile);
-	return { src, dumpFile, dataDir, templateDb };
-}
-
 async function runVersion(version: string): Promise<void> {
 	const major = Number(version.split('.')[0]);
 	console.log(`\n== Odoo ${version}`);
-	const { src, dumpFile, dataDir, templateDb } = await preparedDump(version);
+	const { src, dumpFile, dataDir, templateDb } = await preparedDump(version, phase);
 	const db = `n8n_real_${major}_${process.pid}`;
 	await phase(`Odoo ${version}: restore the database`, async () => {
 		restore(dumpFile, db);

@@ -18,7 +18,7 @@ interface RecordedTax {
 	sequence?: number;
 }
 
-const recording = loadRecordings(17).find((r) => r.file === '04-taxes.json')!;
+const recording = loadRecordings('odoo17').find((r) => r.file === '04-taxes.json')!;
 const taxes = new Map<number, TaxLike>();
 const add = (t: RecordedTax) =>
 	taxes.set(t.id, {

@@ -15,7 +15,7 @@ function createInvoices(sb: Sandboxes): number[] {
 	return db.transaction(() => {
 		const customers = [
 			db.create(env, 'res.partner', { name: 'Ravintola Aurora Oy', company_registry: '2345678-0', vat: 'FI23456780', is_company: true }).id,
-			db.create(env, 'res.partner', { name: 'Uusi Asiakas Oy', company_registry: '7777777-7', vat: 'FI77777777', is_company: true, city: 'Vaasa', email: 'laskut@uusiasiakas.example.fi' }).id,
+			db.create(env, 'res.partner', { name: 'Uusi Asiakas Oy', company_registry: '7777777-4', vat: 'FI77777774', is_company: true, city: 'Vaasa', email: 'laskut@uusiasiakas.example.fi' }).id,
 		];
 		const ids: number[] = [];
 		for (let k = 0; k < 55; k++) {

@@ -1,7 +1,7 @@
 /** account.*: journals, taxes, moves and lines, partial reconciliation, payments, the payment wizard. */
 import { userError, validationError } from '../errors';
 import type { Database, Env, Rec } from '../orm';
-import { roundTo } from '../orm';
+import { mainCompany, roundTo } from '../orm';
 import { type SandboxTax, sandboxComputeAll } from '../taxes';
 
 export const RECEIVABLE_ACCOUNT = 6;
@@ -22,6 +22,16 @@ export function nextSequenceName(env: Env, model: string, prefix: string, digits
 	return `${prefix}${String(max + 1).padStart(digits, '0')}`;
 }
 
+/** Odoo's _constrains_date_sequence: a posted entry's date must lie in the period its number names (…/2026/01/0003 monthly, …/2026/0003 yearly). */
+function checkDateMatchesNumber(name: string, date: string): void {
+	if (!name || name === '/') return;
+	const period = /\/(\d{4})\/(\d{2})\/\d+$/.exec(name) ?? /\/(\d{4})\/\d+$/.exec(name);
+	if (period && (period[1] !== date.slice(0, 4) || (period[2] && period[2] !== date.slice(5, 7)))) {
+		const [y, m, d] = date.split('-');
+		throw validationError(`The Date (${m}/${d}/${y}) doesn't match the sequence number of the related Journal Entry (${name})\nYou will need to clear the Journal Entry's Number to proceed.`);
+	}
+}
+
 function journalOf(env: Env, id: unknown): Rec {
 	return env.db.mustBrowse(env, 'account.journal', [id as number])[0];
 }
@@ -32,6 +42,7 @@ export function taxLike(env: Env, tax: Rec): SandboxTax {
 	);
 	return {
 		id: tax.id,
+		tag_ids: (repart?.tag_ids as number[] | undefined) ?? [],
 		name: tax.name as string,
 		amount: tax.amount as number,
 		amount_type: tax.amount_type as string,
@@ -47,7 +58,7 @@ export function taxLike(env: Env, tax: Rec): SandboxTax {
 
 export function computeTaxes(env: Env, taxIds: number[], priceUnit: number, quantity: number) {
 	const taxes = env.db.mustBrowse(env, 'account.tax', taxIds).map((t) => taxLike(env, t));
-	const company = env.db.browse('res.company', 1)!;
+	const company = mainCompany(env.db);
 	const currency = env.db.browse('res.currency', company.currency_id as number)!;
 	return sandboxComputeAll(taxes, priceUnit, quantity, {
 		currencyRounding: currency.rounding as number,
@@ -168,15 +179,8 @@ function postMove(env: Env, move: Rec): void {
 		throw userError(`The move (${move.name}) is not balanced.\nThe total of debits equals ${debit} and the total of credits equals ${credit}.`);
 	}
 	const changes: Record<string, unknown> = { state: 'posted' };
-	// A number keeps its period: an entry numbered in one month and re-dated to another is refused (Odoo's _check_... on the sequence).
-	if (move.name && move.name !== '/') {
-		const period = /\/(\d{4})\/(\d{2})\/\d+$/.exec(String(move.name)) ?? /\/(\d{4})\/\d+$/.exec(String(move.name));
-		const date = String((isInvoice(move.move_type) && move.invoice_date) || move.date);
-		if (period && (period[1] !== date.slice(0, 4) || (period[2] && period[2] !== date.slice(5, 7)))) {
-			const [y, m, d] = date.split('-');
-			throw validationError(`The Date (${m}/${d}/${y}) doesn't match the sequence number of the related Journal Entry (${move.name})`);
-		}
-	}
+	// A number keeps its period: an entry numbered in one month and re-dated to another is refused (Odoo's _constrains_date_sequence).
+	checkDateMatchesNumber(String(move.name ?? ''), String((isInvoice(move.move_type) && move.invoice_date) || move.date));
 	if (isInvoice(move.move_type)) {
 		const invoiceDate = (move.invoice_date as string) || db.today();
 		changes.invoice_date = invoiceDate;
@@ -191,6 +195,8 @@ function postMove(env: Env, move: Rec): void {
 		const prefix = journal.type === 'general' ? `${journal.code}/${y}/${m}/` : `${refund ? 'R' : ''}${journal.code}/${y}/`;
 		changes.name = nextSequenceName(env, 'account.move', prefix, journal.type === 'general' ? 4 : 5);
 	}
+	// A customer invoice's payment reference is its number unless one was given (journal reference type "invoice").
+	if (move.move_type === 'out_invoice' && !move.payment_reference) changes.payment_reference = changes.name ?? move.name;
 	db.updateRaw('account.move', move, changes);
 	for (const l of linesOf(env, move.id)) if (!l.name && l.display_type === 'payment_term') db.updateRaw('account.move.line', l, { name: changes.name ?? move.name });
 	syncPaymentState(env, move);
@@ -428,6 +434,16 @@ export function defineAccount(db: Database): void {
 			repartition_type: { type: 'selection', string: 'Based On', selection: ['base', 'tax'] },
 			factor_percent: { type: 'float', string: '%', default: 100 },
 			account_id: { type: 'many2one', string: 'Account', relation: 'account.account' },
+			tag_ids: { type: 'many2many', string: 'Tax Grids', relation: 'account.account.tag' },
+		},
+	});
+
+	db.define({
+		name: 'account.account.tag',
+		description: 'Account Tag',
+		fields: {
+			name: { type: 'char', string: 'Tag Name', required: true },
+			applicability: { type: 'selection', string: 'Applicability', selection: ['accounts', 'taxes', 'products'], default: 'taxes' },
 		},
 	});
 
@@ -530,11 +546,20 @@ export function defineAccount(db: Database): void {
 				compute: (env, r) => [...env.db.table('pos.session').values()].filter((s) => s.move_id === r.id).map((s) => s.id),
 			},
 		},
+		beforeCreate: (env, vals) => {
+			// Where the customer pays a customer invoice: the company's own bank account (Odoo's _compute_partner_bank_id).
+			if (vals.move_type === 'out_invoice' && !vals.partner_bank_id) {
+				const partner = mainCompany(env.db).partner_id;
+				vals.partner_bank_id = [...env.db.table('res.partner.bank').values()].find((b) => b.partner_id === partner)?.id ?? false;
+			}
+		},
 		beforeWrite: (_env, recs, vals) => {
 			for (const r of recs) {
 				if (r.state === 'posted' && ('invoice_line_ids' in vals || 'line_ids' in vals)) {
 					throw userError('You cannot modify the lines of a posted entry.');
 				}
+				// A posted entry keeps the period of its number (Odoo's _constrains_date_sequence): another month's date is refused.
+				if (r.state === 'posted' && typeof vals.date === 'string' && !('name' in vals)) checkDateMatchesNumber(String(r.name), vals.date);
 			}
 		},
 		afterWrite: (env, recs, vals) => {
@@ -618,7 +643,15 @@ export function defineAccount(db: Database): void {
 			debit: { type: 'monetary', string: 'Debit', default: 0 },
 			credit: { type: 'monetary', string: 'Credit', default: 0 },
 			balance: { type: 'monetary', string: 'Balance', compute: (_e, r) => money((r.debit as number) - (r.credit as number)) },
-			amount_residual: { type: 'monetary', string: 'Residual Amount', compute: (env, r) => lineResidual(env, r) },
+			// Odoo keeps a residual only on reconcilable accounts and cash accounts; other lines read 0.
+			amount_residual: {
+				type: 'monetary',
+				string: 'Residual Amount',
+				compute: (env, r) => {
+					const account = env.db.browse('account.account', r.account_id as number);
+					return account && (account.reconcile || account.account_type === 'asset_cash' || account.account_type === 'liability_credit_card') ? lineResidual(env, r) : 0;
+				},
+			},
 			reconciled: {
 				type: 'boolean',
 				string: 'Reconciled',
@@ -635,7 +668,8 @@ export function defineAccount(db: Database): void {
 					if (lines.some((l) => env.db.browse('account.move', l.move_id as number)?.state !== 'posted')) throw userError('You can only reconcile posted entries.');
 					if (!env.db.browse('account.account', lines[0]?.account_id as number)?.reconcile) throw userError('Account is not reconcilable.');
 					reconcile(env, lines);
-					return {};
+					// Odoo returns None: its JSON-RPC answer has no result.
+					return undefined;
 				},
 			},
 		},

@@ -1,8 +1,28 @@
 /** res.*, ir.model*, product.*, and Discuss channels. */
 import { validationError } from '../errors';
 import type { Database, Env, Rec } from '../orm';
+import { mainCompany } from '../orm';
 
 const company = (): number => 1;
+
+/**
+ * base_vat (installed with a localisation): a Finnish VAT number is FI and eight digits whose last
+ * is the business ID's check digit (weights 7 9 10 5 8 4 2, modulo 11); Odoo refuses any other.
+ */
+function checkVat(vals: Record<string, unknown>): void {
+	const vat = typeof vals.vat === 'string' ? vals.vat.replace(/[\s-]/g, '').toUpperCase() : '';
+	if (!vat.startsWith('FI')) return;
+	const digits = vat.slice(2);
+	const ok = (() => {
+		if (!/^\d{8}$/.test(digits)) return false;
+		const sum = [7, 9, 10, 5, 8, 4, 2].reduce((s, w, k) => s + w * Number(digits[k]), 0);
+		const r = sum % 11;
+		return r !== 1 && (r === 0 ? 0 : 11 - r) === Number(digits[7]);
+	})();
+	if (!ok) {
+		throw validationError(`\nThe VAT number [${String(vals.vat)}] for partner [${String(vals.name ?? '')}] does not seem to be valid. \nNote: the expected format is 'CC##' (CC=Country Code, ##=VAT Number)`);
+	}
+}
 
 export function defineBase(db: Database): void {
 	db.define({
@@ -69,13 +89,18 @@ export function defineBase(db: Database): void {
 			peppol_eas: { type: 'selection', string: 'Peppol e-address (EAS)', selection: ['0007', '0088', '0184', '0192', '0208', '0216', '9930'] },
 			peppol_endpoint: { type: 'char', string: 'Peppol Endpoint' },
 			ref: { type: 'char', string: 'Reference' },
-			lang: { type: 'char', string: 'Language', default: 'en_US' },
+			// A selection of the installed languages in Odoo.
+			lang: { type: 'selection', string: 'Language', selection: ['en_US', 'fi_FI', 'sv_SE', 'de_DE'], default: 'en_US' },
 			customer_rank: { type: 'integer', string: 'Customer Rank', default: 0 },
 			company_id: { type: 'many2one', string: 'Company', relation: 'res.company' },
 			active: { type: 'boolean', string: 'Active', default: true },
 		},
 		beforeCreate: (_env, vals) => {
 			if (!vals.name && !vals.parent_id) throw validationError('Contacts require a name');
+			checkVat(vals);
+		},
+		beforeWrite: (_env, recs, vals) => {
+			for (const r of recs) if ('vat' in vals) checkVat({ ...r, ...vals });
 		},
 	});
 
@@ -216,7 +241,9 @@ export function defineBase(db: Database): void {
 		fields: {
 			name: { type: 'char', string: 'Category Name', required: true },
 			parent_id: { type: 'many2one', string: 'Parent Category', relation: 'pos.category' },
-			child_ids: { type: 'one2many', string: 'Children Categories', relation: 'pos.category', inverseName: 'parent_id' },
+			// Odoo 17 names it child_id, 18 child_ids.
+			child_id: { type: 'one2many', string: 'Children Categories', relation: 'pos.category', inverseName: 'parent_id', versions: [0, 17] },
+			child_ids: { type: 'one2many', string: 'Children Categories', relation: 'pos.category', inverseName: 'parent_id', versions: [18, 99] },
 			sequence: { type: 'integer', string: 'Sequence', default: 0 },
 		},
 		beforeWrite: (env, recs, vals) => {
@@ -248,7 +275,7 @@ export function defineBase(db: Database): void {
 				string: 'Customer Taxes',
 				relation: 'account.tax',
 				default: (env: Env) => {
-					const c = env.db.browse('res.company', 1);
+					const c = mainCompany(env.db);
 					return c?.account_sale_tax_id ? [c.account_sale_tax_id as number] : [];
 				},
 			},
@@ -257,7 +284,7 @@ export function defineBase(db: Database): void {
 			pos_categ_id: { type: 'many2one', string: 'Point of Sale Category', relation: 'pos.category', versions: [0, 16] },
 			sale_ok: { type: 'boolean', string: 'Can be Sold', default: true },
 			description_sale: { type: 'text', string: 'Sales Description' },
-			priority: { type: 'selection', string: 'Favorite', selection: ['0', '1'], default: '0' },
+			priority: { type: 'selection', string: 'Favorite', selection: ['0', '1'], default: '0', versions: [0, 17] },
 			company_id: { type: 'many2one', string: 'Company', relation: 'res.company' },
 			active: { type: 'boolean', string: 'Active', default: true },
 		},

@@ -1,7 +1,7 @@
 /** point_of_sale: configs, payment methods, sessions, orders, lines, payments. */
 import { OdooError, userError, validationError } from '../errors';
 import type { Database, Env, Rec } from '../orm';
-import { roundTo } from '../orm';
+import { mainCompany, roundTo } from '../orm';
 import { INCOME_ACCOUNT, computeTaxes, createPayment, nextSequenceName, reconcile } from './account';
 
 const money = (v: number) => roundTo(v, 0.01);
@@ -117,10 +117,24 @@ export function definePos(db: Database): void {
 				compute: (env, r) => openSession(env, r.id)?.state ?? false,
 			},
 			session_ids: { type: 'one2many', string: 'Sessions', relation: 'pos.session', inverseName: 'config_id' },
-			cash_control: { type: 'boolean', string: 'Advanced Cash Control', default: false },
+			// Computed from the payment methods on 17+ (a cash-count method means cash control); what is written is ignored.
+			cash_control: {
+				type: 'boolean',
+				string: 'Advanced Cash Control',
+				compute: (env, r) =>
+					env.db.version >= 17
+						? ((r.payment_method_ids as number[]) ?? []).some((m) => {
+								const method = env.db.browse('pos.payment.method', m);
+								return !!method && !!env.db.get(env, 'pos.payment.method', method, 'is_cash_count');
+							})
+						: !!r.cash_control_stored,
+				inverse: (env, r, v) => {
+					if (env.db.version < 17) env.db.updateRaw('pos.config', r, { cash_control_stored: !!v });
+				},
+			},
 			iface_tax_included: { type: 'selection', string: 'Tax Display', selection: ['subtotal', 'total'], default: 'total' },
 			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: 1 },
-			currency_id: { type: 'many2one', string: 'Currency', relation: 'res.currency', compute: (env) => env.db.browse('res.company', 1)!.currency_id },
+			currency_id: { type: 'many2one', string: 'Currency', relation: 'res.currency', compute: (env) => mainCompany(env.db).currency_id },
 			pricelist_id: { type: 'many2one', string: 'Default Pricelist', relation: 'product.pricelist' },
 			active: { type: 'boolean', string: 'Active', default: true },
 		},
@@ -153,7 +167,7 @@ export function definePos(db: Database): void {
 			},
 			start_at: { type: 'datetime', string: 'Opening Date', default: (env: Env) => env.db.now() },
 			stop_at: { type: 'datetime', string: 'Closing Date' },
-			currency_id: { type: 'many2one', string: 'Currency', relation: 'res.currency', compute: (env) => env.db.browse('res.company', 1)!.currency_id },
+			currency_id: { type: 'many2one', string: 'Currency', relation: 'res.currency', compute: (env) => mainCompany(env.db).currency_id },
 			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: 1 },
 			move_id: { type: 'many2one', string: 'Journal Entry', relation: 'account.move' },
 			order_ids: { type: 'one2many', string: 'Orders', relation: 'pos.order', inverseName: 'session_id' },
@@ -165,7 +179,10 @@ export function definePos(db: Database): void {
 			cash_control: {
 				type: 'boolean',
 				string: 'Has Cash Control',
-				compute: (env, r) => !!env.db.browse('pos.config', r.config_id as number)?.cash_control,
+				compute: (env, r) => {
+					const config = env.db.browse('pos.config', r.config_id as number);
+					return !!config && !!env.db.get(env, 'pos.config', config, 'cash_control');
+				},
 			},
 			payment_method_ids: {
 				type: 'many2many',
@@ -192,7 +209,7 @@ export function definePos(db: Database): void {
 			const previous = [...env.db.table('pos.session').values()]
 				.filter((s) => s.config_id === configId && s.state === 'closed')
 				.sort((a, b) => b.id - a.id)[0];
-			if (config.cash_control && previous && vals.cash_register_balance_start === undefined) {
+			if (env.db.get(env, 'pos.config', config, 'cash_control') && previous && vals.cash_register_balance_start === undefined) {
 				vals.cash_register_balance_start = previous.cash_register_balance_end_real;
 			}
 		},
@@ -289,7 +306,7 @@ export function definePos(db: Database): void {
 			fiscal_position_id: { type: 'many2one', string: 'Fiscal Position', relation: 'account.fiscal.position' },
 			pricelist_id: { type: 'many2one', string: 'Pricelist', relation: 'product.pricelist' },
 			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: 1 },
-			currency_id: { type: 'many2one', string: 'Currency', relation: 'res.currency', compute: (env) => env.db.browse('res.company', 1)!.currency_id },
+			currency_id: { type: 'many2one', string: 'Currency', relation: 'res.currency', compute: (env) => mainCompany(env.db).currency_id },
 			to_invoice: { type: 'boolean', string: 'To invoice', default: false },
 			account_move: { type: 'many2one', string: 'Invoice', relation: 'account.move' },
 			note: { type: 'text', string: 'Internal Notes' },
