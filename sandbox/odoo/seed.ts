@@ -94,7 +94,7 @@ export function seed(db: Database, opts: SeedOptions): void {
 		xid('base', 'EUR', 'res.currency', eurId);
 		xid('product', 'product_category_all', 'product.category', 1);
 		if (opts.profile === 'integrator') {
-			integrator(db, env, withId, xid);
+			integrator(db, env, withId);
 			return;
 		}
 		xid('account', '1_sale_tax_template', 'account.tax', 1);
@@ -191,7 +191,6 @@ function integrator(
 	db: Database,
 	env: Env,
 	withId: (model: string, id: number, vals: Record<string, unknown>) => Rec,
-	xid: (module: string, name: string, model: string, res_id: number) => Rec,
 ): void {
 	const f = integratorFacts(db.version);
 	for (const c of f.currencies) {
@@ -219,9 +218,8 @@ function integrator(
 		const real = f.repartition.find((r) => idOf(r.tax_id) === l.tax_id && r.document_type === l.document_type && r.repartition_type === l.repartition_type);
 		if (real) db.updateRaw('account.tax.repartition.line', l, { tag_ids: real.tag_ids, account_id: l.repartition_type === 'tax' && real.account_id ? 19 : false });
 	}
-	const fi = (code: string) => code;
 	for (const c of f.customers) {
-		withId('res.partner', c.id, { name: c.name, is_company: true, vat: c.vat, company_registry: c.company_registry, email: c.email, country_code: fi(c.country_code), lang: c.lang });
+		withId('res.partner', c.id, { name: c.name, is_company: true, vat: c.vat, company_registry: c.company_registry, email: c.email, country_code: c.country_code, lang: c.lang });
 	}
 	for (const w of f.warehouses) withId('stock.warehouse', w.id, { name: w.name, code: w.code, company_id: f.companyId });
 	for (const b of f.banks) withId('res.bank', b.id, { name: b.name, bic: b.bic });
@@ -240,7 +238,6 @@ function integrator(
 		db.call(env, 'account.move', 'action_post', [m.id], {});
 	}
 	for (const [model, next] of Object.entries(f.sequences)) if (db.models.has(model)) db.setSequence(model, Math.max(next, db.nextId(model)));
-	void xid;
 }
 
 /** A Finnish restaurant company: EUR, the VAT rates PixelPoint stores use, price-included variants. */
