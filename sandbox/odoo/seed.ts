@@ -29,7 +29,8 @@ export function seed(db: Database, opts: SeedOptions): void {
 	db.transaction(() => {
 		withId('res.currency', 1, { name: 'USD', symbol: '$', rounding: 0.01, active: true });
 		// The integrator's database has EUR where its Odoo version put it (126 on 17, 125 on 18).
-		const eurId = opts.profile === 'integrator' ? (integratorFacts(db.version).currencies.find((c) => c.name === 'EUR')?.id ?? 126) : 126;
+		const facts = opts.profile === 'integrator' ? integratorFacts(db.version) : undefined;
+		const eurId = facts?.currencies.find((c) => c.name === 'EUR')?.id ?? 126;
 		withId('res.currency', eurId, { name: 'EUR', symbol: '€', rounding: 0.01, active: false });
 		withId('res.partner', 1, { name: 'My Company (San Francisco)', is_company: true });
 		withId('res.partner', 2, { name: 'OdooBot' });
@@ -93,8 +94,8 @@ export function seed(db: Database, opts: SeedOptions): void {
 		xid('base', 'USD', 'res.currency', 1);
 		xid('base', 'EUR', 'res.currency', eurId);
 		xid('product', 'product_category_all', 'product.category', 1);
-		if (opts.profile === 'integrator') {
-			integrator(db, env, withId);
+		if (facts) {
+			integrator(db, env, withId, facts);
 			return;
 		}
 		xid('account', '1_sale_tax_template', 'account.tax', 1);
@@ -191,8 +192,8 @@ function integrator(
 	db: Database,
 	env: Env,
 	withId: (model: string, id: number, vals: Record<string, unknown>) => Rec,
+	f: IntegratorFacts,
 ): void {
-	const f = integratorFacts(db.version);
 	for (const c of f.currencies) {
 		const cur = [...db.table('res.currency').values()].find((x) => x.name === c.name);
 		if (cur && cur.id !== c.id) throw new Error(`the integrator fixture's ${c.name} has id ${c.id}, the sandbox ${cur.id}`);

@@ -229,10 +229,8 @@ async function recordVersion(version: string): Promise<void> {
 		await runTemplate(engine, 'pixelpoint-order-import', (state.get('pixelpoint-order-import') ?? {}) as never, settings);
 
 		open(`${String(n++).padStart(2, '0')}-refused-and-ignored.json`, 'what real Odoo refuses or ignores where the package once relied on it');
-		const kw = async (note: string, model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}) => {
-			const r = await call(note, 'object', 'execute_kw', [CONTRACT_DB, uid, 'admin', model, method, args, kwargs]);
-			return r;
-		};
+		const kw = async (note: string, model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}) =>
+			await call(note, 'object', 'execute_kw', [CONTRACT_DB, uid, 'admin', model, method, args, kwargs]);
 		const [company] = ((await kw('the user works in the restaurant company', 'res.users', 'read', [[uid], ['company_id']])).result as Array<{ company_id: [number, string] }>);
 		const ctx = { allowed_company_ids: [company.company_id[0]] };
 		const sessions = (await kw('the imported sessions, newest first', 'pos.session', 'search_read', [[['state', '=', 'closed']]], { fields: ['move_id', 'config_id', 'start_at'], order: 'id desc', limit: 1, context: ctx })).result as Array<{ move_id: [number, string]; config_id: [number, string] }>;
