@@ -65,6 +65,15 @@ export interface ExchangeOptions {
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 const UNKNOWN_OUTCOME = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
 
+/**
+ * The server refused the connection (down, restarting) even after the retries: nothing was sent.
+ * Trying the same work again in smaller pieces cannot help; the next run can.
+ */
+export function isUnreachable(error: unknown): boolean {
+	const code = error instanceof NodeApiError ? (error.errorResponse as JsonObject | undefined)?.networkError : undefined;
+	return typeof code === 'string' && NOT_SENT.has(code);
+}
+
 export function retryAfterMs(header: unknown, fallbackMs: number): number {
 	const v = Array.isArray(header) ? header[0] : header;
 	if (v === undefined || v === null || v === '') return fallbackMs;

@@ -261,6 +261,8 @@ export class SandboxHttpServer {
 		res.writeHead(reply.status, {
 			'Content-Type': 'application/json; charset=utf-8',
 			'Content-Length': Buffer.byteLength(text),
+			// On the sandbox's clock, as a real server's Date is on the clock its records are stamped with.
+			Date: new Date().toUTCString(),
 			...(reply.headers ?? {}),
 		});
 		res.end(text);

@@ -62,6 +62,9 @@ export function seed(db: Database, opts: SeedOptions): void {
 		withId('account.account', 40, { code: '101300', name: 'Account Receivable (PoS)', account_type: 'asset_receivable', reconcile: true });
 		withId('account.account', 45, { code: '101401', name: 'Bank', account_type: 'asset_cash' });
 		withId('account.account', 46, { code: '101501', name: 'Cash', account_type: 'asset_cash' });
+		withId('account.account', 47, { code: '101402', name: 'Outstanding Receipts', account_type: 'asset_current', reconcile: true });
+		withId('account.account', 48, { code: '101403', name: 'Outstanding Payments', account_type: 'asset_current', reconcile: true });
+		db.updateRaw('res.company', db.browse('res.company', 1)!, { account_journal_payment_debit_account_id: 47, account_journal_payment_credit_account_id: 48 });
 
 		const journals: Array<[string, string, string, number | false]> = [
 			['Customer Invoices', 'INV', 'sale', false],
@@ -201,7 +204,15 @@ function integrator(
 	}
 	for (const c of f.companies) {
 		const partner = idOf(c.partner_id) ? db.browse('res.partner', idOf(c.partner_id) as number) ?? withId('res.partner', idOf(c.partner_id) as number, { name: c.name, is_company: true }) : false;
-		const vals = { name: c.name, currency_id: idOf(c.currency_id), partner_id: partner ? partner.id : false, country_code: c.country_code, tax_calculation_rounding_method: c.tax_calculation_rounding_method };
+		const vals = {
+			name: c.name,
+			currency_id: idOf(c.currency_id),
+			partner_id: partner ? partner.id : false,
+			country_code: c.country_code,
+			tax_calculation_rounding_method: c.tax_calculation_rounding_method,
+			account_journal_payment_debit_account_id: 47,
+			account_journal_payment_credit_account_id: 48,
+		};
 		const existing = db.browse('res.company', c.id);
 		if (existing) db.updateRaw('res.company', existing, vals);
 		else withId('res.company', c.id, vals);

@@ -115,7 +115,8 @@ export class OdooSandbox {
 
 	versionInfo() {
 		const v = this.options.version;
-		return { server_version: `${v}.0`, server_version_info: [v, 0, 0, 'final', 0, ''], server_serie: `${v}.0`, protocol_version: 1 };
+		// As the real servers the package was recorded against: 18.0 is a nightly build (test/contract/transcripts).
+		return { server_version: v === 18 ? '18.0-20250702' : `${v}.0`, server_version_info: [v, 0, 0, 'final', 0, ''], server_serie: `${v}.0`, protocol_version: 1 };
 	}
 
 	private checkDb(name: unknown): void {

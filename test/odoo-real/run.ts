@@ -110,7 +110,10 @@ async function runVersion(version: string): Promise<void> {
 		const after = await snapshot(rpc, company.id);
 		const changed = Object.keys(before).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
 		check({ what: 'the second run of every template writes nothing (counts, write dates, chatter)', ok: changed.length === 0, detail: changed.length ? changed.map((k) => `${k}: ${JSON.stringify(before[k])} → ${JSON.stringify(after[k])}`).join('; ') : 'unchanged' });
-		(await laterScenarios({ rpc, engine, other: new Engine(creds), sb, companyId: company.id, settings, today: TODAY, phase: (label, fn) => phase(`Odoo ${version}: ${label}`, fn) })).forEach(check);
+		const engineAt = (url: string) => new Engine({ ...creds, odooErpApi: { ...creds.odooErpApi, url } });
+		(
+			await laterScenarios({ rpc, engine, other: new Engine(creds), engineAt, odooUrl: server.url, db, sb, companyId: company.id, settings, today: TODAY, phase: (label, fn) => phase(`Odoo ${version}: ${label}`, fn) })
+		).forEach(check);
 	} finally {
 		await sb.stop();
 		await server.stop();

@@ -9,7 +9,9 @@ import type { Engine } from '../../runner/engine';
 import { type TemplateSettings, runTemplate } from '../../runner/flows';
 import type { Sandboxes } from '../../sandbox';
 import { type Check, m2o, money } from './books';
+import { OutageProxy } from './outage';
 import type { Rpc } from './rpc';
+import { sql } from './server';
 
 type Row = Record<string, unknown>;
 
@@ -23,6 +25,11 @@ export interface ScenarioWorld {
 	settings: TemplateSettings;
 	/** The import's day (the harness clock), e.g. 2026-01-06. */
 	today: string;
+	/** The real server and its database (for what only SQL can do: letting time pass). */
+	odooUrl: string;
+	db: string;
+	/** An engine whose Odoo credential points at another address (a proxy in front of the server). */
+	engineAt(url: string): Engine;
 	phase<T>(label: string, fn: () => Promise<T>): Promise<T>;
 }
 
@@ -161,5 +168,68 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 			JSON.stringify(cursorsAfter) === JSON.stringify(cursorsBefore),
 		detail: `created ${String(manual.summary[0]?.created)}, skipped ${String(manual.summary[0]?.skipped)}, held back ${String(manual.summary[0]?.heldBack)}${missing.length ? `, missing ${missing.join(', ')}` : ''}${manual.summary[0]?.error ? ` (${String(manual.summary[0]?.error).slice(0, 200)})` : ''}; ${histOrders.length} of ${historic.length} orders, sessions ${sessionRows.map((r) => `${String(r.name)} ${String(r.state)}`).join(', ')}; entries ${moves.map((m) => `${String(m.name)} ${String(m.state)} ${String(m.date)}`).join(', ')}; balanced ${balanced.filter(Boolean).length}/${balanced.length}`,
 	});
+	out.push(await outageHalfway(w));
 	return out;
+}
+
+/**
+ * 5. Odoo goes down halfway through an import (right after answering its first batch of orders) and
+ *    comes back: the run stops at once instead of trying the rest piece by piece, keeps what Odoo
+ *    took, and leaves the rest waiting; the locks it could not release hold the rest until they are
+ *    stale (15 minutes, let pass in the database), and then the next run imports it, each sale once.
+ */
+async function outageHalfway(w: ScenarioWorld): Promise<Check> {
+	const { rpc, sb, settings, today } = w;
+	const ctx = { context: { allowed_company_ids: [w.companyId] } };
+	// 130 sales of store 3 today (before the harness clock's 08:00 UTC): one batch of 100, then 30.
+	const sales = addSales(sb, 3, today, Array.from({ length: 130 }, (_, k) => `${today}T0${5 + Math.floor(k / 60)}:${String(k % 60).padStart(2, '0')}:00+00:00`), 990401);
+	const refs = sales.map((i) => `PixelPoint ${i.StoreId}-${i.TransactNum}`);
+	const keys = sales.map((i) => `n8n.sync.pixelpoint-order-import.waiting.${i.StoreId}-${i.TransactNum}`);
+	const orders = () => rpc.searchRead<{ pos_reference: string; session_id: [number, string]; amount_total: number }>('pos.order', [['pos_reference', 'in', refs]], ['pos_reference', 'session_id', 'amount_total'], ctx);
+	const waiting = async () => (await rpc.searchRead<{ key: string; value: string }>('ir.config_parameter', [['key', 'in', keys]], ['key', 'value'])).map((r) => JSON.parse(r.value) as Row);
+	const proxy = new OutageProxy(w.odooUrl);
+	await proxy.up();
+	const engine = w.engineAt(proxy.url);
+	try {
+		proxy.failAfter(1);
+		const t0 = Date.now();
+		const first = await w.phase('an import during which Odoo goes down', () => runTemplate(engine, 'pixelpoint-order-import', {}, settings));
+		const firstSeconds = (Date.now() - t0) / 1000;
+		const afterFirst = await orders();
+		const waitingFirst = await waiting();
+		await proxy.up();
+		const second = await w.phase('the next import, Odoo back, the locks not yet stale', () => runTemplate(engine, 'pixelpoint-order-import', {}, settings));
+		const afterSecond = await orders();
+		const waitingSecond = await waiting();
+		// Fifteen minutes pass for the locks the stopped run left (Odoo stamps create_date itself; no API moves it).
+		const aged = sql(w.db, "UPDATE ir_model_data SET create_date = create_date - interval '16 minutes' WHERE module = 'pixelpoint' AND name LIKE 'import\\_lock\\_order\\_%' RETURNING id").split('\n').filter(Boolean).length;
+		const third = await w.phase('the import after the locks went stale', () => runTemplate(engine, 'pixelpoint-order-import', {}, settings));
+		const final = await orders();
+		const waitingThird = await waiting();
+		const sold = new Map(sb.codeplus.allInvoices().filter((i) => i.StoreId === 3 && refs.includes(`PixelPoint 3-${i.TransactNum}`)).map((i) => [`PixelPoint 3-${i.TransactNum}`, i.FinalTotal]));
+		const wrong = final.filter((o) => money(o.amount_total) !== money(Number(sold.get(o.pos_reference))));
+		const sessions = new Set(final.map((o) => o.session_id[0]));
+		const s = (r: { summary: Array<Record<string, unknown>> }) => `${String(r.summary[0]?.status)}, created ${String(r.summary[0]?.created)}, waiting ${String(r.summary[0]?.waitingCount)}`;
+		return {
+			what: 'Odoo down halfway through an import: the run stops at once keeping the first batch, the rest waits (held by its locks until stale), then is imported once, each order equal to FinalTotal, one session',
+			ok:
+				// (with Odoo down the run cannot write its waiting list there either: the cursors stay, and the next run reads the sales again)
+				!first.ok &&
+				afterFirst.length === 100 &&
+				afterSecond.length === 100 &&
+				waitingSecond.length === 30 &&
+				waitingSecond.every((i) => /being imported by another execution/.test(String(i.reason))) &&
+				aged >= 30 &&
+				// (the run still reports the late sale of the closed session above, which waits for a person)
+				Number(third.summary[0]?.created) === 30 &&
+				final.length === 130 &&
+				new Set(final.map((o) => o.pos_reference)).size === 130 &&
+				wrong.length === 0 &&
+				sessions.size === 1 &&
+				waitingThird.length === 0,
+			detail: `first run (${firstSeconds.toFixed(1)} s): ${first.ok ? 'succeeded' : `failed: ${String(first.error ?? '').slice(0, 140)}`}, ${afterFirst.length} orders, ${waitingFirst.length} waiting; second: ${s(second)}, ${afterSecond.length} orders, ${waitingSecond.length} waiting (${String(waitingSecond[0]?.reason ?? '').slice(0, 60)}); ${aged} locks aged; third: ${s(third)}; ${final.length} orders for 130 sales, ${new Set(final.map((o) => o.pos_reference)).size} distinct, ${wrong.length} not equal to FinalTotal, ${sessions.size} session(s), ${waitingThird.length} waiting`,
+		};
+	} finally {
+		await proxy.down();
+	}
 }

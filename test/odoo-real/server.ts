@@ -48,6 +48,11 @@ export async function freePort(): Promise<number> {
 const pg = () => ({ user: process.env.PGUSER ?? 'n8n_ci', password: process.env.PGPASSWORD ?? 'n8n-ci-local-only' });
 const pgEnv = () => ({ ...process.env, PGUSER: pg().user, PGPASSWORD: pg().password, PGHOST: '127.0.0.1' });
 
+/** One SQL statement on a test database: only for what no API can do, such as letting time pass. */
+export function sql(db: string, statement: string): string {
+	return execFileSync('psql', ['-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', statement], { env: pgEnv() }).toString('utf8').trim();
+}
+
 export function dropDb(name: string): void {
 	execFileSync('dropdb', ['--if-exists', '--force', name], { env: pgEnv(), stdio: 'ignore' });
 }

@@ -306,6 +306,47 @@ describe('Nothing lost: failed invoices wait in Odoo and are imported once the c
 		expect(new Set(orderRefs(sb)).size).toBe(sold.length);
 	});
 
+	test('Odoo going down halfway through an import: the run stops at once, keeps what Odoo took, and a later run imports the rest, each once', async () => {
+		expect((await runTemplate(engine, 'pixelpoint-master-data')).ok).toBe(true);
+		const port = Number(new URL(sb.odoo.url).port);
+		// Odoo dies while it handles the first batch of orders: the batch is in, its answer lost, and
+		// every connection after it is refused.
+		const execute = sb.odoo.execute.bind(sb.odoo);
+		let orderCalls = 0;
+		sb.odoo.execute = (model, name, positional, kwargs) => {
+			const result = execute(model, name, positional, kwargs);
+			if (model === 'pos.order' && name === 'create_from_ui' && ++orderCalls === 1) void sb.odoo.stop();
+			return result;
+		};
+		const first = await runTemplate(engine, 'pixelpoint-order-import', {});
+		expect(first.ok).toBe(false);
+		const kept = orderRefs(sb);
+		expect(kept.length).toBeGreaterThan(0);
+		expect(kept.length).toBeLessThan(sold.length);
+		// (Trying the rest in halves, each after its retries, would outlast the test's time limit.)
+		expect(orderCalls).toBe(1);
+		await sb.odoo.start(port);
+		// Back up at once: the stopped run's locks still hold the rest, which waits.
+		const second = await runTemplate(engine, 'pixelpoint-order-import', {});
+		expect(orderRefs(sb)).toHaveLength(kept.length);
+		const held = [...syncState(sb).waiting.values()];
+		expect(held.length).toBe(sold.length - kept.length);
+		expect(held.every((w) => w.retryable === true)).toBe(true);
+		expect(second.summary[0]).toMatchObject({ created: 0 });
+		// Fifteen minutes later the locks are stale: everything is imported, once.
+		const env = sb.odoo.env();
+		const locks = sb.odoo.db.search(env, 'ir.model.data', [['module', '=', 'pixelpoint'], ['name', '=like', 'import_lock_order_%']]);
+		// (all of the stopped run's: it could not release them)
+		expect(locks.length).toBe(sold.length);
+		sb.odoo.db.transaction(() => locks.forEach((id) => sb.odoo.db.updateRaw('ir.model.data', sb.odoo.db.browse('ir.model.data', id)!, { create_date: '2026-11-21 07:00:00' })));
+		const third = await runTemplate(engine, 'pixelpoint-order-import', {});
+		expect(third.summary[0]).toMatchObject({ status: 'success', created: sold.length - kept.length, waitingCount: 0 });
+		expect(orderRefs(sb)).toHaveLength(sold.length);
+		expect(new Set(orderRefs(sb)).size).toBe(sold.length);
+		// The locks it left behind are gone, those of the orders it had imported too.
+		expect(sb.odoo.db.search(env, 'ir.model.data', [['module', '=', 'pixelpoint'], ['name', '=like', 'import_lock_order_%']])).toEqual([]);
+	});
+
 	test('a historic import by hand while an invoice of another store waits: every historic invoice is read and imported', async () => {
 		expect((await runTemplate(engine, 'pixelpoint-master-data')).ok).toBe(true);
 		expect((await runTemplate(engine, 'pixelpoint-order-import', {})).ok).toBe(true);

@@ -120,6 +120,8 @@ export class OdooClient {
 	readonly baseUrl: string;
 	/** Calls made, by kind: lets operations and tests see how much they cost. */
 	readonly stats = { requests: 0, retries: 0 };
+	/** How far Odoo's clock is ahead of this worker's, from the Date header of its last answer. */
+	private serverOffsetMs = 0;
 
 	constructor(
 		private readonly ctx: OdooContext,
@@ -192,8 +194,17 @@ export class OdooClient {
 		);
 	}
 
+	/**
+	 * Now on Odoo's clock (to the second, once Odoo has answered). Ages of what Odoo stamped
+	 * (create_date of a lock or a claim) are measured on it, so a worker whose clock is off does
+	 * not take over a live run's lock, nor wait for ever on a crashed one's.
+	 */
+	serverNow(): number {
+		return Date.now() + this.serverOffsetMs;
+	}
+
 	private async exchange(options: IHttpRequestOptions, idempotent: boolean, what: string, itemIndex?: number): Promise<FullResponse> {
-		return await exchange(this.ctx, options, {
+		const res = await exchange(this.ctx, options, {
 			service: 'Odoo',
 			baseUrl: this.baseUrl,
 			idempotent,
@@ -206,6 +217,9 @@ export class OdooClient {
 			stats: this.stats,
 			contact: this.contact,
 		});
+		const date = Date.parse(String(res.headers?.date ?? ''));
+		if (!Number.isNaN(date)) this.serverOffsetMs = date - Date.now();
+		return res;
 	}
 
 	/** The server's major version (16-19), asked once per client. */

@@ -192,8 +192,13 @@ function postMove(env: Env, move: Rec): void {
 		const date = (changes.date as string) ?? (move.date as string);
 		const [y, m] = date.split('-');
 		const refund = move.move_type === 'out_refund' || move.move_type === 'in_refund';
-		const prefix = journal.type === 'general' ? `${journal.code}/${y}/${m}/` : `${refund ? 'R' : ''}${journal.code}/${y}/`;
-		changes.name = nextSequenceName(env, 'account.move', prefix, journal.type === 'general' ? 4 : 5);
+		// A payment's entry keeps the journal's payment sequence (P<code>/<year>/<n>), also when renumbered.
+		const ofPayment = [...db.table('account.payment').values()].some((p) => p.move_id === move.id);
+		if (ofPayment) changes.name = nextSequenceName(env, 'account.payment', `P${journal.code}/${y}/`, 5);
+		else {
+			const prefix = journal.type === 'general' ? `${journal.code}/${y}/${m}/` : `${refund ? 'R' : ''}${journal.code}/${y}/`;
+			changes.name = nextSequenceName(env, 'account.move', prefix, journal.type === 'general' ? 4 : 5);
+		}
 	}
 	// A customer invoice's payment reference is its number unless one was given (journal reference type "invoice").
 	if (move.move_type === 'out_invoice' && !move.payment_reference) changes.payment_reference = changes.name ?? move.name;
@@ -202,10 +207,46 @@ function postMove(env: Env, move: Rec): void {
 	syncPaymentState(env, move);
 }
 
-/** A payment's state is its entry's (account.payment delegates to account.move). */
+/**
+ * Where a payment's money waits for the bank statement (Odoo's _compute_outstanding_account_id):
+ * the forced one (POS combined payments), else the company's Outstanding Receipts / Payments.
+ */
+function outstandingAccount(env: Env, p: Rec): number | false {
+	if (p.force_outstanding_account_id) return p.force_outstanding_account_id as number;
+	const journal = journalOf(env, p.journal_id);
+	const company = env.db.browse('res.company', (journal.company_id as number) || 1) ?? env.db.browse('res.company', 1);
+	const account = p.payment_type === 'outbound' ? company?.account_journal_payment_credit_account_id : company?.account_journal_payment_debit_account_id;
+	return (account as number) || (journal.default_account_id as number) || false;
+}
+
+/** What Odoo 18 will not change on a posted entry (account.move.write's unmodifiable_fields). */
+const POSTED_READONLY = ['invoice_line_ids', 'line_ids', 'invoice_date', 'date', 'partner_id', 'invoice_payment_term_id', 'currency_id', 'fiscal_position_id', 'invoice_cash_rounding_id'];
+
+/**
+ * A payment's state follows its entry's (account.payment delegates to account.move). On 17 that is
+ * draft/posted/cancel; Odoo 18's own states (_compute_state): a posted payment is `paid` once its
+ * money is matched (the liquidity line settled, or on an account that is not reconciled) or every
+ * invoice it pays is paid, else `in_process`; a cancelled one is `canceled`.
+ */
+function paymentStateOf(env: Env, p: Rec, move: Rec): string {
+	if (env.db.version < 18) return move.state as string;
+	if (move.state === 'draft') return 'draft';
+	if (move.state === 'cancel') return 'canceled';
+	const liquidity = linesOf(env, move.id).filter((l) => l.account_id === outstandingAccount(env, p));
+	const account = liquidity[0] && env.db.browse('account.account', liquidity[0].account_id as number);
+	if (!account?.reconcile || money(liquidity.reduce((sum, l) => sum + lineResidual(env, l), 0)) === 0) return 'paid';
+	const invoices = env.db.get(env, 'account.payment', p, 'reconciled_invoice_ids') as number[];
+	return invoices.length && invoices.every((id) => paymentState(env, env.db.browse('account.move', id)!) === 'paid') ? 'paid' : 'in_process';
+}
+
+/** Whether a payment's state is a posted one (17: posted; 18: in_process or paid). */
+export const isPostedPayment = (state: unknown): boolean => state === 'posted' || state === 'in_process' || state === 'paid';
+
 function syncPaymentState(env: Env, move: Rec): void {
 	for (const p of env.db.table('account.payment').values()) {
-		if (p.move_id === move.id && p.state !== move.state) env.db.updateRaw('account.payment', p, { state: move.state, name: move.name, date: move.date });
+		if (p.move_id !== move.id) continue;
+		const state = paymentStateOf(env, p, move);
+		if (p.state !== state || p.name !== move.name || p.date !== move.date) env.db.updateRaw('account.payment', p, { state, name: move.name, date: move.date });
 	}
 }
 
@@ -228,6 +269,13 @@ export function reconcile(env: Env, lines: Rec[]): void {
 		const move = env.db.browse('account.move', id);
 		if (move) env.db.updateRaw('account.move', move, { write_date: now, write_uid: env.uid });
 	}
+	// On 18 a payment's state follows its matching (in_process → paid), its own and its invoices'.
+	if (env.db.version >= 18) {
+		for (const p of env.db.table('account.payment').values()) {
+			const move = p.move_id ? env.db.browse('account.move', p.move_id as number) : undefined;
+			if (move && isPostedPayment(p.state)) syncPaymentState(env, move);
+		}
+	}
 }
 
 /** Creates and posts a payment; its journal entry is made by the model's afterCreate. */
@@ -244,6 +292,8 @@ export function createPayment(
 		pos_payment_method_id?: number;
 		/** The counterpart account (Odoo's destination_account_id): the POS receivable for combined POS payments. */
 		destination_account_id?: number;
+		/** Where the money waits (the POS payment method's outstanding account). */
+		force_outstanding_account_id?: number | false;
 	},
 ): Rec {
 	const methodLine = [...env.db.table('account.payment.method.line').values()].find(
@@ -269,7 +319,7 @@ function postPayment(env: Env, p: Rec): void {
 	}
 	env.db.updateRaw('account.move', move, { name });
 	if (move.state !== 'posted') postMove(env, move);
-	env.db.updateRaw('account.payment', p, { state: 'posted', name, write_date: env.db.now() });
+	env.db.updateRaw('account.payment', p, { state: paymentStateOf(env, p, env.db.browse('account.move', move.id)!), name, write_date: env.db.now() });
 }
 
 export function defineAccount(db: Database): void {
@@ -408,7 +458,12 @@ export function defineAccount(db: Database): void {
 			compute_all: {
 				onRecords: true,
 				params: ['price_unit', 'currency', 'quantity', 'product', 'partner', 'is_refund', 'handle_price_include', 'include_caba_tags', 'fixed_multiplicator'],
-				fn: (env, ids, p) => computeTaxes(env, ids, Number(p.price_unit), p.quantity === undefined ? 1 : Number(p.quantity)),
+				fn: (env, ids, p) => {
+					const res = computeTaxes(env, ids, Number(p.price_unit), p.quantity === undefined ? 1 : Number(p.quantity));
+					// Odoo 18 tells of each tax line whether it is a reverse charge, and its group is an
+					// (empty) recordset that JSON-RPC answers as its text.
+					return env.db.version >= 18 ? { ...res, taxes: res.taxes.map((t) => ({ ...t, is_reverse_charge: false, group: 'account.tax()' })) } : res;
+				},
 			},
 		},
 	});
@@ -553,8 +608,13 @@ export function defineAccount(db: Database): void {
 				vals.partner_bank_id = [...env.db.table('res.partner.bank').values()].find((b) => b.partner_id === partner)?.id ?? false;
 			}
 		},
-		beforeWrite: (_env, recs, vals) => {
+		beforeWrite: (env, recs, vals) => {
+			// Odoo 18 refuses these on a posted entry outright, before any other check.
+			const readonlyPosted = env.db.version >= 18 ? Object.keys(vals).filter((k) => POSTED_READONLY.includes(k)) : [];
 			for (const r of recs) {
+				if (readonlyPosted.length && (vals.state ?? r.state) === 'posted') {
+					throw userError(`You cannot modify the following readonly fields on a posted move: ${readonlyPosted.join(', ')}`);
+				}
 				if (r.state === 'posted' && ('invoice_line_ids' in vals || 'line_ids' in vals)) {
 					throw userError('You cannot modify the lines of a posted entry.');
 				}
@@ -574,7 +634,14 @@ export function defineAccount(db: Database): void {
 				onRecords: true,
 				params: [],
 				fn: (env, ids) => {
-					for (const m of env.db.mustBrowse(env, 'account.move', ids)) postMove(env, m);
+					// Numbered in Odoo's _compute_name order: by date, then reference, then id.
+					const moves = env.db.mustBrowse(env, 'account.move', ids);
+					const key = (m: Rec) => [String(m.date ?? ''), String(m.ref || ''), m.id] as const;
+					moves.sort((a, b) => {
+						const [x, y] = [key(a), key(b)];
+						return x[0].localeCompare(y[0]) || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0) || x[2] - y[2];
+					});
+					for (const m of moves) postMove(env, m);
 					return false;
 				},
 			},
@@ -720,6 +787,13 @@ export function defineAccount(db: Database): void {
 			pos_session_id: { type: 'many2one', string: 'POS Session', relation: 'pos.session' },
 			pos_payment_method_id: { type: 'many2one', string: 'POS Payment Method', relation: 'pos.payment.method' },
 			destination_account_id: { type: 'many2one', string: 'Destination Account', relation: 'account.account' },
+			force_outstanding_account_id: { type: 'many2one', string: 'Forced Outstanding Account', relation: 'account.account' },
+			outstanding_account_id: {
+				type: 'many2one',
+				string: 'Outstanding Account',
+				relation: 'account.account',
+				compute: (env, p) => outstandingAccount(env, p),
+			},
 			reconciled_invoice_ids: {
 				type: 'many2many',
 				string: 'Reconciled Invoices',
@@ -766,7 +840,7 @@ export function defineAccount(db: Database): void {
 				ref: rec.ref || false,
 				partner_id: rec.partner_id || false,
 				line_ids: [
-					[0, 0, { account_id: journal.default_account_id, debit: inbound ? amount : 0, credit: inbound ? 0 : amount, partner_id: rec.partner_id || false }],
+					[0, 0, { account_id: outstandingAccount(env, rec), debit: inbound ? amount : 0, credit: inbound ? 0 : amount, partner_id: rec.partner_id || false }],
 					[0, 0, { account_id: (rec.destination_account_id as number) || RECEIVABLE_ACCOUNT, debit: inbound ? 0 : amount, credit: inbound ? amount : 0, partner_id: rec.partner_id || false }],
 				],
 			});
@@ -784,7 +858,7 @@ export function defineAccount(db: Database): void {
 				onRecords: true,
 				params: [],
 				fn: (env, ids) => {
-					for (const p of env.db.mustBrowse(env, 'account.payment', ids)) if (p.state !== 'posted') postPayment(env, p);
+					for (const p of env.db.mustBrowse(env, 'account.payment', ids)) if (!isPostedPayment(p.state)) postPayment(env, p);
 					return false;
 				},
 			},
@@ -802,6 +876,12 @@ export function defineAccount(db: Database): void {
 			},
 		},
 	});
+
+	if (db.version >= 18) {
+		// Odoo 18's payment states (see paymentStateOf).
+		const payment = db.models.get('account.payment')!;
+		payment.fields.state = { ...payment.fields.state, selection: ['draft', 'in_process', 'paid', 'canceled', 'rejected'] };
+	}
 
 	db.define({
 		name: 'account.payment.register',

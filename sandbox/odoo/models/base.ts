@@ -24,6 +24,19 @@ function checkVat(vals: Record<string, unknown>): void {
 	}
 }
 
+/**
+ * Odoo 18's account_edi_ubl_cii: a Finnish partner's Peppol scheme is 0213 (its VAT number) when it
+ * has one, else 0216 (OVT), and its endpoint is then the VAT number (_compute_peppol_eas/_endpoint).
+ */
+function peppolFromVat(env: Env, rec: Rec): void {
+	if (env.db.version < 18) return;
+	const vat = typeof rec.vat === 'string' ? rec.vat : '';
+	const country = (rec.country_code as string) || (/^[A-Z]{2}/.test(vat) ? vat.slice(0, 2) : '');
+	if (country !== 'FI') return;
+	const eas = rec.peppol_eas === '0213' || rec.peppol_eas === '0216' ? (rec.peppol_eas as string) : vat ? '0213' : '0216';
+	env.db.updateRaw('res.partner', rec, { peppol_eas: eas, ...(eas === '0213' && vat ? { peppol_endpoint: vat } : {}) });
+}
+
 export function defineBase(db: Database): void {
 	db.define({
 		name: 'res.currency',
@@ -56,6 +69,9 @@ export function defineBase(db: Database): void {
 				default: 'round_per_line',
 			},
 			account_sale_tax_id: { type: 'many2one', string: 'Default Sale Tax', relation: 'account.tax' },
+			// Where payments wait for the bank statement (reconcilable): Outstanding Receipts / Payments.
+			account_journal_payment_debit_account_id: { type: 'many2one', string: 'Journal Outstanding Receipts', relation: 'account.account' },
+			account_journal_payment_credit_account_id: { type: 'many2one', string: 'Journal Outstanding Payments', relation: 'account.account' },
 			country_code: { type: 'char', string: 'Country Code', default: 'US' },
 		},
 	});
@@ -86,7 +102,7 @@ export function defineBase(db: Database): void {
 			vat: { type: 'char', string: 'Tax ID' },
 			company_registry: { type: 'char', string: 'Company ID' },
 			// account_edi_ubl_cii (installed with Accounting): the customer's e-invoice address.
-			peppol_eas: { type: 'selection', string: 'Peppol e-address (EAS)', selection: ['0007', '0088', '0184', '0192', '0208', '0216', '9930'] },
+			peppol_eas: { type: 'selection', string: 'Peppol e-address (EAS)', selection: ['0007', '0088', '0184', '0192', '0208', '0213', '0216', '9930'] },
 			peppol_endpoint: { type: 'char', string: 'Peppol Endpoint' },
 			ref: { type: 'char', string: 'Reference' },
 			// A selection of the installed languages in Odoo.
@@ -101,6 +117,10 @@ export function defineBase(db: Database): void {
 		},
 		beforeWrite: (_env, recs, vals) => {
 			for (const r of recs) if ('vat' in vals) checkVat({ ...r, ...vals });
+		},
+		afterCreate: (env, rec) => peppolFromVat(env, rec),
+		afterWrite: (env, recs, vals) => {
+			if ('vat' in vals || 'country_code' in vals) for (const r of recs) peppolFromVat(env, r);
 		},
 	});
 

@@ -48,6 +48,7 @@ export function definePos(db: Database): void {
 			},
 			split_transactions: { type: 'boolean', string: 'Identify Customer', default: false },
 			receivable_account_id: { type: 'many2one', string: 'Intermediary Account', relation: 'account.account', default: POS_RECEIVABLE_ACCOUNT },
+			outstanding_account_id: { type: 'many2one', string: 'Outstanding Account', relation: 'account.account' },
 			config_ids: {
 				type: 'many2many',
 				string: 'Point of Sale',
@@ -604,6 +605,16 @@ function syncFromUi(env: Env, orders: unknown[]) {
 				['id', 'pos_order_id', 'amount', 'payment_method_id'],
 				false,
 			),
+			// Odoo 18 answers every POS model the sync wrote.
+			'pos.order.line': env.db.read(
+					env,
+					'pos.order.line',
+					[...env.db.table('pos.order.line').values()].filter((l) => ids.includes(l.order_id as number)).map((l) => l.id),
+					['id', 'qty', 'price_unit', 'uuid', 'price_subtotal', 'price_subtotal_incl', 'order_id', 'write_date', 'product_id', 'discount', 'tax_ids', 'full_product_name'],
+					false,
+				),
+			'pos.pack.operation.lot': [],
+			'product.attribute.custom.value': [],
 		};
 	});
 }
@@ -631,26 +642,37 @@ function closeSession(env: Env, s: Rec) {
 			// fields.Date.context_today: the date in the context's (or the user's) time zone.
 			const today = db.todayIn(env.context.tz);
 			if (orders.length) {
+				// As Odoo's _accumulate_amounts: the orders newest first; sales by taxes and sign, taxes
+				// by tax and by whether they are refunds (a refund has its own repartition line).
 				const sales = new Map<string, { taxIds: number[]; amount: number }>();
-				const taxes = new Map<number, number>();
-				for (const o of orders) {
+				const taxes = new Map<string, { taxId: number; amount: number }>();
+				const sorted = db.sortRecs(env, 'pos.order', orders);
+				for (const o of sorted) {
 					for (const l of db.table('pos.order.line').values()) {
 						if (l.order_id !== o.id) continue;
 						const taxIds = ((l.tax_ids as number[]) ?? []).slice().sort((a, b) => a - b);
 						const price = (l.price_unit as number) * (1 - ((l.discount as number) || 0) / 100);
 						const res = computeTaxes(env, taxIds, price, l.qty as number);
-						const key = taxIds.join(',');
+						const key = `${taxIds.join(',')}|${res.total_excluded < 0 ? -1 : 1}`;
 						const cur = sales.get(key) ?? { taxIds, amount: 0 };
 						cur.amount += res.total_excluded;
 						sales.set(key, cur);
-						for (const t of res.taxes) taxes.set(t.id, (taxes.get(t.id) ?? 0) + t.amount);
+						const refund = (l.qty as number) * price < 0;
+						for (const t of res.taxes) {
+							const tk = `${t.id}|${refund}`;
+							taxes.set(tk, { taxId: t.id, amount: (taxes.get(tk)?.amount ?? 0) + t.amount });
+						}
 					}
 				}
+				// By method in the order Odoo meets them: the session's orders newest first (pos.order's
+				// _order), each order's payments by id; the combined payments are made in that order.
 				const byMethod = new Map<number, number>();
-				for (const p of db.table('pos.payment').values()) {
-					if (!orders.some((o) => o.id === p.pos_order_id)) continue;
-					const mid = p.payment_method_id as number;
-					byMethod.set(mid, (byMethod.get(mid) ?? 0) + (p.amount as number));
+				for (const o of sorted) {
+					for (const p of db.table('pos.payment').values()) {
+						if (p.pos_order_id !== o.id) continue;
+						const mid = p.payment_method_id as number;
+						byMethod.set(mid, (byMethod.get(mid) ?? 0) + (p.amount as number));
+					}
 				}
 				const lines: unknown[] = [];
 				const line = (vals: Record<string, unknown>, balance: number) => {
@@ -658,7 +680,7 @@ function closeSession(env: Env, s: Rec) {
 					if (!balance) return;
 					lines.push([0, 0, { ...vals, debit: balance > 0 ? balance : 0, credit: balance < 0 ? -balance : 0 }]);
 				};
-				for (const [taxId, amount] of taxes) {
+				for (const { taxId, amount } of taxes.values()) {
 					const tax = db.browse('account.tax', taxId)!;
 					line({ account_id: TAX_ACCOUNT, name: tax.name, tax_line_id: taxId, display_type: 'tax' }, -amount);
 				}
@@ -666,10 +688,10 @@ function closeSession(env: Env, s: Rec) {
 					const names = taxIds.map((id) => db.browse('account.tax', id)!.name).join(', ');
 					line({ account_id: INCOME_ACCOUNT, name: taxIds.length ? `Sales with ${names}` : 'Sales untaxed', tax_ids: [[6, 0, taxIds]] }, -amount);
 				}
-				// Odoo writes the bank receivable lines before the cash ones.
+				// Odoo writes the bank receivable lines before the cash ones, each in the order met.
 				const methods = [...byMethod.keys()]
 					.map((mid) => db.browse('pos.payment.method', mid)!)
-					.sort((a, b) => Number(db.get(env, 'pos.payment.method', a, 'is_cash_count')) - Number(db.get(env, 'pos.payment.method', b, 'is_cash_count')) || a.id - b.id);
+					.sort((a, b) => Number(db.get(env, 'pos.payment.method', a, 'is_cash_count')) - Number(db.get(env, 'pos.payment.method', b, 'is_cash_count')));
 				for (const m of methods) {
 					const amount = byMethod.get(m.id)!;
 					line({ account_id: POS_RECEIVABLE_ACCOUNT, name: `${s.name} - ${m.name}`, display_type: 'payment_term' }, amount);
@@ -687,8 +709,10 @@ function closeSession(env: Env, s: Rec) {
 				// cash statement line, each reconciled with it on the POS receivable account.
 				const receivableOf = (mid: number) =>
 					[...db.table('account.move.line').values()].find((l) => l.move_id === move.id && l.account_id === POS_RECEIVABLE_ACCOUNT && String(l.name).endsWith(` - ${db.browse('pos.payment.method', mid)!.name}`));
-				for (const [mid, amount] of byMethod) {
-					const m = db.browse('pos.payment.method', mid)!;
+				// The bank methods' combined payments first, then the cash statements (as Odoo does).
+				for (const m of methods) {
+					const mid = m.id;
+					const amount = byMethod.get(mid)!;
 					if (!money(amount) || !m.journal_id) continue;
 					const type = db.get(env, 'pos.payment.method', m, 'type');
 					let settle: Rec | undefined;
@@ -703,6 +727,7 @@ function closeSession(env: Env, s: Rec) {
 							pos_session_id: s.id,
 							pos_payment_method_id: m.id,
 							destination_account_id: POS_RECEIVABLE_ACCOUNT,
+							force_outstanding_account_id: (m.outstanding_account_id as number) || false,
 						});
 						settle = [...db.table('account.move.line').values()].find((l) => l.move_id === pay.move_id && l.account_id === POS_RECEIVABLE_ACCOUNT);
 					} else if (type === 'cash') {
@@ -712,7 +737,8 @@ function closeSession(env: Env, s: Rec) {
 							move_type: 'entry',
 							journal_id: journal.id,
 							date: today,
-							ref: `${s.name} - ${m.name}`,
+							// A statement line's entry has no reference of its own; its label says what it is.
+							ref: false,
 							line_ids: [
 								[0, 0, { account_id: journal.default_account_id, name: `${s.name} - ${m.name}`, debit: a > 0 ? a : 0, credit: a < 0 ? -a : 0 }],
 								[0, 0, { account_id: POS_RECEIVABLE_ACCOUNT, name: `${s.name} - ${m.name}`, debit: a < 0 ? -a : 0, credit: a > 0 ? a : 0 }],

@@ -175,7 +175,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 						out.push(ok({ status: 'already registered', paymentId: adopted, invoiceId, paymentState: inv?.payment_state, residual: inv?.amount_residual, idempotencyKey: key }, i));
 						continue;
 					}
-					const age = Date.now() - Date.parse(`${String(found.create_date ?? '').replace(' ', 'T')}Z`);
+					const age = client.serverNow() - Date.parse(`${String(found.create_date ?? '').replace(' ', 'T')}Z`);
 					if (!(age > STALE_CLAIM_MS)) throw new InputError(`A payment with key ${key} is being registered by another execution`, 'idempotencyKey');
 					await client.call('ir.model.data', 'unlink', { ids: [found.id], idempotent: true });
 				}

@@ -9,7 +9,7 @@ import { roundTo } from '../../helpers/taxEngine';
 import { resolveXids, upsertRows } from '../../helpers/upsert';
 import type { PpXids } from '../../helpers/pixelpoint';
 import { DataError, InputError, chunk } from '../../helpers/utils';
-import { UnknownOutcomeError } from '../../../shared/http';
+import { UnknownOutcomeError, isUnreachable } from '../../../shared/http';
 import type { OdooClient } from '../../transport';
 import { namespaceOf, namespaceProperty } from '../posMasterData/common';
 import { posCategoryColumn, productCells, productTaxProperties, taxChooser } from '../posMasterData/upsertProducts.operation';
@@ -427,12 +427,14 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		// execution skips what this one holds.
 		const held: number[] = [];
 		const mine: BuiltOrder[] = [];
+		await dropLeftLocks(client, module);
 		for (const part of chunk(built, 1000)) {
 			const got = await lockOrders(client, module, part, skip);
 			held.push(...got.locks);
 			mine.push(...got.orders);
 		}
 		const mineSet = new Set(mine);
+		let down = false;
 		try {
 			const shops = new Map(built.map((b) => [b.inv.storeId, refs.get(x.store(b.inv.storeId))!]));
 			const todo = [...groups.values()].map((g) => g.filter((b) => mineSet.has(b))).filter((g) => g.length);
@@ -447,8 +449,19 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				if (!d || inv.businessDate < d) blockedFrom.set(inv.storeId, inv.businessDate);
 			}
 			await importGroups.call(this, client, x, shops, version, batchSize, module, todo, out, fail, skip, blockedFrom);
+		} catch (error) {
+			down = isUnreachable(error);
+			throw error;
 		} finally {
-			for (const part of chunk(held, 1000)) await client.call('ir.model.data', 'unlink', { ids: part, idempotent: true });
+			// With Odoo down the locks stay behind; they go stale (LOCK_STALE_MS) and a later run takes
+			// them over. A failed release must not replace the error the items carry.
+			if (!down) {
+				try {
+					for (const part of chunk(held, 1000)) await client.call('ir.model.data', 'unlink', { ids: part, idempotent: true });
+				} catch {
+					// (the same: stale later)
+				}
+			}
 		}
 	} catch (error) {
 		for (const inv of invoices) if (!out[inv.i]) fail(inv, error);
@@ -491,6 +504,8 @@ async function importGroups(
 			sessionId = s.sessionId;
 			closedBefore = s.closedBefore;
 		} catch (error) {
+			// Odoo is down: the other groups cannot pass either (the caller fails them, to wait).
+			if (isUnreachable(error)) throw error;
 			for (const b of group) fail(b.inv, error);
 			if (!(error instanceof DataError)) waiting.set(storeId, businessDate);
 			continue;
@@ -508,6 +523,17 @@ async function importGroups(
 		const first = closedBefore && group.map((b) => out[b.inv.i]).find((o) => o?.json.status === 'imported');
 		if (first && closedBefore) first.json.closedSession = closedBefore;
 	}
+}
+
+/**
+ * Removes the locks a stopped run left behind (older than LOCK_STALE_MS on Odoo's clock), those of
+ * orders it did import too: nothing else would ever remove them.
+ */
+async function dropLeftLocks(client: OdooClient, module: string): Promise<void> {
+	// Odoo's datetime format, in UTC.
+	const cutoff = new Date(client.serverNow() - LOCK_STALE_MS).toISOString().slice(0, 19).replace('T', ' ');
+	const left = await client.call<number[]>('ir.model.data', 'search', { args: [[['module', '=', module], ['name', '=like', 'import_lock_order_%'], ['create_date', '<', cutoff]]] });
+	for (const part of chunk(left, 1000)) await client.call('ir.model.data', 'unlink', { ids: part, idempotent: true });
 }
 
 /**
@@ -541,7 +567,7 @@ async function lockOrders(
 			args: [[['module', '=', module], ['name', 'in', candidates.map(lockName)]]],
 			kwargs: { fields: ['name', 'create_date'] },
 		});
-		const stale = held.filter((h) => Date.now() - Date.parse(`${h.create_date.replace(' ', 'T')}Z`) > LOCK_STALE_MS);
+		const stale = held.filter((h) => client.serverNow() - Date.parse(`${h.create_date.replace(' ', 'T')}Z`) > LOCK_STALE_MS);
 		if (stale.length) await client.call('ir.model.data', 'unlink', { ids: stale.map((h) => h.id), idempotent: true });
 		const busy = new Set(held.filter((h) => !stale.includes(h)).map((h) => h.name));
 		for (const b of candidates) if (busy.has(lockName(b))) skip(b.inv, 'being imported by another execution');
@@ -592,6 +618,8 @@ async function importBatch(
 			else skip(b.inv, 'Odoo created no order for it');
 		}
 	} catch (error) {
+		// Halving isolates an order Odoo refuses; when Odoo is down it would only multiply the waits.
+		if (isUnreachable(error)) throw error;
 		if (orders.length === 1) {
 			failed(orders[0], error);
 			return;
