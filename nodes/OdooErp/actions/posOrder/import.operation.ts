@@ -434,7 +434,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			mine.push(...got.orders);
 		}
 		const mineSet = new Set(mine);
-		let down = false;
+		let down: unknown;
 		try {
 			const shops = new Map(built.map((b) => [b.inv.storeId, refs.get(x.store(b.inv.storeId))!]));
 			const todo = [...groups.values()].map((g) => g.filter((b) => mineSet.has(b))).filter((g) => g.length);
@@ -448,10 +448,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				const d = blockedFrom.get(inv.storeId);
 				if (!d || inv.businessDate < d) blockedFrom.set(inv.storeId, inv.businessDate);
 			}
-			await importGroups.call(this, client, x, shops, version, batchSize, module, todo, out, fail, skip, blockedFrom);
-		} catch (error) {
-			down = isUnreachable(error);
-			throw error;
+			down = await importGroups.call(this, client, x, shops, version, batchSize, module, todo, out, fail, skip, blockedFrom);
 		} finally {
 			// With Odoo down the locks stay behind; they go stale (LOCK_STALE_MS) and a later run takes
 			// them over. A failed release must not replace the error the items carry.
@@ -469,7 +466,11 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	return out;
 }
 
-/** By store and business date, oldest first: one session each, orders many per call. */
+/**
+ * By store and business date, oldest first: one session each, orders many per call. Returns
+ * Odoo's refusal to connect if it went down on the way: every invoice not done then fails with
+ * it and waits for a later run.
+ */
 async function importGroups(
 	this: IExecuteFunctions,
 	client: OdooClient,
@@ -483,8 +484,12 @@ async function importGroups(
 	fail: (inv: Invoice, error: unknown, retryable?: boolean) => void,
 	skip: (inv: Invoice, reason: string, extra?: IDataObject) => void,
 	blockedFrom: Map<number, string>,
-): Promise<void> {
+): Promise<unknown> {
 	const known = await sessionXids(client, module);
+	const stop = (error: unknown) => {
+		for (const g of groups) for (const b of g) if (!out[b.inv.i]) fail(b.inv, error);
+		return error;
+	};
 	// After a failure that may pass, a store's later days wait: opening their session would close
 	// this one, and the invoice could then never be imported. Failures of the steps before count too.
 	const waiting = new Map<number, string>(blockedFrom);
@@ -504,25 +509,27 @@ async function importGroups(
 			sessionId = s.sessionId;
 			closedBefore = s.closedBefore;
 		} catch (error) {
-			// Odoo is down: the other groups cannot pass either (the caller fails them, to wait).
-			if (isUnreachable(error)) throw error;
+			// Odoo is down: the other groups cannot pass either.
+			if (isUnreachable(error)) return stop(error);
 			for (const b of group) fail(b.inv, error);
 			if (!(error instanceof DataError)) waiting.set(storeId, businessDate);
 			continue;
 		}
 		for (const batch of chunk(group, batchSize)) {
-			await importBatch(client, version, sessionId, batch, (b, orderId) => {
+			const down = await importBatch(client, version, sessionId, batch, (b, orderId) => {
 				out[b.inv.i] = ok(
 					{ StoreId: storeId, TransactNum: b.inv.transact, BusinessDate: businessDate, status: 'imported', orderId, sessionId, amountTotal: b.amountTotal, rounding: b.rounding, posReference: b.inv.ref },
 					b.inv.i,
 				);
 			}, (b, error) => fail(b.inv, error), skip);
+			if (down) return stop(down);
 		}
 		if (group.some((b) => out[b.inv.i]?.json.retryable === true)) waiting.set(storeId, businessDate);
 		// The session of an earlier date, closed to open this one, is reported on the group's first order.
 		const first = closedBefore && group.map((b) => out[b.inv.i]).find((o) => o?.json.status === 'imported');
 		if (first && closedBefore) first.json.closedSession = closedBefore;
 	}
+	return undefined;
 }
 
 /**
@@ -576,7 +583,10 @@ async function lockOrders(
 	return { orders: [], locks: [] };
 }
 
-/** One create_from_ui (sync_from_ui) call; on failure Odoo rolled back all of it, so halves are retried to isolate the failing orders. */
+/**
+ * One create_from_ui (sync_from_ui) call; on failure Odoo rolled back all of it, so halves are
+ * retried to isolate the failing orders. Returns the error if Odoo could not be reached at all.
+ */
 async function importBatch(
 	client: OdooClient,
 	version: number,
@@ -585,8 +595,8 @@ async function importBatch(
 	done: (b: BuiltOrder, orderId: number) => void,
 	failed: (b: BuiltOrder, error: unknown) => void,
 	skip: (inv: Invoice, reason: string, extra?: IDataObject) => void,
-): Promise<void> {
-	if (!orders.length) return;
+): Promise<unknown> {
+	if (!orders.length) return undefined;
 	try {
 		let created: Array<{ id: number; pos_reference: string }>;
 		if (version >= 18) {
@@ -619,13 +629,16 @@ async function importBatch(
 		}
 	} catch (error) {
 		// Halving isolates an order Odoo refuses; when Odoo is down it would only multiply the waits.
-		if (isUnreachable(error)) throw error;
+		if (isUnreachable(error)) return error;
 		if (orders.length === 1) {
 			failed(orders[0], error);
-			return;
+			return undefined;
 		}
 		const half = Math.ceil(orders.length / 2);
-		await importBatch(client, version, sessionId, orders.slice(0, half), done, failed, skip);
-		await importBatch(client, version, sessionId, orders.slice(half), done, failed, skip);
+		return (
+			(await importBatch(client, version, sessionId, orders.slice(0, half), done, failed, skip)) ??
+			(await importBatch(client, version, sessionId, orders.slice(half), done, failed, skip))
+		);
 	}
+	return undefined;
 }
