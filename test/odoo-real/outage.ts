@@ -2,6 +2,7 @@
  * A proxy in front of the real Odoo that goes down on cue, as a server does when it crashes or is
  * restarted in the middle of a run: once the given number of order-creating calls has been
  * answered, it stops listening and drops its connections (new ones are refused), until `up()`.
+ * It counts what passes by endpoint: JSON-2 or JSON-RPC (with the service and method).
  */
 import http from 'node:http';
 import type net from 'node:net';
@@ -16,6 +17,8 @@ export class OutageProxy {
 	private downAfter = Infinity;
 	/** Order-creating calls answered since the last `failAfter`. */
 	orderCalls = 0;
+	/** Requests by endpoint: "json2" or "jsonrpc <service>.<method>" (for `object`, the model's method). */
+	readonly seen = new Map<string, number>();
 
 	constructor(private readonly target: string) {}
 
@@ -53,7 +56,21 @@ export class OutageProxy {
 		await closed;
 	}
 
+	private count(url: string, body: Buffer): void {
+		let key = url.startsWith('/json/2/') ? 'json2' : url;
+		if (url === '/jsonrpc') {
+			try {
+				const p = (JSON.parse(body.toString('utf8')) as { params: { service: string; method: string; args: unknown[] } }).params;
+				key = p.service === 'object' ? `jsonrpc ${String(p.args[3])}.${String(p.args[4])}` : `jsonrpc ${p.service}.${p.method}`;
+			} catch {
+				key = 'jsonrpc ?';
+			}
+		}
+		this.seen.set(key, (this.seen.get(key) ?? 0) + 1);
+	}
+
 	private async forward(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+		this.count(req.url ?? '/', body);
 		const headers: Record<string, string> = {};
 		for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !['host', 'content-length', 'connection'].includes(k)) headers[k] = v;
 		try {

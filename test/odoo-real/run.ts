@@ -1,8 +1,9 @@
 /**
  * `npm run test:odoo-real`: every template against real Odoo Community servers (17.0 and 18.0;
- * ODOO_VERSIONS=17,18 chooses), with the Codeplus and Procountor sandboxes, then the books are
- * checked from Odoo's own records and a second run must change nothing. Prints each phase's time
- * and ends with "N passed, N failed".
+ * ODOO_VERSIONS=17,18 chooses; 19 runs when asked for, its first runs with an API key over JSON-2,
+ * its second runs with the password over JSON-RPC), with the Codeplus and Procountor sandboxes, then
+ * the books are checked from Odoo's own records and a second run must change nothing. Prints each
+ * phase's time and ends with "N passed, N failed".
  *
  * Needs Debian's Python with Odoo's dependencies and PostgreSQL (`.ci/odoo-deps.sh` installs them),
  * and the Odoo source tarballs in ../shared/odoo (or ODOO_SOURCE_DIR); a version whose source is
@@ -18,7 +19,8 @@ import { type Check, checkBooks, snapshot } from './books';
 import { laterScenarios } from './scenarios';
 import { Rpc } from './rpc';
 import { preparedDump } from './prepared';
-import { OdooServer, copyFilestore, dropDb, freePort, restore, tarballOf } from './server';
+import { OutageProxy } from './outage';
+import { OdooServer, copyFilestore, dropDb, freePort, makeApiKey, restore, tarballOf } from './server';
 
 const TODAY = '2026-01-06';
 const FLOWS = ['pixelpoint-master-data', 'procountor-master-data', 'pixelpoint-order-import', 'pos-session-auto-close', 'odoo-invoices-to-procountor', 'procountor-payments-to-odoo', 'odoo-invoices-canonical-sync'];
@@ -52,11 +54,20 @@ async function runVersion(version: string): Promise<void> {
 	const server = new OdooServer(src, { version, db, port: await freePort(), dataDir });
 	await phase(`Odoo ${version}: start the server`, () => server.start());
 	const sb = await startSandboxes({}, { codeplus: { today: TODAY, days: 14 } });
+	// On 19 the first runs go with an API key (JSON-2) through a proxy that counts the endpoints,
+	// the second runs and the second worker with the password (JSON-RPC).
+	const json2 = major >= 19 ? new OutageProxy(server.url) : undefined;
 	try {
 		const rpc = new Rpc(server.url, db);
 		const [company] = await rpc.searchRead<{ id: number }>('res.company', [['name', '=', 'Ravintola Testi Oy']], ['id']);
 		const creds = { ...sb.credentials(), odooErpApi: { url: server.url, database: db, username: 'admin', authentication: 'password', password: 'admin', timeoutSeconds: 120 } };
-		const engine = new Engine(creds);
+		let engine = new Engine(creds);
+		if (json2) {
+			await json2.up();
+			const apiKey = await phase(`Odoo ${version}: an API key made in odoo-bin shell`, async () => makeApiKey(src, db, dataDir, 'admin'));
+			engine = new Engine({ ...creds, odooErpApi: { url: json2.url, database: db, username: 'admin', authentication: 'apiKey', apiKey, timeoutSeconds: 120 } });
+		}
+		const passwordEngine = new Engine(creds);
 		const state = new Map<string, Record<string, unknown>>();
 		// The invoice export starts with the set-up's invoices (2025-12-15), not Odoo's older demo documents.
 		const settings = { ...sb.settings(), startDate: '2025-12-01' };
@@ -68,7 +79,7 @@ async function runVersion(version: string): Promise<void> {
 				}
 				const st = state.get(t) ?? {};
 				state.set(t, st);
-				const r = await phase(`Odoo ${version}: ${t} (${label} run)`, () => runTemplate(engine, t, st as never, settings));
+				const r = await phase(`Odoo ${version}: ${t} (${label} run)`, () => runTemplate(label === 'second' ? passwordEngine : engine, t, st as never, settings));
 				check({ what: `${t} (${label} run) succeeds`, ok: r.ok, detail: r.ok ? JSON.stringify(r.summary[0] ?? {}).slice(0, 300) : String(r.error).slice(0, 600) });
 			}
 		};
@@ -103,6 +114,16 @@ async function runVersion(version: string): Promise<void> {
 			ok: zero['0% EU G'] === 5 && zero['0% EU S'] === 6 && zero['0% EX'] === 3,
 			detail: `${JSON.stringify(zero)}; ${Object.keys(mapping).length - 1} taxes mapped, domestic status ${mapping.none?.vatStatus}`,
 		});
+		if (json2) {
+			// Every record call of the package over JSON-2 when the credential holds an API key.
+			const seen = [...json2.seen.entries()];
+			const rpcObject = seen.filter(([k]) => k.startsWith('jsonrpc object') || k.startsWith('jsonrpc common.authenticate'));
+			check({
+				what: 'with an API key every call of the package goes over JSON-2 (the password is never used)',
+				ok: (json2.seen.get('json2') ?? 0) > 0 && rpcObject.length === 0,
+				detail: seen.map(([k, n]) => `${k}: ${n}`).join(', '),
+			});
+		}
 		const books = await phase(`Odoo ${version}: check the books`, () => checkBooks(rpc, company.id, sb.codeplus.allInvoices(), TODAY));
 		books.forEach(check);
 		const before = await snapshot(rpc, company.id);
@@ -112,9 +133,10 @@ async function runVersion(version: string): Promise<void> {
 		check({ what: 'the second run of every template writes nothing (counts, write dates, chatter)', ok: changed.length === 0, detail: changed.length ? changed.map((k) => `${k}: ${JSON.stringify(before[k])} → ${JSON.stringify(after[k])}`).join('; ') : 'unchanged' });
 		const engineAt = (url: string) => new Engine({ ...creds, odooErpApi: { ...creds.odooErpApi, url } });
 		(
-			await laterScenarios({ rpc, engine, other: new Engine(creds), engineAt, odooUrl: server.url, db, sb, companyId: company.id, settings, today: TODAY, phase: (label, fn) => phase(`Odoo ${version}: ${label}`, fn) })
+			await laterScenarios({ rpc, engine, other: passwordEngine, engineAt, odooUrl: server.url, db, sb, companyId: company.id, settings, today: TODAY, phase: (label, fn) => phase(`Odoo ${version}: ${label}`, fn) })
 		).forEach(check);
 	} finally {
+		await json2?.down();
 		await sb.stop();
 		await server.stop();
 		if (!process.env.ODOO_REAL_KEEP) dropDb(db);

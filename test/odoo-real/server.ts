@@ -157,6 +157,28 @@ function tail(file: string, lines = 30): string {
 	}
 }
 
+/**
+ * An API key for a login, made the way Odoo 19 allows it without a browser session: in `odoo-bin
+ * shell`, as the user, in sudo (over the web API a key needs a session and an identity check).
+ * Valid for `days` days on the server's (real) clock.
+ */
+export function makeApiKey(src: string, db: string, dataDir: string, login: string, days = 30): string {
+	const script = [
+		'import datetime',
+		`user = env['res.users'].search([('login', '=', ${JSON.stringify(login)})], limit=1)`,
+		`key = env['res.users.apikeys'].with_user(user).sudo()._generate(None, 'n8n test harness', datetime.datetime.now() + datetime.timedelta(days=${days}))`,
+		'env.cr.commit()',
+		"print('N8N_API_KEY=' + key)",
+	].join('\n');
+	const out = execFileSync(PYTHON, [...odooArgs(src, { db, dataDir }).slice(0, 1), 'shell', ...odooArgs(src, { db, dataDir }).slice(1), '--no-http', '--log-level=warn'], {
+		input: script,
+		timeout: 120_000,
+	}).toString('utf8');
+	const key = /N8N_API_KEY=([0-9a-f]+)/.exec(out)?.[1];
+	if (!key) throw new Error(`odoo-bin shell made no API key for ${login} on ${db}: ${out.slice(-500)}`);
+	return key;
+}
+
 /** Creates a database with the modules installed (no demo data), through odoo-bin, as `odoo-bin -i` does for an integrator. */
 export function initDb(src: string, db: string, dataDir: string, log: string): void {
 	dropDb(db);

@@ -442,7 +442,8 @@ function storeOrder(
 		sequence_number: data.sequence_number ?? 1,
 		amount_total: data.amount_total,
 		amount_tax: data.amount_tax,
-		amount_return: data.amount_return ?? 0,
+		// (19 recomputes it from the change payment: the change given back, positive)
+		amount_return: env.db.version >= 19 ? Math.max(0, -(data.amount_return ?? 0)) : (data.amount_return ?? 0),
 		to_invoice: !!data.to_invoice,
 		fiscal_position_id: data.fiscal_position_id || false,
 		pricelist_id: data.pricelist_id || false,
@@ -478,17 +479,22 @@ function storeOrder(
 			.map((id) => db.browse('pos.payment.method', id)!)
 			.find((m) => db.get(env, 'pos.payment.method', m, 'is_cash_count'));
 		if (!cash) throw userError('No cash statement found for this session. Unable to record returned cash.');
+		// Odoo 19 records the change with the sign the client sent (its front end sends it negative);
+		// 17 and 18 record the opposite of amount_return.
+		const amount = env.db.version >= 19 ? data.amount_return : -data.amount_return;
 		db.create(env, 'pos.payment', {
 			pos_order_id: order.id,
 			name: 'return',
-			amount: -data.amount_return,
+			amount,
 			payment_method_id: cash.id,
 			payment_date: db.now(),
 			is_change: true,
 		});
-		paid -= data.amount_return;
+		paid += amount;
 	}
 	db.updateRaw('pos.order', order, { amount_paid: paid });
+	// Odoo 19 refuses an order its payments do not cover (action_pos_order_paid), before naming it.
+	if (!draft && env.db.version >= 19 && Math.abs(money(data.amount_total - paid)) >= 0.005) throw userError('Order / is not fully paid.');
 	// Like Odoo: an order whose payments do not cover its total silently stays in draft.
 	if (!draft && Math.abs(money(data.amount_total - paid)) < 0.005) db.updateRaw('pos.order', order, { state: 'paid' });
 	return order;

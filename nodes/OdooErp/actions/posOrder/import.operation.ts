@@ -383,7 +383,10 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				const paid = roundTo(inv.payments.reduce((s, p) => s + p.Amount, 0) - change);
 				const method = (p: Tender) => refs.get(x.tender(inv.storeId, p.MethodNum)) ?? refs.get(x.cardMethod(p.MethodNum))!;
 				const pricelist = refs.get(x.saleType(inv.saleType)) ?? false;
-				const common = { amount_total: inv.finalTotal, amount_tax: roundTo(tax), amount_paid: paid, amount_return: change, pricelist_id: pricelist, partner_id: false, fiscal_position_id: false };
+				// The change: Odoo 17/18 book a cash payment of -amount_return, Odoo 19 one of amount_return
+				// as sent (its front end sends the change negative): either way the cash drawer gives it back.
+				const amountReturn = version >= 19 ? -change : change;
+				const common = { amount_total: inv.finalTotal, amount_tax: roundTo(tax), amount_paid: paid, amount_return: amountReturn, pricelist_id: pricelist, partner_id: false, fiscal_position_id: false };
 				const payload: IDataObject =
 					version >= 18
 						? {
