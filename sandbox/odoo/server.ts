@@ -221,6 +221,8 @@ export class OdooSandbox {
 		const body = (req.body ?? {}) as Record<string, unknown>;
 		try {
 			const result = this.execute(model, name, [], body);
+			// Odoo 19's JSON-2 answers a recordset as its ids: `create` gives a list, one record or many.
+			if (name === 'create' && typeof result === 'number') return { status: 200, body: [result] };
 			return { status: 200, body: result === undefined ? null : result };
 		} catch (e) {
 			if (!(e instanceof OdooError)) throw e;

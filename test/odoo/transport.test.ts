@@ -18,9 +18,19 @@ describe('Odoo transport', () => {
 			expect(u.output('Up')[0]).toMatchObject({ action: 'created', externalId: 'j2.p1' });
 			expect(f.sandbox.http.counter.get('json2/product.product/load')).toBe(1);
 
+			// JSON-2 answers `create` with a list of ids (a recordset), also for one record: the payment
+			// wizard made with one must still be called with its id.
+			const env = f.sandbox.env();
+			const [invoice] = f.sandbox.db.search(env, 'account.move', [['move_type', '=', 'out_invoice'], ['state', '=', 'posted'], ['payment_state', '=', 'not_paid']]);
+			const pay = await f.engine.run(chain([{}], node('Pay', 'odooErp', { resource: 'payment', operation: 'register', invoiceId: String(invoice), amount: '1', journalMode: 'bank' })));
+			expect(pay.error).toBeUndefined();
+			expect(pay.output('Pay')[0]).toMatchObject({ invoiceId: invoice });
+			expect(f.sandbox.http.counter.get('json2/account.payment.register/action_create_payments')).toBe(1);
+
 			const bad = await f.engine.run(chain([{}], node('Odoo', 'odooErp', { resource: 'record', operation: 'create', model: rl('product.product'), inputMode: 'json', valuesJson: '{"list_price": 3}' })));
 			expect(bad.error?.message).toMatch(/mandatory field is not set/);
 			expect((bad.error as { description?: string }).description).toMatch(/ValidationError/);
+			expect(f.sandbox.http.counter.get('jsonrpc/object')).toBe(0);
 		} finally {
 			await f.sandbox.stop();
 		}

@@ -133,7 +133,8 @@ async function createRows(client: OdooClient, rows: Array<{ key: string; value: 
 			if (!h) await client.call('ir.config_parameter', 'create', { args: [r] });
 			else if (h.value !== r.value)
 				await client.call('ir.config_parameter', 'write', {
-					args: [[h.id], { value: r.value }],
+					ids: [h.id],
+					args: [{ value: r.value }],
 				});
 		}
 	}
@@ -203,7 +204,8 @@ export async function saveResults(client: OdooClient, flow: string, results: Syn
 	if (creates.length) await createRows(client, creates);
 	for (const w of writes)
 		await client.call('ir.config_parameter', 'write', {
-			args: [[w.id], { value: w.value }],
+			ids: [w.id],
+			args: [{ value: w.value }],
 		});
 	for (const part of chunk(unlinks, 1000))
 		await client.call('ir.config_parameter', 'unlink', {
@@ -231,7 +233,8 @@ export async function decide(client: OdooClient, flow: string, key: string, acti
 		delete next.skipped;
 	}
 	await client.call('ir.config_parameter', 'write', {
-		args: [[row.id], { value: JSON.stringify(next) }],
+		ids: [row.id],
+		args: [{ value: JSON.stringify(next) }],
 	});
 	return next;
 }

@@ -318,6 +318,9 @@ export class OdooClient {
 			const data = res.body as OdooErrorData;
 			throw new OdooApiError({ name: data.name, message: data.message, arguments: data.arguments }, res.statusCode);
 		}
+		// JSON-2 answers a recordset as its ids, so `create` of one record gives [id]; JSON-RPC gives
+		// the id itself, and the nodes expect that.
+		if (method === 'create' && Array.isArray(res.body) && opts.args?.[0] && !Array.isArray(opts.args[0])) return (res.body as unknown[])[0];
 		return res.body;
 	}
 

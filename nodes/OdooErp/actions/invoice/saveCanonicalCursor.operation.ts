@@ -43,7 +43,7 @@ export async function writeCursorParameter(client: OdooClient, key: string, valu
 		const row = await findCursorParameter(client, key);
 		if (row?.value === value) return;
 		try {
-			if (row) await client.call('ir.config_parameter', 'write', { args: [[row.id], { value }] });
+			if (row) await client.call('ir.config_parameter', 'write', { ids: [row.id], args: [{ value }] });
 			else await client.call('ir.config_parameter', 'create', { args: [{ key: cursorParameter(key), value }] });
 			return;
 		} catch (error) {
