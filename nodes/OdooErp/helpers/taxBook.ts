@@ -6,7 +6,7 @@
  * a customised tax, group taxes) is computed by Odoo itself, line by line, with a cache.
  */
 import type { OdooClient } from '../transport';
-import { type ComputeAllResult, type TaxLike, computeAll } from './taxEngine';
+import { type ComputeAllResult, type TaxLike, computeAll, roundTo } from './taxEngine';
 
 export interface LineInput {
 	taxIds: number[];
@@ -34,6 +34,11 @@ export class TaxBook {
 	/** Tax sets computed by Odoo for every line (their local result differed). */
 	private readonly remoteSets = new Set<string>();
 	private readonly remote = new Map<string, ComputeAllResult>();
+	/**
+	 * Tax sets whose lines Odoo's compute_all rounds although the company rounds globally (Odoo 19
+	 * rounds each line there and rounds the document globally elsewhere).
+	 */
+	private readonly roundedLines = new Set<string>();
 	private currencyRounding = 0.01;
 	private roundGlobally = false;
 	/** compute_all calls made, for tests and benchmarks. */
@@ -76,12 +81,13 @@ export class TaxBook {
 		return r;
 	}
 
-	private local(line: LineInput): ComputeAllResult {
+	/** One line by Odoo's algorithm: `raw` keeps the amounts unrounded (round_globally), else each is rounded. */
+	private local(line: LineInput, raw = this.roundGlobally): ComputeAllResult {
 		return computeAll(
 			line.taxIds.map((id) => this.taxes.get(id)!),
 			line.priceUnit,
 			line.quantity,
-			{ currencyRounding: this.currencyRounding, roundGlobally: this.roundGlobally },
+			{ currencyRounding: this.currencyRounding, roundGlobally: raw },
 		);
 	}
 
@@ -108,16 +114,17 @@ export class TaxBook {
 				continue;
 			}
 			const picks = [...new Map(list.map((l) => [lineKey(l), l])).values()].sort((a, b) => decimals(b) - decimals(a)).slice(0, samples);
-			for (const l of picks) {
-				const mine = this.local(l);
+			const agree = (mine: ComputeAllResult, theirs: ComputeAllResult) =>
+				close(mine.total_excluded, theirs.total_excluded) &&
+				close(mine.total_included, theirs.total_included) &&
+				mine.taxes.length === theirs.taxes.length &&
+				mine.taxes.every((t, n) => t.id === theirs.taxes[n].id && close(t.amount, theirs.taxes[n].amount));
+			for (const [n, l] of picks.entries()) {
 				const theirs = await this.odoo(l);
-				const agree =
-					close(mine.total_excluded, theirs.total_excluded) &&
-					close(mine.total_included, theirs.total_included) &&
-					mine.taxes.length === theirs.taxes.length &&
-					mine.taxes.every((t, n) => t.id === theirs.taxes[n].id && close(t.amount, theirs.taxes[n].amount));
-				if (!agree) {
+				if (n === 0 && this.roundGlobally && !agree(this.local(l), theirs) && agree(this.local(l, false), theirs)) this.roundedLines.add(k);
+				if (!agree(this.local(l, this.roundGlobally && !this.roundedLines.has(k)), theirs)) {
 					this.remoteSets.add(k);
+					this.roundedLines.delete(k);
 					break;
 				}
 			}
@@ -134,7 +141,32 @@ export class TaxBook {
 			if (!r) throw new Error(`Tax computation of a line that was not prepared: ${lineKey(line)}`);
 			return r;
 		}
-		return this.local(line);
+		return this.local(line, this.roundGlobally && !this.roundedLines.has(setKey(line.taxIds)));
+	}
+
+	/**
+	 * A document's taxes and total as Odoo computes them from its lines: the sum of the rounded
+	 * lines (round_per_line), or (round_globally, Odoo 18+'s _round_base_lines_tax_details) the
+	 * unrounded amounts summed per tax set (bases) and per tax, each sum rounded — a cent away from
+	 * the sum of rounded lines now and then.
+	 */
+	totals(lines: LineInput[]): { tax: number; total: number } {
+		if (!this.roundGlobally) {
+			const results = lines.map((l) => this.compute(l));
+			return { tax: roundTo(results.reduce((s, r) => s + r.total_included - r.total_excluded, 0)), total: roundTo(results.reduce((s, r) => s + r.total_included, 0)) };
+		}
+		const bases = new Map<string, number>();
+		const taxes = new Map<number, number>();
+		for (const l of lines) {
+			// Unrounded where the engine is ours; a set Odoo computes is as Odoo gives it.
+			const r = l.taxIds.length && !this.remoteSets.has(setKey(l.taxIds)) ? this.local(l, true) : this.compute(l);
+			const k = setKey(l.taxIds);
+			bases.set(k, (bases.get(k) ?? 0) + r.total_excluded);
+			for (const t of r.taxes) taxes.set(t.id, (taxes.get(t.id) ?? 0) + t.amount);
+		}
+		const untaxed = [...bases.values()].reduce((s, b) => s + roundTo(b), 0);
+		const tax = roundTo([...taxes.values()].reduce((s, t) => s + roundTo(t), 0));
+		return { tax, total: roundTo(untaxed + tax) };
 	}
 
 	isPriceIncluded(taxId: number): boolean {

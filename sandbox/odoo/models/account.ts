@@ -56,13 +56,14 @@ export function taxLike(env: Env, tax: Rec): SandboxTax {
 	};
 }
 
-export function computeTaxes(env: Env, taxIds: number[], priceUnit: number, quantity: number) {
+/** `perLine`: rounded line by line whatever the company says (Odoo 19's compute_all does so). */
+export function computeTaxes(env: Env, taxIds: number[], priceUnit: number, quantity: number, perLine = false) {
 	const taxes = env.db.mustBrowse(env, 'account.tax', taxIds).map((t) => taxLike(env, t));
 	const company = mainCompany(env.db);
 	const currency = env.db.browse('res.currency', company.currency_id as number)!;
 	return sandboxComputeAll(taxes, priceUnit, quantity, {
 		currencyRounding: currency.rounding as number,
-		roundGlobally: company.tax_calculation_rounding_method === 'round_globally',
+		roundGlobally: !perLine && company.tax_calculation_rounding_method === 'round_globally',
 	});
 }
 
@@ -459,7 +460,8 @@ export function defineAccount(db: Database): void {
 				onRecords: true,
 				params: ['price_unit', 'currency', 'quantity', 'product', 'partner', 'is_refund', 'handle_price_include', 'include_caba_tags', 'fixed_multiplicator'],
 				fn: (env, ids, p) => {
-					const res = computeTaxes(env, ids, Number(p.price_unit), p.quantity === undefined ? 1 : Number(p.quantity));
+					// Odoo 19 rounds each line here even when the company rounds globally (the document is rounded elsewhere).
+					const res = computeTaxes(env, ids, Number(p.price_unit), p.quantity === undefined ? 1 : Number(p.quantity), env.db.version >= 19);
 					// Odoo 18 tells of each tax line whether it is a reverse charge, and its group is an
 					// (empty) recordset that JSON-RPC answers as its text.
 					return env.db.version >= 18 ? { ...res, taxes: res.taxes.map((t) => ({ ...t, is_reverse_charge: false, group: 'account.tax()' })) } : res;

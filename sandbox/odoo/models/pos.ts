@@ -493,11 +493,35 @@ function storeOrder(
 		paid += amount;
 	}
 	db.updateRaw('pos.order', order, { amount_paid: paid });
-	// Odoo 19 refuses an order its payments do not cover (action_pos_order_paid), before naming it.
-	if (!draft && env.db.version >= 19 && Math.abs(money(data.amount_total - paid)) >= 0.005) throw userError('Order / is not fully paid.');
+	// Odoo 19 recomputes the total from the lines when it books change (_compute_prices), rounding
+	// the document as the company says; then it refuses an order its payments do not cover.
+	const total = !draft && env.db.version >= 19 && data.amount_return ? linesTotal(env, order.id) : data.amount_total;
+	if (total !== data.amount_total) db.updateRaw('pos.order', order, { amount_total: total });
+	if (!draft && env.db.version >= 19 && Math.abs(money(total - paid)) >= 0.005) throw userError('Order / is not fully paid.');
 	// Like Odoo: an order whose payments do not cover its total silently stays in draft.
 	if (!draft && Math.abs(money(data.amount_total - paid)) < 0.005) db.updateRaw('pos.order', order, { state: 'paid' });
 	return order;
+}
+
+/**
+ * An order's total from its lines as Odoo 18+ rounds a document: per line, or (round_globally)
+ * the unrounded bases summed per tax set and the taxes per tax, each sum rounded.
+ */
+function linesTotal(env: Env, orderId: number): number {
+	const globally = mainCompany(env.db).tax_calculation_rounding_method === 'round_globally';
+	const bases = new Map<string, number>();
+	const taxes = new Map<number, number>();
+	let perLine = 0;
+	for (const l of env.db.table('pos.order.line').values()) {
+		if (l.order_id !== orderId) continue;
+		const ids = ((l.tax_ids as number[]) ?? []).slice().sort((a, b) => a - b);
+		const r = computeTaxes(env, ids, (l.price_unit as number) * (1 - ((l.discount as number) || 0) / 100), l.qty as number);
+		perLine += r.total_included;
+		bases.set(ids.join(','), (bases.get(ids.join(',')) ?? 0) + r.total_excluded);
+		for (const t of r.taxes) taxes.set(t.id, (taxes.get(t.id) ?? 0) + t.amount);
+	}
+	if (!globally) return money(perLine);
+	return money([...bases.values()].reduce((s, b) => s + money(b), 0) + [...taxes.values()].reduce((s, t) => s + money(t), 0));
 }
 
 function isSameOrder(env: Env, existing: Rec, payments: UiPayment[]): boolean {
@@ -653,22 +677,29 @@ function closeSession(env: Env, s: Rec) {
 				const sales = new Map<string, { taxIds: number[]; amount: number }>();
 				const taxes = new Map<string, { taxId: number; amount: number }>();
 				const sorted = db.sortRecs(env, 'pos.order', orders);
+				// Odoo 19 rounds each order as a document (_round_base_lines_tax_details) before adding it up.
+				const perOrder = env.db.version >= 19;
 				for (const o of sorted) {
+					const orderSales = new Map<string, { taxIds: number[]; amount: number }>();
+					const orderTaxes = new Map<string, { taxId: number; amount: number }>();
 					for (const l of db.table('pos.order.line').values()) {
 						if (l.order_id !== o.id) continue;
 						const taxIds = ((l.tax_ids as number[]) ?? []).slice().sort((a, b) => a - b);
 						const price = (l.price_unit as number) * (1 - ((l.discount as number) || 0) / 100);
 						const res = computeTaxes(env, taxIds, price, l.qty as number);
 						const key = `${taxIds.join(',')}|${res.total_excluded < 0 ? -1 : 1}`;
-						const cur = sales.get(key) ?? { taxIds, amount: 0 };
+						const cur = orderSales.get(key) ?? { taxIds, amount: 0 };
 						cur.amount += res.total_excluded;
-						sales.set(key, cur);
+						orderSales.set(key, cur);
 						const refund = (l.qty as number) * price < 0;
 						for (const t of res.taxes) {
 							const tk = `${t.id}|${refund}`;
-							taxes.set(tk, { taxId: t.id, amount: (taxes.get(tk)?.amount ?? 0) + t.amount });
+							orderTaxes.set(tk, { taxId: t.id, amount: (orderTaxes.get(tk)?.amount ?? 0) + t.amount });
 						}
 					}
+					const r = (v: number) => (perOrder ? money(v) : v);
+					for (const [k, v] of orderSales) sales.set(k, { taxIds: v.taxIds, amount: (sales.get(k)?.amount ?? 0) + r(v.amount) });
+					for (const [k, v] of orderTaxes) taxes.set(k, { taxId: v.taxId, amount: (taxes.get(k)?.amount ?? 0) + r(v.amount) });
 				}
 				// By method in the order Odoo meets them: the session's orders newest first (pos.order's
 				// _order), each order's payments by id; the combined payments are made in that order.

@@ -337,15 +337,14 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		for (const inv of ready) {
 			try {
 				const where = `Store ${inv.storeId}, transaction ${inv.transact}`;
-				let total = 0;
-				let tax = 0;
+				const inputs: LineInput[] = [];
 				const lines: IDataObject[] = inv.lines.map((l, k) => {
 					const pid = refs.get(x.product(l.ProdNum))!;
 					const taxIds = productTaxes.get(pid) ?? [];
 					const discount = discountPercent(l);
-					const r = taxes.compute({ taxIds, priceUnit: l.UnitPrice * (1 - discount / 100), quantity: l.Quantity });
-					total += r.total_included;
-					tax += r.total_included - r.total_excluded;
+					const input = { taxIds, priceUnit: l.UnitPrice * (1 - discount / 100), quantity: l.Quantity };
+					inputs.push(input);
+					const r = taxes.compute(input);
 					return {
 						product_id: pid,
 						qty: l.Quantity,
@@ -358,7 +357,8 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 						uuid: uuidOf(`${inv.ref}/${k}`),
 					};
 				});
-				total = roundTo(total);
+				// The order's total as Odoo computes it from these lines (per line, or globally).
+				const { total, tax } = taxes.totals(inputs);
 				const drift = roundTo(inv.finalTotal - total);
 				if (Math.abs(drift) > tolerance + 1e-9) {
 					throw new InputError(
@@ -386,7 +386,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				// The change: Odoo 17/18 book a cash payment of -amount_return, Odoo 19 one of amount_return
 				// as sent (its front end sends the change negative): either way the cash drawer gives it back.
 				const amountReturn = version >= 19 ? -change : change;
-				const common = { amount_total: inv.finalTotal, amount_tax: roundTo(tax), amount_paid: paid, amount_return: amountReturn, pricelist_id: pricelist, partner_id: false, fiscal_position_id: false };
+				const common = { amount_total: inv.finalTotal, amount_tax: tax, amount_paid: paid, amount_return: amountReturn, pricelist_id: pricelist, partner_id: false, fiscal_position_id: false };
 				const payload: IDataObject =
 					version >= 18
 						? {
