@@ -1,7 +1,7 @@
 /**
- * `npm run test:odoo-real`: every template against real Odoo Community servers (17.0 and 18.0;
- * ODOO_VERSIONS=17,18 chooses; 19 runs when asked for, its first runs with an API key over JSON-2,
- * its second runs with the password over JSON-RPC), with the Codeplus and Procountor sandboxes, then
+ * `npm run test:odoo-real`: every template against real Odoo Community servers (17.0, 18.0 and
+ * 19.0; ODOO_VERSIONS=17,18,19 chooses; on 19 the first runs go with an API key over JSON-2, the
+ * second runs with the password over JSON-RPC), with the Codeplus and Procountor sandboxes, then
  * the books are checked from Odoo's own records and a second run must change nothing. Prints each
  * phase's time and ends with "N passed, N failed".
  *
@@ -145,7 +145,7 @@ async function runVersion(version: string): Promise<void> {
 
 async function main(): Promise<void> {
 	setClock(`${TODAY}T08:00:00Z`);
-	const versions = (process.env.ODOO_VERSIONS ?? '17,18').split(',').map((v) => (v.includes('.') ? v.trim() : `${v.trim()}.0`));
+	const versions = (process.env.ODOO_VERSIONS ?? '17,18,19').split(',').map((v) => (v.includes('.') ? v.trim() : `${v.trim()}.0`));
 	const started = Date.now();
 	let skipped = 0;
 	for (const v of versions) {
