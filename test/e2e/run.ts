@@ -24,7 +24,8 @@ import * as path from 'node:path';
 import type { IConnections, INode, IWorkflowBase } from 'n8n-workflow';
 import { chromium, type Page } from 'playwright-core';
 import { applySettings, listTemplates, loadTemplate } from '../../runner/flows';
-import { startSandboxes, type Sandboxes } from '../../sandbox';
+import { DateTime } from 'luxon';
+import { type SandboxOptions, startSandboxes, type Sandboxes } from '../../sandbox';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The committed screenshots (shown in the README) change only on purpose: E2E_UPDATE_SCREENSHOTS=1. */
@@ -244,7 +245,7 @@ async function main(): Promise<void> {
 
 	// ------------------------------------------------------------ CLI
 	step('CLI: import credentials and templates, execute each template (SQLite)');
-	let sb = await startSandboxes();
+	let sb = await startSandboxes({}, e2eSandboxes());
 	let sessionsBefore = odooRead(sb, 'pos.session', [], ['id']).length; // the demo database has sessions of its own
 	try {
 		writeCredentials(path.join(work, 'credentials.json'), templates, sb);
@@ -332,7 +333,7 @@ async function main(): Promise<void> {
 		N8N_HOST: '127.0.0.1',
 		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 	};
-	sb = await startSandboxes({});
+	sb = await startSandboxes({}, e2eSandboxes());
 	sessionsBefore = odooRead(sb, 'pos.session', [], ['id']).length;
 	const base = `http://127.0.0.1:${port}`;
 	try {
@@ -407,6 +408,16 @@ async function main(): Promise<void> {
 	if (!failures.length) fs.rmSync(work, { recursive: true, force: true });
 	console.log(`\n${failures.length ? `FAILED: ${failures.length} check(s): ${failures.join('; ')}` : 'e2e: all checks passed'} (${((Date.now() - started) / 60000).toFixed(1)} min${failures.length ? `; logs in ${work}` : ''})`);
 	process.exit(failures.length ? 1 : 0);
+}
+
+/**
+ * n8n runs on the machine's real clock, so the PixelPoint data must lie wholly in its past and
+ * within the import's first-run reach (14 days back): 13 business days ending the day before
+ * yesterday (Helsinki), whose night shifts are over whatever the time of day.
+ */
+function e2eSandboxes(): SandboxOptions {
+	const today = DateTime.now().setZone('Europe/Helsinki').minus({ days: 1 }).toISODate()!;
+	return { codeplus: { today, days: 13 } };
 }
 
 /** psql's connection to the local server (trust auth). */
