@@ -110,6 +110,12 @@ export class OdooSandbox {
 		const m = /^\/json\/2\/([^/]+)\/([^/]+)$/.exec(req.path);
 		if (m && req.method === 'POST') return this.json2(req, m[1], m[2]);
 		if (req.path === '/web/webclient/version_info') return { status: 200, body: { jsonrpc: '2.0', id: null, result: this.versionInfo() } };
+		// Odoo 19's rpc module: the version without JSON-RPC.
+		if ((req.path === '/json/version' || req.path === '/web/version') && this.options.version >= 19) {
+			this.http.counter.add('json/version');
+			const v = this.versionInfo();
+			return { status: 200, body: { version_info: v.server_version_info, version: v.server_version } };
+		}
 		return { status: 404, body: { error: 'Not Found' } };
 	}
 

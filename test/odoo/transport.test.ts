@@ -30,7 +30,9 @@ describe('Odoo transport', () => {
 			const bad = await f.engine.run(chain([{}], node('Odoo', 'odooErp', { resource: 'record', operation: 'create', model: rl('product.product'), inputMode: 'json', valuesJson: '{"list_price": 3}' })));
 			expect(bad.error?.message).toMatch(/mandatory field is not set/);
 			expect((bad.error as { description?: string }).description).toMatch(/ValidationError/);
-			expect(f.sandbox.http.counter.get('jsonrpc/object')).toBe(0);
+			// Not even the version over JSON-RPC (Odoo 20 removes /jsonrpc): /json/version.
+			expect(f.sandbox.http.counter.get('jsonrpc')).toBe(0);
+			expect(f.sandbox.http.counter.get('json/version')).toBeGreaterThan(0);
 		} finally {
 			await f.sandbox.stop();
 		}

@@ -225,12 +225,28 @@ export class OdooClient {
 	/** The server's major version (16-19), asked once per client. */
 	async version(): Promise<number> {
 		this.versionPromise ??= (async () => {
-			const info = (await this.jsonRpc('common', 'version', [], true)) as { server_version_info?: unknown[]; server_version?: string };
+			const info = ((this.creds.authentication === 'apiKey' ? await this.versionOverJson() : undefined) ??
+				(await this.jsonRpc('common', 'version', [], true))) as { server_version_info?: unknown[]; server_version?: string };
 			const major = Number(info?.server_version_info?.[0] ?? String(info?.server_version ?? '').split('.')[0]);
 			if (!Number.isFinite(major)) throw this.apiError('Odoo did not report its version', JSON.stringify(info).slice(0, 200), undefined);
 			return major;
 		})();
 		return await this.versionPromise;
+	}
+
+	/**
+	 * With an API key the version is asked at /json/version (Odoo 19+), so a key never needs
+	 * /jsonrpc, which Odoo 19 deprecates and 20 removes; an older server answers 404 there.
+	 */
+	private async versionOverJson(): Promise<{ server_version_info: unknown[]; server_version: string } | undefined> {
+		try {
+			const res = await this.exchange({ method: 'GET', url: `${this.baseUrl}/json/version` }, true, 'GET /json/version');
+			const body = res.body as { version_info?: unknown[]; version?: string } | undefined;
+			return Array.isArray(body?.version_info) ? { server_version_info: body.version_info, server_version: String(body.version ?? '') } : undefined;
+		} catch (error) {
+			if (error instanceof NodeApiError && error.httpCode === '404') return undefined;
+			throw error;
+		}
 	}
 
 	private async json2Enabled(): Promise<boolean> {
