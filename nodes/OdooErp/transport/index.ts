@@ -203,7 +203,8 @@ export class OdooClient {
 		return Date.now() + this.serverOffsetMs;
 	}
 
-	private async exchange(options: IHttpRequestOptions, idempotent: boolean, what: string, itemIndex?: number): Promise<FullResponse> {
+	/** One request under the retry policy; `answered` is a status handed back instead of failing. */
+	private async exchange(options: IHttpRequestOptions, idempotent: boolean, what: string, itemIndex?: number, answered?: number): Promise<FullResponse> {
 		const res = await exchange(this.ctx, options, {
 			service: 'Odoo',
 			baseUrl: this.baseUrl,
@@ -213,7 +214,7 @@ export class OdooClient {
 			timeoutMs: Math.max(1, Number(this.creds.timeoutSeconds ?? 60)) * 1000,
 			policy: this.retry,
 			redact: (t) => this.redact(t),
-			isServiceError: (_status, body) => isOdooErrorBody(body),
+			isServiceError: (status, body) => status === answered || isOdooErrorBody(body),
 			stats: this.stats,
 			contact: this.contact,
 		});
@@ -239,14 +240,9 @@ export class OdooClient {
 	 * /jsonrpc, which Odoo 19 deprecates and 20 removes; an older server answers 404 there.
 	 */
 	private async versionOverJson(): Promise<{ server_version_info: unknown[]; server_version: string } | undefined> {
-		try {
-			const res = await this.exchange({ method: 'GET', url: `${this.baseUrl}/json/version` }, true, 'GET /json/version');
-			const body = res.body as { version_info?: unknown[]; version?: string } | undefined;
-			return Array.isArray(body?.version_info) ? { server_version_info: body.version_info, server_version: String(body.version ?? '') } : undefined;
-		} catch (error) {
-			if (error instanceof NodeApiError && error.httpCode === '404') return undefined;
-			throw error;
-		}
+		const res = await this.exchange({ method: 'GET', url: `${this.baseUrl}/json/version` }, true, 'GET /json/version', undefined, 404);
+		const body = res.statusCode === 200 ? (res.body as { version_info?: unknown[]; version?: string } | undefined) : undefined;
+		return Array.isArray(body?.version_info) ? { server_version_info: body.version_info, server_version: String(body.version ?? '') } : undefined;
 	}
 
 	private async json2Enabled(): Promise<boolean> {
