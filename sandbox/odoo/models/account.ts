@@ -241,7 +241,7 @@ function paymentStateOf(env: Env, p: Rec, move: Rec): string {
 }
 
 /** Whether a payment's state is a posted one (17: posted; 18: in_process or paid). */
-export const isPostedPayment = (state: unknown): boolean => state === 'posted' || state === 'in_process' || state === 'paid';
+const isPostedPayment = (state: unknown): boolean => state === 'posted' || state === 'in_process' || state === 'paid';
 
 function syncPaymentState(env: Env, move: Rec): void {
 	for (const p of env.db.table('account.payment').values()) {

@@ -503,6 +503,18 @@ function storeOrder(
 	return order;
 }
 
+/** Each line of an order with its taxes (sorted ids), its discounted price, and Odoo's computation of it. */
+function orderLineTaxes(env: Env, orderId: number): Array<{ taxIds: number[]; price: number; qty: number; res: ReturnType<typeof computeTaxes> }> {
+	const out: Array<{ taxIds: number[]; price: number; qty: number; res: ReturnType<typeof computeTaxes> }> = [];
+	for (const l of env.db.table('pos.order.line').values()) {
+		if (l.order_id !== orderId) continue;
+		const taxIds = ((l.tax_ids as number[]) ?? []).slice().sort((a, b) => a - b);
+		const price = (l.price_unit as number) * (1 - ((l.discount as number) || 0) / 100);
+		out.push({ taxIds, price, qty: l.qty as number, res: computeTaxes(env, taxIds, price, l.qty as number) });
+	}
+	return out;
+}
+
 /**
  * An order's total from its lines as Odoo 18+ rounds a document: per line, or (round_globally)
  * the unrounded bases summed per tax set and the taxes per tax, each sum rounded.
@@ -512,12 +524,9 @@ function linesTotal(env: Env, orderId: number): number {
 	const bases = new Map<string, number>();
 	const taxes = new Map<number, number>();
 	let perLine = 0;
-	for (const l of env.db.table('pos.order.line').values()) {
-		if (l.order_id !== orderId) continue;
-		const ids = ((l.tax_ids as number[]) ?? []).slice().sort((a, b) => a - b);
-		const r = computeTaxes(env, ids, (l.price_unit as number) * (1 - ((l.discount as number) || 0) / 100), l.qty as number);
+	for (const { taxIds, res: r } of orderLineTaxes(env, orderId)) {
 		perLine += r.total_included;
-		bases.set(ids.join(','), (bases.get(ids.join(',')) ?? 0) + r.total_excluded);
+		bases.set(taxIds.join(','), (bases.get(taxIds.join(',')) ?? 0) + r.total_excluded);
 		for (const t of r.taxes) taxes.set(t.id, (taxes.get(t.id) ?? 0) + t.amount);
 	}
 	if (!globally) return money(perLine);
@@ -682,16 +691,12 @@ function closeSession(env: Env, s: Rec) {
 				for (const o of sorted) {
 					const orderSales = new Map<string, { taxIds: number[]; amount: number }>();
 					const orderTaxes = new Map<string, { taxId: number; amount: number }>();
-					for (const l of db.table('pos.order.line').values()) {
-						if (l.order_id !== o.id) continue;
-						const taxIds = ((l.tax_ids as number[]) ?? []).slice().sort((a, b) => a - b);
-						const price = (l.price_unit as number) * (1 - ((l.discount as number) || 0) / 100);
-						const res = computeTaxes(env, taxIds, price, l.qty as number);
+					for (const { taxIds, price, qty, res } of orderLineTaxes(env, o.id)) {
 						const key = `${taxIds.join(',')}|${res.total_excluded < 0 ? -1 : 1}`;
 						const cur = orderSales.get(key) ?? { taxIds, amount: 0 };
 						cur.amount += res.total_excluded;
 						orderSales.set(key, cur);
-						const refund = (l.qty as number) * price < 0;
+						const refund = qty * price < 0;
 						for (const t of res.taxes) {
 							const tk = `${t.id}|${refund}`;
 							orderTaxes.set(tk, { taxId: t.id, amount: (orderTaxes.get(tk)?.amount ?? 0) + t.amount });
