@@ -11,7 +11,6 @@
  * answered it, in the format of the team's earlier recordings.
  */
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as path from 'node:path';
 import { setClock } from '../../runner/clock';
 import { Engine } from '../../runner/engine';
@@ -19,6 +18,7 @@ import { runTemplate } from '../../runner/flows';
 import { startSandboxes } from '../../sandbox';
 import type { IWorkflowBase } from 'n8n-workflow';
 import { preparedDump } from '../odoo-real/prepared';
+import { ForwardingProxy } from '../odoo-real/proxy';
 import { Rpc } from '../odoo-real/rpc';
 import { OdooServer, copyFilestore, dropDb, freePort, restore, tarballOf } from '../odoo-real/server';
 import { TRANSCRIPTS_DIR, type RecordedCall } from './replay';
@@ -46,51 +46,20 @@ interface Bucket {
 }
 
 /** Forwards every request to the real server and keeps the JSON-RPC exchanges under the current note. */
-class RecordingProxy {
-	private server?: http.Server;
-	url = '';
+class RecordingProxy extends ForwardingProxy {
 	bucket?: Bucket;
 	note = '';
 
-	constructor(private readonly target: string) {}
-
-	async start(): Promise<void> {
-		const port = await freePort();
-		this.server = http.createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (c: Buffer) => chunks.push(c));
-			req.on('end', () => {
-				const body = Buffer.concat(chunks);
-				const headers: Record<string, string> = {};
-				for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !['host', 'content-length', 'connection'].includes(k)) headers[k] = v;
-				fetch(`${this.target}${req.url ?? '/'}`, { method: req.method, headers, body: req.method === 'GET' ? undefined : body })
-					.then(async (r) => {
-						const text = await r.text();
-						if (req.url === '/jsonrpc' && this.bucket) {
-							const request = JSON.parse(body.toString('utf8')) as RecordedCall['request'];
-							this.bucket.calls.push({ note: this.noteFor(request), http_status: r.status, request, response: JSON.parse(text) as Record<string, unknown> });
-						}
-						res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'application/json' });
-						res.end(text);
-					})
-					.catch((e: Error) => {
-						res.writeHead(502);
-						res.end(e.message);
-					});
-			});
-		});
-		await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-		this.url = `http://127.0.0.1:${port}`;
+	protected override onAnswer(url: string, body: Buffer, status: number, text: string): void {
+		if (url !== '/jsonrpc' || !this.bucket) return;
+		const request = JSON.parse(body.toString('utf8')) as RecordedCall['request'];
+		this.bucket.calls.push({ note: this.noteFor(request), http_status: status, request, response: JSON.parse(text) as Record<string, unknown> });
 	}
 
 	private noteFor(request: RecordedCall['request']): string {
 		const p = request.params;
 		const what = p.service === 'object' ? `${String(p.args[3])}.${String(p.args[4])}` : `${p.service}.${p.method}`;
 		return this.note ? `${this.note}: ${what}` : what;
-	}
-
-	async stop(): Promise<void> {
-		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
 	}
 }
 
@@ -173,7 +142,7 @@ async function recordVersion(version: string): Promise<void> {
 	const server = new OdooServer(src, { version, db: CONTRACT_DB, port: await freePort(), dataDir });
 	await server.start();
 	const proxy = new RecordingProxy(server.url);
-	await proxy.start();
+	await proxy.up();
 	const sb = await startSandboxes({}, { codeplus: { today: TODAY, days: 2 } });
 	const buckets: Bucket[] = [];
 	let facts: Record<string, unknown> = {};
@@ -257,7 +226,7 @@ async function recordVersion(version: string): Promise<void> {
 		await kw('a VAT number that fails its check digit is refused', 'res.partner', 'create', [{ name: 'Väärä Oy', is_company: true, vat: 'FI23456789' }], { context: ctx });
 	} finally {
 		await sb.stop();
-		await proxy.stop();
+		await proxy.down();
 		await server.stop();
 		dropDb(CONTRACT_DB);
 	}

@@ -4,41 +4,17 @@
  * answered, it stops listening and drops its connections (new ones are refused), until `up()`.
  * It counts what passes by endpoint: JSON-2 or JSON-RPC (with the service and method).
  */
-import http from 'node:http';
-import type net from 'node:net';
-import { freePort } from './server';
+import type http from 'node:http';
+import { ForwardingProxy } from './proxy';
 
 const ORDER_CALL = /"(create_from_ui|sync_from_ui)"/;
 
-export class OutageProxy {
-	private server?: http.Server;
-	private readonly sockets = new Set<net.Socket>();
-	private port = 0;
+export class OutageProxy extends ForwardingProxy {
 	private downAfter = Infinity;
 	/** Order-creating calls answered since the last `failAfter`. */
 	orderCalls = 0;
 	/** Requests by endpoint: "json2" or "jsonrpc <service>.<method>" (for `object`, the model's method). */
 	readonly seen = new Map<string, number>();
-
-	constructor(private readonly target: string) {}
-
-	get url(): string {
-		return `http://127.0.0.1:${this.port}`;
-	}
-
-	async up(): Promise<void> {
-		this.port ||= await freePort();
-		this.server = http.createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (c: Buffer) => chunks.push(c));
-			req.on('end', () => void this.forward(req, res, Buffer.concat(chunks)));
-		});
-		this.server.on('connection', (s) => {
-			this.sockets.add(s);
-			s.on('close', () => this.sockets.delete(s));
-		});
-		await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-	}
 
 	/** Goes down right after answering the n-th order-creating call from now. */
 	failAfter(n: number): void {
@@ -46,17 +22,12 @@ export class OutageProxy {
 		this.downAfter = n;
 	}
 
-	async down(): Promise<void> {
+	override async down(): Promise<void> {
 		this.downAfter = Infinity;
-		const s = this.server;
-		this.server = undefined;
-		if (!s) return;
-		const closed = new Promise<void>((resolve) => s.close(() => resolve()));
-		for (const sock of this.sockets) sock.destroy();
-		await closed;
+		await super.down();
 	}
 
-	private count(url: string, body: Buffer): void {
+	protected override onRequest(url: string, body: Buffer): void {
 		let key = url.startsWith('/json/2/') ? 'json2' : url;
 		if (url === '/jsonrpc') {
 			try {
@@ -69,21 +40,7 @@ export class OutageProxy {
 		this.seen.set(key, (this.seen.get(key) ?? 0) + 1);
 	}
 
-	private async forward(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
-		this.count(req.url ?? '/', body);
-		const headers: Record<string, string> = {};
-		for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !['host', 'content-length', 'connection'].includes(k)) headers[k] = v;
-		try {
-			const r = await fetch(`${this.target}${req.url ?? '/'}`, { method: req.method, headers, body: req.method === 'GET' ? undefined : body });
-			const text = await r.text();
-			const date = r.headers.get('date');
-			// Date too: the package measures lock ages on Odoo's clock.
-			res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'application/json', ...(date ? { Date: date } : {}) });
-			res.end(text);
-			if (ORDER_CALL.test(body.toString('utf8')) && ++this.orderCalls >= this.downAfter) res.on('finish', () => void this.down());
-		} catch (e) {
-			res.writeHead(502);
-			res.end((e as Error).message);
-		}
+	protected override onAnswer(_url: string, body: Buffer, _status: number, _text: string, res: http.ServerResponse): void {
+		if (ORDER_CALL.test(body.toString('utf8')) && ++this.orderCalls >= this.downAfter) res.on('finish', () => void this.down());
 	}
 }
