@@ -14,6 +14,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 import { redactUrlUserinfo } from './redact';
+import { passOn } from './items';
 
 export type AnyContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions;
 
@@ -163,7 +164,7 @@ export async function exchange(ctx: AnyContext, request: IHttpRequestOptions, o:
 			// httpRequestWithAuthentication wraps network errors in a NodeApiError whose httpCode is the network code.
 			let wrapped: { code: string; message: string } | undefined;
 			if (error instanceof NodeApiError) {
-				if (!error.httpCode || /^\d+$/.test(error.httpCode)) throw error;
+				if (!error.httpCode || /^\d+$/.test(error.httpCode)) throw passOn(ctx.getNode(), error);
 				wrapped = { code: error.httpCode, message: error.messages?.[0] ?? error.message };
 			}
 			const e = (wrapped ?? error) as { code?: string; message?: string };

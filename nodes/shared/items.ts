@@ -1,5 +1,5 @@
 /** Per-item results shared by every node: pairing, clear errors naming the item, continue-on-fail. */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 /** Bad input: a clear sentence, and the field to look at. */
@@ -17,6 +17,16 @@ export class InputError extends Error {
  * belongs. Flows keep it waiting for a person instead of re-reading everything after it.
  */
 export class DataError extends InputError {}
+
+/**
+ * A caught error passed on: n8n's own errors (what the transports throw) and bad input (turned into
+ * an error naming the item by `asItemError`) as they are; anything else, a runtime error, becomes
+ * a NodeOperationError of the node, so the editor always shows n8n's error view.
+ */
+export function passOn(node: INode, error: unknown): NodeApiError | NodeOperationError | InputError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError || error instanceof InputError) return error;
+	return new NodeOperationError(node, error instanceof Error ? error : String(error));
+}
 
 /** Turns anything thrown while handling item `i` into an n8n error that names the item (and the field). */
 export function asItemError(ctx: IExecuteFunctions, error: unknown, i: number): NodeApiError | NodeOperationError {

@@ -29,14 +29,17 @@ export function mandatoryFieldError(modelDescription: string, model: string, fie
 	);
 }
 
-/** The JSON-RPC error envelope Odoo returns with HTTP 200. */
-export function rpcErrorData(e: OdooError): Record<string, unknown> {
+/**
+ * The error data Odoo answers (in JSON-RPC's envelope with HTTP 200, or as JSON-2's body). An HTTP
+ * exception of werkzeug (JSON-2's 401 and 404) carries its status as a second argument.
+ */
+export function rpcErrorData(e: OdooError, status?: number): Record<string, unknown> {
 	const last = e.odooName.split('.').pop() ?? e.odooName;
 	return {
 		name: e.odooName,
 		debug: `Traceback (most recent call last):\n...\n${last}: ${e.message}`,
 		message: e.message,
-		arguments: [e.message],
+		arguments: e.odooName.startsWith('werkzeug.exceptions.') && status ? [e.message, status] : [e.message],
 		context: {},
 	};
 }

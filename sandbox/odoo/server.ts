@@ -213,7 +213,7 @@ export class OdooSandbox {
 
 	private json2(req: SandboxRequest, model: string, name: string): JsonReply {
 		this.http.counter.add(`json2/${model}/${name}`);
-		const fail = (status: number, e: OdooError): JsonReply => ({ status, body: rpcErrorData(e) });
+		const fail = (status: number, e: OdooError): JsonReply => ({ status, body: rpcErrorData(e, status) });
 		if (this.options.version < 19) return { status: 404, body: { error: 'Not Found' } };
 		const auth = String(req.headers.authorization ?? '');
 		const m = /^bearer\s+(.+)$/i.exec(auth);
@@ -225,10 +225,15 @@ export class OdooSandbox {
 			return fail(404, new OdooError('werkzeug.exceptions.NotFound', `Database ${String(dbHeader)} not found`));
 		}
 		const body = (req.body ?? {}) as Record<string, unknown>;
+		// An unknown method is a 404 of the route (the model's public methods make the routes).
+		if (!name.startsWith('_') && this.db.models.has(model) && !this.db.method(model, name)) {
+			return fail(404, new OdooError('werkzeug.exceptions.NotFound', `The method '${model}.${name}' does not exist`));
+		}
 		try {
 			const result = this.execute(model, name, [], body);
-			// Odoo 19's JSON-2 answers a recordset as its ids: `create` gives a list, one record or many.
-			if (name === 'create' && typeof result === 'number') return { status: 200, body: [result] };
+			// Odoo 19's JSON-2 answers a recordset as its ids: `create` gives a list, one record or many,
+			// and so does `message_post` (one id over JSON-RPC, by its @api.returns).
+			if ((name === 'create' || name === 'message_post') && typeof result === 'number') return { status: 200, body: [result] };
 			return { status: 200, body: result === undefined ? null : result };
 		} catch (e) {
 			if (!(e instanceof OdooError)) throw e;

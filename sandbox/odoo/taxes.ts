@@ -65,7 +65,8 @@ export function sandboxComputeAll(
 	unsorted: SandboxTax[],
 	priceUnit: number,
 	quantity: number,
-	opts: { currencyRounding?: number; roundGlobally?: boolean } = {},
+	/** `rawBase`: each tax's base and the void total unrounded, as Odoo 19 answers them (its totals stay rounded). */
+	opts: { currencyRounding?: number; roundGlobally?: boolean; rawBase?: boolean } = {},
 ): { base_tags: number[]; taxes: SandboxTaxLine[]; total_excluded: number; total_included: number; total_void: number } {
 	// flatten_taxes_hierarchy: by sequence, then id.
 	const taxes = [...unsorted].sort((a, b) => a.sequence - b.sequence || a.id - b.id);
@@ -110,7 +111,9 @@ export function sandboxComputeAll(
 		isBaseAffected = tax.is_base_affected;
 	}
 
-	const totalExcluded = currencyRound(recomputeBase(base));
+	const rawExcluded = recomputeBase(base);
+	const totalExcluded = currencyRound(rawExcluded);
+	const rawOffset = opts.rawBase ? rawExcluded - totalExcluded : 0;
 	base = totalExcluded;
 	let totalIncluded = totalExcluded;
 	let totalVoid = totalExcluded;
@@ -131,7 +134,7 @@ export function sandboxComputeAll(
 			id: tax.id,
 			name: tax.name,
 			amount: sign * amount,
-			base: floatRound(sign * taxBase, prec),
+			base: opts.rawBase ? sign * (taxBase + rawOffset) : floatRound(sign * taxBase, prec),
 			sequence: tax.sequence,
 			account_id: tax.account_id,
 			analytic: tax.analytic,
@@ -155,6 +158,6 @@ export function sandboxComputeAll(
 		taxes: lines,
 		total_excluded: sign * totalExcluded,
 		total_included: sign * currencyRound(totalIncluded),
-		total_void: sign * currencyRound(totalVoid),
+		total_void: opts.rawBase ? sign * (totalVoid + rawOffset) : sign * currencyRound(totalVoid),
 	};
 }

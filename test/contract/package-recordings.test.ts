@@ -1,6 +1,6 @@
 /**
- * Contract: the package's own calls, recorded from real Odoo 17 and 18 on the integrator's
- * database (`npm run record:odoo`, transcripts/package-odoo<N>/), replayed in order against the
+ * Contract: the package's own calls, recorded from real Odoo 17, 18 and 19 (19 over JSON-2, with an
+ * API key) on the integrator's database (`npm run record:odoo`, transcripts/package-odoo<N>/), replayed in order against the
  * sandbox of the same version seeded like that database (profile `integrator`): every template
  * over a year end, the counter payment, sessions closed and dated on their business day, and what
  * real Odoo refuses or ignores. Answers must match in shape, keys, types, error names, states and
@@ -23,7 +23,7 @@ const known = JSON.parse(fs.readFileSync(path.join(__dirname, 'known-differences
 /** A difference as listed: its first 240 characters (answers are long). */
 const key = (failure: string) => failure.slice(0, 240);
 
-for (const version of [17, 18] as const) {
+for (const version of [17, 18, 19] as const) {
 	const folder = `package-odoo${version}`;
 	const recordings = loadRecordings(folder);
 	const calls = recordings.flatMap((r) => r.calls.map((call, index) => ({ file: r.file, index, call })));

@@ -1,6 +1,6 @@
 /**
- * `npm run record:odoo`: records the package's own calls to real Odoo 17 and 18 (ODOO_VERSIONS to
- * choose) as contract transcripts in test/contract/transcripts/package-odoo<N>/, which
+ * `npm run record:odoo`: records the package's own calls to real Odoo 17, 18 and 19 (ODOO_VERSIONS
+ * to choose; on 19 with an API key, so over JSON-2) as contract transcripts in test/contract/transcripts/package-odoo<N>/, which
  * `package-recordings.test.ts` replays against the sandbox of the same version.
  *
  * A recording proxy sits between the package and a real server restored from the real-Odoo
@@ -11,17 +11,18 @@
  * answered it, in the format of the team's earlier recordings.
  */
 import * as fs from 'node:fs';
+import type http from 'node:http';
 import * as path from 'node:path';
 import { setClock } from '../../runner/clock';
 import { Engine } from '../../runner/engine';
 import { runTemplate } from '../../runner/flows';
 import { startSandboxes } from '../../sandbox';
-import type { IWorkflowBase } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IWorkflowBase } from 'n8n-workflow';
 import { preparedDump } from '../odoo-real/prepared';
 import { ForwardingProxy } from '../odoo-real/proxy';
 import { Rpc } from '../odoo-real/rpc';
-import { OdooServer, copyFilestore, dropDb, freePort, restore, tarballOf } from '../odoo-real/server';
-import { TRANSCRIPTS_DIR, type RecordedCall } from './replay';
+import { OdooServer, copyFilestore, dropDb, freePort, makeApiKey, restore, tarballOf } from '../odoo-real/server';
+import { TRANSCRIPTS_DIR, json2Target, type RecordedCall, type RpcCall } from './replay';
 
 /** Two business days, 2025-12-31 and 2026-01-01, closed and exported on 2026-01-02. */
 const TODAY = '2026-01-02';
@@ -45,32 +46,93 @@ interface Bucket {
 	calls: RecordedCall[];
 }
 
-/** Forwards every request to the real server and keeps the JSON-RPC exchanges under the current note. */
+/**
+ * Forwards every request to the real server and keeps the JSON-RPC and JSON-2 exchanges under the
+ * current note. Of the key only whether it was the right one is kept.
+ */
 class RecordingProxy extends ForwardingProxy {
 	bucket?: Bucket;
 	note = '';
+	apiKey = '';
 
-	protected override onAnswer(url: string, body: Buffer, status: number, text: string): void {
-		if (url !== '/jsonrpc' || !this.bucket) return;
-		const request = JSON.parse(body.toString('utf8')) as RecordedCall['request'];
-		this.bucket.calls.push({ note: this.noteFor(request), http_status: status, request, response: JSON.parse(text) as Record<string, unknown> });
+	protected override onAnswer(req: http.IncomingMessage, body: Buffer, status: number, text: string): void {
+		const url = req.url ?? '';
+		if (!this.bucket) return;
+		if (url === '/jsonrpc') {
+			const request = JSON.parse(body.toString('utf8')) as RpcCall['request'];
+			const p = request.params;
+			this.bucket.calls.push({ note: this.noteFor(p.service === 'object' ? `${String(p.args[3])}.${String(p.args[4])}` : `${p.service}.${p.method}`), http_status: status, request, response: JSON.parse(text) as Record<string, unknown> });
+		} else if (url.startsWith('/json/')) {
+			const endpoint = `${req.method ?? 'GET'} ${url}`;
+			const target = json2Target(endpoint);
+			const auth = req.headers.authorization;
+			let response: unknown = text;
+			try {
+				response = JSON.parse(text);
+			} catch {
+				// Odoo answered in HTML or plain text: kept as it came
+			}
+			this.bucket.calls.push({
+				note: this.noteFor(target ? `${target.model}.${target.method}` : endpoint),
+				http_status: status,
+				endpoint,
+				...(auth ? { auth: auth === `bearer ${this.apiKey}` ? ('key' as const) : ('wrong key' as const) } : {}),
+				...(body.length ? { request: JSON.parse(body.toString('utf8')) as Record<string, unknown> } : {}),
+				response,
+			});
+		}
 	}
 
-	private noteFor(request: RecordedCall['request']): string {
-		const p = request.params;
-		const what = p.service === 'object' ? `${String(p.args[3])}.${String(p.args[4])}` : `${p.service}.${p.method}`;
+	private noteFor(what: string): string {
 		return this.note ? `${this.note}: ${what}` : what;
 	}
 }
 
+type ProbeAnswer = { result?: unknown; error?: { data?: { name?: string; message?: string } } };
+
 /** A JSON-RPC call of the recorder's own (the probes), through the proxy so it is recorded. */
-async function rpc(url: string, service: string, method: string, args: unknown[]): Promise<{ result?: unknown; error?: { data?: { name?: string; message?: string } } }> {
+async function rpc(url: string, service: string, method: string, args: unknown[]): Promise<ProbeAnswer> {
 	const res = await fetch(`${url}/jsonrpc`, {
 		method: 'POST',
 		headers: { 'Content-Type': 'application/json' },
 		body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params: { service, method, args }, id: 1 }),
 	});
-	return (await res.json()) as { result?: unknown };
+	return (await res.json()) as ProbeAnswer;
+}
+
+/** The probes' methods: whether they take records, and their positional parameters by name (JSON-2 takes names). */
+const PROBE_PARAMS: Record<string, { onRecords: boolean; names: string[] }> = {
+	read: { onRecords: true, names: ['fields'] },
+	write: { onRecords: true, names: ['vals'] },
+	button_draft: { onRecords: true, names: [] },
+	action_post: { onRecords: true, names: [] },
+	set_cashbox_pos: { onRecords: true, names: ['cashbox_value', 'notes'] },
+	_compute_display_name: { onRecords: true, names: [] },
+	search_read: { onRecords: false, names: ['domain'] },
+	search_count: { onRecords: false, names: ['domain'] },
+	create: { onRecords: false, names: ['vals_list'] },
+};
+
+/** A JSON-2 call of the recorder's own (Odoo 19's probes), answered as JSON-RPC would be for the probes' use. */
+async function json2(url: string, db: string, key: string, model: string, method: string, args: unknown[], kwargs: Record<string, unknown>): Promise<ProbeAnswer> {
+	const p = PROBE_PARAMS[method] ?? { onRecords: false, names: [] };
+	const named: Record<string, unknown> = { ...kwargs };
+	const rest = p.onRecords ? args.slice(1) : args;
+	if (p.onRecords) named.ids = args[0];
+	rest.forEach((v, i) => (named[p.names[i]] = v));
+	const res = await fetch(`${url}/json/2/${model}/${method}`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json', Authorization: `bearer ${key}`, 'X-Odoo-Database': db },
+		body: JSON.stringify(named),
+	});
+	const text = await res.text();
+	let body: unknown = text;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		// not JSON
+	}
+	return res.ok ? { result: body } : { error: { data: body as { name?: string; message?: string } } };
 }
 
 /** The webhook samples of the counter-payment template, on real ids: unpaid invoices, a partial cash payment, the session summary. */
@@ -143,6 +205,9 @@ async function recordVersion(version: string): Promise<void> {
 	await server.start();
 	const proxy = new RecordingProxy(server.url);
 	await proxy.up();
+	// From 19 the package's credential holds an API key: every call over JSON-2.
+	const json2Api = major >= 19;
+	if (json2Api) proxy.apiKey = makeApiKey(src, CONTRACT_DB, dataDir, 'admin');
 	const sb = await startSandboxes({}, { codeplus: { today: TODAY, days: 2 } });
 	const buckets: Bucket[] = [];
 	let facts: Record<string, unknown> = {};
@@ -153,7 +218,10 @@ async function recordVersion(version: string): Promise<void> {
 		proxy.note = note;
 	};
 	try {
-		const creds = { ...sb.credentials(), odooErpApi: { url: proxy.url, database: CONTRACT_DB, username: 'admin', authentication: 'password', password: 'admin', timeoutSeconds: 120 } };
+		const odooErpApi: ICredentialDataDecryptedObject = json2Api
+			? { url: proxy.url, database: CONTRACT_DB, username: 'admin', authentication: 'apiKey', apiKey: proxy.apiKey, timeoutSeconds: 120 }
+			: { url: proxy.url, database: CONTRACT_DB, username: 'admin', authentication: 'password', password: 'admin', timeoutSeconds: 120 };
+		const creds = { ...sb.credentials(), odooErpApi };
 		const engine = new Engine(creds);
 		const settings = { ...sb.settings(), startDate: '2025-12-01' };
 		const state = new Map<string, Record<string, unknown>>();
@@ -161,22 +229,33 @@ async function recordVersion(version: string): Promise<void> {
 		const direct = new Rpc(server.url, CONTRACT_DB);
 		facts = await databaseFacts(direct, major);
 
-		open('01-transport.json', 'server version, login, and what Odoo answers a wrong password, an unknown method and a private one');
 		const call = async (note: string, service: string, method: string, args: unknown[]) => {
 			proxy.note = note;
 			return await rpc(proxy.url, service, method, args);
 		};
-		await call('server version; no authentication needed', 'common', 'version', []);
-		const uid = (await call('login with the password returns the uid', 'common', 'login', [CONTRACT_DB, 'admin', 'admin'])).result as number;
-		await call('login with a wrong password returns false, not an error', 'common', 'login', [CONTRACT_DB, 'admin', 'wrong']);
-		await call('execute_kw with a wrong password: AccessDenied', 'object', 'execute_kw', [CONTRACT_DB, uid, 'wrong', 'res.partner', 'search_count', [[]], {}]);
-		await call(
-			major >= 18 ? 'pos.session.set_cashbox_pos is gone in 18: the method does not exist' : 'an unknown method',
-			'object',
-			'execute_kw',
-			[CONTRACT_DB, uid, 'admin', 'pos.session', major >= 18 ? 'set_cashbox_pos' : 'no_such_method', [[1], 0, ''], {}],
-		);
-		await call('a private method (leading underscore) is refused', 'object', 'execute_kw', [CONTRACT_DB, uid, 'admin', 'res.partner', '_compute_display_name', [[1]], {}]);
+		// A model method, over JSON-2 on 19 (with the key, or `key` given), over JSON-RPC before.
+		let uid = 0;
+		const kw = async (note: string, model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}, key = proxy.apiKey) => {
+			if (!json2Api) return await call(note, 'object', 'execute_kw', [CONTRACT_DB, uid, 'admin', model, method, args, kwargs]);
+			proxy.note = note;
+			return await json2(proxy.url, CONTRACT_DB, key, model, method, args, kwargs);
+		};
+		if (json2Api) {
+			open('01-transport.json', 'server version, and what Odoo answers a wrong API key, an unknown method and a private one over JSON-2');
+			proxy.note = 'server version at /json/version; no authentication needed';
+			await fetch(`${proxy.url}/json/version`);
+			await kw('a wrong API key: 401 Invalid apikey', 'res.partner', 'search_count', [[]], {}, 'not-a-key');
+			await kw('pos.session.set_cashbox_pos is gone since 18: the method does not exist', 'pos.session', 'set_cashbox_pos', [[1], 0, '']);
+			await kw('a private method (leading underscore) is refused', 'res.partner', '_compute_display_name', [[1]]);
+		} else {
+			open('01-transport.json', 'server version, login, and what Odoo answers a wrong password, an unknown method and a private one');
+			await call('server version; no authentication needed', 'common', 'version', []);
+			uid = (await call('login with the password returns the uid', 'common', 'login', [CONTRACT_DB, 'admin', 'admin'])).result as number;
+			await call('login with a wrong password returns false, not an error', 'common', 'login', [CONTRACT_DB, 'admin', 'wrong']);
+			await call('execute_kw with a wrong password: AccessDenied', 'object', 'execute_kw', [CONTRACT_DB, uid, 'wrong', 'res.partner', 'search_count', [[]], {}]);
+			await kw(major >= 18 ? 'pos.session.set_cashbox_pos is gone in 18: the method does not exist' : 'an unknown method', 'pos.session', major >= 18 ? 'set_cashbox_pos' : 'no_such_method', [[1], 0, '']);
+			await kw('a private method (leading underscore) is refused', 'res.partner', '_compute_display_name', [[1]]);
+		}
 
 		let n = 2;
 		for (const t of TEMPLATES) {
@@ -198,9 +277,11 @@ async function recordVersion(version: string): Promise<void> {
 		await runTemplate(engine, 'pixelpoint-order-import', (state.get('pixelpoint-order-import') ?? {}) as never, settings);
 
 		open(`${String(n++).padStart(2, '0')}-refused-and-ignored.json`, 'what real Odoo refuses or ignores where the package once relied on it');
-		const kw = async (note: string, model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}) =>
-			await call(note, 'object', 'execute_kw', [CONTRACT_DB, uid, 'admin', model, method, args, kwargs]);
-		const [company] = ((await kw('the user works in the restaurant company', 'res.users', 'read', [[uid], ['company_id']])).result as Array<{ company_id: [number, string] }>);
+		const [company] = (
+			json2Api
+				? (await kw('the user works in the restaurant company', 'res.users', 'search_read', [[['login', '=', 'admin']]], { fields: ['company_id'] })).result
+				: (await kw('the user works in the restaurant company', 'res.users', 'read', [[uid], ['company_id']])).result
+		) as Array<{ company_id: [number, string] }>;
 		const ctx = { allowed_company_ids: [company.company_id[0]] };
 		const sessions = (await kw('the imported sessions, newest first', 'pos.session', 'search_read', [[['state', '=', 'closed']]], { fields: ['move_id', 'config_id', 'start_at'], order: 'id desc', limit: 1, context: ctx })).result as Array<{ move_id: [number, string]; config_id: [number, string] }>;
 		const moveId = sessions[0].move_id[0];
@@ -242,7 +323,7 @@ async function recordVersion(version: string): Promise<void> {
 
 async function main(): Promise<void> {
 	setClock(`${TODAY}T08:00:00Z`);
-	for (const v of (process.env.ODOO_VERSIONS ?? '17,18').split(',').map((x) => (x.includes('.') ? x.trim() : `${x.trim()}.0`))) {
+	for (const v of (process.env.ODOO_VERSIONS ?? '17,18,19').split(',').map((x) => (x.includes('.') ? x.trim() : `${x.trim()}.0`))) {
 		tarballOf(v); // says where the source was looked for when it is missing
 		console.log(`== Odoo ${v}`);
 		await recordVersion(v);

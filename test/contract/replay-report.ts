@@ -4,11 +4,11 @@
  * contract test reports call by call, at a glance while fixing the sandbox).
  */
 import { OdooSandbox } from '../../sandbox/odoo/server';
-import { Replayer, loadRecordings } from './replay';
+import { Replayer, isJson2, loadRecordings } from './replay';
 
 async function main(): Promise<void> {
 	const folder = process.argv[2] ?? 'package-odoo17';
-	const version = Number(process.argv[3] ?? folder.replace(/\D/g, '')) as 17 | 18;
+	const version = Number(process.argv[3] ?? folder.replace(/\D/g, '')) as 17 | 18 | 19;
 	const sandbox = new OdooSandbox({ version, database: 'n8n_contract', password: 'admin', profile: 'integrator' });
 	await sandbox.start();
 	const replayer = new Replayer(sandbox);
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
 		for (const [i, call] of r.calls.entries()) {
 			calls++;
 			const body = await replayer.replay(r.file, i, call);
-			if (process.env.DUMP === `${r.file}#${i + 1}`) console.log(JSON.stringify({ request: call.request.params.args.slice(3), recorded: call.response, sandbox: body }, null, 1));
+			if (process.env.DUMP === `${r.file}#${i + 1}`) console.log(JSON.stringify({ request: isJson2(call) ? [call.endpoint, call.request] : call.request.params.args.slice(3), recorded: call.response, sandbox: body }, null, 1));
 		}
 	}
 	await sandbox.stop();

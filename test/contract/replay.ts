@@ -10,16 +10,42 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { OdooSandbox } from '../../sandbox/odoo/server';
 
-export interface RecordedCall {
+/** A JSON-RPC exchange: the body POSTed to `/jsonrpc` and Odoo's answer. */
+export interface RpcCall {
 	note: string;
 	http_status: number;
 	request: { jsonrpc: string; method: string; params: { service: string; method: string; args: unknown[] }; id: number };
 	response: Record<string, unknown>;
 }
 
+/**
+ * An exchange over Odoo 19's own API: `POST /json/2/<model>/<method>` with named arguments, or
+ * `GET /json/version`. The key itself is never recorded, only whether the right one was sent.
+ */
+export interface Json2Call {
+	note: string;
+	http_status: number;
+	/** "POST /json/2/res.partner/read", "GET /json/version". */
+	endpoint: string;
+	auth?: 'key' | 'wrong key';
+	request?: Record<string, unknown>;
+	/** The answer's body: the result itself, or Odoo's error ({name, message, arguments, context, debug}). */
+	response: unknown;
+}
+
+export type RecordedCall = RpcCall | Json2Call;
+
+export const isJson2 = (call: RecordedCall): call is Json2Call => 'endpoint' in call;
+
+/** `model.method` of a JSON-2 path, if it is one. */
+export function json2Target(endpoint: string): { model: string; method: string } | undefined {
+	const m = /^POST \/json\/2\/([^/]+)\/([^/]+)$/.exec(endpoint);
+	return m ? { model: m[1], method: m[2] } : undefined;
+}
+
 /** A search ordered by write date first. */
 function byWriteTime(call: RecordedCall): boolean {
-	const kw = call.request.params.args[6] as { order?: string } | undefined;
+	const kw = (isJson2(call) ? call.request : call.request.params.args[6]) as { order?: string } | undefined;
 	return typeof kw?.order === 'string' && kw.order.trim().startsWith('write_date');
 }
 
@@ -205,6 +231,36 @@ export class Replayer {
 		return [a, kw];
 	}
 
+	/**
+	 * JSON-2's named arguments through the same translation: `ids` and the method's parameters (as
+	 * the sandbox names them, which are Odoo's names) become positional, the rest stays by name.
+	 */
+	translateNamed(model: string, method: string, body: Record<string, unknown>): Record<string, unknown> {
+		const def = (() => {
+			try {
+				return this.sandbox.db.method(model, method);
+			} catch {
+				return undefined;
+			}
+		})();
+		const { ids, ...rest } = body;
+		const args: unknown[] = def?.onRecords ? [ids] : [];
+		const named: string[] = [];
+		for (const p of def?.params ?? []) {
+			if (!(p in rest)) break;
+			args.push(rest[p]);
+			named.push(p);
+			delete rest[p];
+		}
+		const [a, kw] = this.translate(model, method, args, rest);
+		const out: Record<string, unknown> = { ...kw };
+		const first = def?.onRecords ? 1 : 0;
+		if (def?.onRecords && ids !== undefined) out.ids = a[0];
+		else if (ids !== undefined) out.ids = ids;
+		named.forEach((p, i) => (out[p] = a[first + i]));
+		return out;
+	}
+
 	// ---- learning ids from answers --------------------------------------------------------
 
 	private learnRecords(model: string, rec: unknown, act: unknown): void {
@@ -303,8 +359,23 @@ export class Replayer {
 		}
 	}
 
+	/** An answer's result, compared as the method's kind of answer asks. */
+	private compareResult(where: string, call: RecordedCall, model: string, method: string, recorded: unknown, actual: unknown): void {
+		const topIdLike = ['create', 'search', 'login', 'authenticate', 'message_post'].includes(method) || (model === 'ir.model.data' && method === 'create');
+		if (method === 'fields_get') this.compareFields(recorded as Record<string, FieldAttrs>, actual as Record<string, FieldAttrs>, `${where} result`);
+		else if (byWriteTime(call) && Array.isArray(recorded) && Array.isArray(actual)) {
+			// Ordered by when records were last written: the recorded server's timing, not its behaviour.
+			const byId = (rows: unknown[]) => [...rows].sort((x, y) => Number((x as { id?: number }).id) - Number((y as { id?: number }).id));
+			this.compare(byId(recorded), byId(actual), `${where} result`, '', topIdLike);
+		} else this.compare(recorded, actual, `${where} result`, '', topIdLike, method === 'sync_from_ui');
+	}
+
 	/** Replays one recorded call; returns the sandbox's response. */
-	async replay(file: string, index: number, call: RecordedCall): Promise<Record<string, unknown>> {
+	async replay(file: string, index: number, call: RecordedCall): Promise<unknown> {
+		return isJson2(call) ? await this.replayJson2(file, index, call) : await this.replayRpc(file, index, call);
+	}
+
+	private async replayRpc(file: string, index: number, call: RpcCall): Promise<Record<string, unknown>> {
 		const params = call.request.params;
 		let args = params.args;
 		let model = '';
@@ -324,24 +395,48 @@ export class Replayer {
 		if (res.status !== call.http_status) this.failures.push(`${where}: HTTP ${call.http_status} expected, got ${res.status}`);
 		const body = (await res.json()) as Record<string, unknown>;
 		const rec = call.response;
-		const topIdLike = ['create', 'search', 'login', 'authenticate', 'message_post'].includes(method) || (model === 'ir.model.data' && method === 'create');
 		if ('error' in rec) {
-			this.compare(rec.error, body.error, `${where} error`);
-			const rn = ((rec.error as Record<string, unknown>)?.data as Record<string, unknown>)?.name;
-			const an = ((body.error as Record<string, unknown>)?.data as Record<string, unknown>)?.name;
-			if (rn !== an) this.failures.push(`${where}: error ${String(rn)} expected, got ${String(an)} (${String(JSON.stringify(body.error ?? body.result)).slice(0, 300)})`);
+			this.compareError(where, rec.error, body.error);
 		} else {
 			const rk = Object.keys(rec).sort().join(',');
 			const ak = Object.keys(body).sort().join(',');
 			if (rk !== ak) this.failures.push(`${where}: envelope keys {${rk}} expected, got {${ak}} ${JSON.stringify(body).slice(0, 300)}`);
-			else if ('result' in rec && method === 'fields_get') this.compareFields(rec.result as Record<string, FieldAttrs>, body.result as Record<string, FieldAttrs>, `${where} result`);
-			else if ('result' in rec && byWriteTime(call) && Array.isArray(rec.result) && Array.isArray(body.result)) {
-				// Ordered by when records were last written: the recorded server's timing, not its behaviour.
-				const byId = (rows: unknown[]) => [...rows].sort((x, y) => Number((x as { id?: number }).id) - Number((y as { id?: number }).id));
-				this.compare(byId(rec.result), byId(body.result), `${where} result`, '', topIdLike);
-			} else if ('result' in rec) this.compare(rec.result, body.result, `${where} result`, '', topIdLike, method === 'sync_from_ui');
+			else if ('result' in rec) this.compareResult(where, call, model, method, rec.result, body.result);
 		}
 		if (model) this.learnFrom(model, method, rec.result, body.result);
 		return body;
+	}
+
+	/** Odoo's error: the same shape and the same exception class. */
+	private compareError(where: string, recorded: unknown, actual: unknown): void {
+		this.compare(recorded, actual, `${where} error`);
+		const name = (e: unknown) => {
+			const o = e as { name?: unknown; data?: { name?: unknown } } | undefined;
+			return o?.data?.name ?? o?.name;
+		};
+		if (name(recorded) !== name(actual)) this.failures.push(`${where}: error ${String(name(recorded))} expected, got ${String(name(actual))} (${String(JSON.stringify(actual)).slice(0, 300)})`);
+	}
+
+	/** A JSON-2 exchange (Odoo 19): the same path, the arguments translated by name, the sandbox's key for the right one. */
+	private async replayJson2(file: string, index: number, call: Json2Call): Promise<unknown> {
+		const [verb, urlPath] = call.endpoint.split(' ');
+		const target = json2Target(call.endpoint);
+		const body = target && call.request ? this.translateNamed(target.model, target.method, call.request) : call.request;
+		const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-Odoo-Database': this.sandbox.options.database };
+		if (call.auth) headers.Authorization = `bearer ${call.auth === 'key' ? this.sandbox.options.apiKey : 'not-the-key'}`;
+		const res = await fetch(`${this.sandbox.url}${urlPath}`, { method: verb, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+		const where = `${file}#${index + 1} "${call.note}"`;
+		if (res.status !== call.http_status) this.failures.push(`${where}: HTTP ${call.http_status} expected, got ${res.status}`);
+		const text = await res.text();
+		let actual: unknown = text;
+		try {
+			actual = JSON.parse(text);
+		} catch {
+			// not JSON: compared as text
+		}
+		if (call.http_status >= 400) this.compareError(where, call.response, actual);
+		else this.compareResult(where, call, target?.model ?? '', target?.method ?? '', call.response, actual);
+		if (target) this.learnFrom(target.model, target.method, call.response, actual);
+		return actual;
 	}
 }

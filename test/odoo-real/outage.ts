@@ -40,7 +40,7 @@ export class OutageProxy extends ForwardingProxy {
 		this.seen.set(key, (this.seen.get(key) ?? 0) + 1);
 	}
 
-	protected override onAnswer(_url: string, body: Buffer, _status: number, _text: string, res: http.ServerResponse): void {
+	protected override onAnswer(_req: http.IncomingMessage, body: Buffer, _status: number, _text: string, res: http.ServerResponse): void {
 		if (ORDER_CALL.test(body.toString('utf8')) && ++this.orderCalls >= this.downAfter) res.on('finish', () => void this.down());
 	}
 }

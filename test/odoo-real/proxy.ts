@@ -46,8 +46,8 @@ export class ForwardingProxy {
 	/** Each request, before it is forwarded. */
 	protected onRequest(_url: string, _body: Buffer): void {}
 
-	/** Each answered request, with Odoo's answer as sent on. */
-	protected onAnswer(_url: string, _body: Buffer, _status: number, _text: string, _res: http.ServerResponse): void {}
+	/** Each answered request (its method, path and headers as sent), with Odoo's answer as sent on. */
+	protected onAnswer(_req: http.IncomingMessage, _body: Buffer, _status: number, _text: string, _res: http.ServerResponse): void {}
 
 	private async forward(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
 		const url = req.url ?? '/';
@@ -60,7 +60,7 @@ export class ForwardingProxy {
 			const date = r.headers.get('date');
 			res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'application/json', ...(date ? { Date: date } : {}) });
 			res.end(text);
-			this.onAnswer(url, body, r.status, text, res);
+			this.onAnswer(req, body, r.status, text, res);
 		} catch (e) {
 			res.writeHead(502);
 			res.end((e as Error).message);

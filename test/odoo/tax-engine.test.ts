@@ -5,7 +5,7 @@
  */
 import { computeAll, type TaxLike } from '../../nodes/OdooErp/helpers/taxEngine';
 import { sandboxComputeAll } from '../../sandbox/odoo/taxes';
-import { loadRecordings } from '../contract/replay';
+import { isJson2, loadRecordings } from '../contract/replay';
 
 interface RecordedTax {
 	id: number;
@@ -37,6 +37,7 @@ const add = (t: RecordedTax) =>
 	});
 const cases: Array<{ note: string; ids: number[]; price: number; quantity: number; expected: Record<string, unknown> }> = [];
 for (const call of recording.calls) {
+	if (isJson2(call)) continue;
 	const [, , , model, method, args, kwargs] = call.request.params.args as [string, number, string, string, string, unknown[], Record<string, unknown>];
 	if (model !== 'account.tax') continue;
 	if (method === 'search_read') for (const t of call.response.result as RecordedTax[]) add(t);

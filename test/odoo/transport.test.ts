@@ -27,6 +27,11 @@ describe('Odoo transport', () => {
 			expect(pay.output('Pay')[0]).toMatchObject({ invoiceId: invoice });
 			expect(f.sandbox.http.counter.get('json2/account.payment.register/action_create_payments')).toBe(1);
 
+			// message_post likewise answers [id] over JSON-2 (one id over JSON-RPC): the audit gives the message's id.
+			const audit = await f.engine.run(chain([{}], node('Audit', 'odooErp', { resource: 'audit', operation: 'post', channel: 'n8n runs', record: '{"flow": "test"}' })));
+			expect(audit.error).toBeUndefined();
+			expect(typeof audit.output('Audit')[0].auditMessageId).toBe('number');
+
 			const bad = await f.engine.run(chain([{}], node('Odoo', 'odooErp', { resource: 'record', operation: 'create', model: rl('product.product'), inputMode: 'json', valuesJson: '{"list_price": 3}' })));
 			expect(bad.error?.message).toMatch(/mandatory field is not set/);
 			expect((bad.error as { description?: string }).description).toMatch(/ValidationError/);

@@ -1,1 +1,1 @@
-export { asItemError, failItem, ok } from '../../shared/items';
+export { asItemError, failItem, ok, passOn } from '../../shared/items';

@@ -8,6 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { OdooClient } from '../transport';
 import type { ExternalIdRow, LoadResult } from './interfaces';
 import type { PpXids } from './pixelpoint';
+import { passOn } from './items';
 import { DataError, InputError } from './utils';
 
 export interface SessionRow {
@@ -147,7 +148,7 @@ async function postAgain(client: OdooClient, ids: number[]): Promise<void> {
 		await client.call('account.move', 'action_post', { ids: drafts });
 	} catch (error) {
 		const again = await client.call<Array<{ state: string }>>('account.move', 'read', { ids: drafts, kwargs: { fields: ['state'] } });
-		if (again.some((r) => r.state !== 'posted')) throw error;
+		if (again.some((r) => r.state !== 'posted')) throw passOn(client.node, error);
 	}
 }
 

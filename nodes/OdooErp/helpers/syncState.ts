@@ -7,6 +7,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { UnknownOutcomeError } from '../../shared/http';
 import type { OdooClient } from '../transport';
+import { passOn } from './items';
 import { InputError, chunk } from './utils';
 
 export interface WaitingItem extends IDataObject {
@@ -118,7 +119,7 @@ async function createRows(client: OdooClient, rows: Array<{ key: string; value: 
 			await client.call('ir.config_parameter', 'create', { args: [part] });
 			continue;
 		} catch (error) {
-			if (!(error instanceof UnknownOutcomeError) && !/unique|already exists|duplicate/i.test((error as Error).message ?? '')) throw error;
+			if (!(error instanceof UnknownOutcomeError) && !/unique|already exists|duplicate/i.test((error as Error).message ?? '')) throw passOn(client.node, error);
 		}
 		const have = new Map(
 			(

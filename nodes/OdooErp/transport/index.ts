@@ -4,10 +4,11 @@
  * failures with exponential backoff and jitter, and turns Odoo errors into NodeApiError
  * carrying Odoo's exception name and message — never the password or API key.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { type AnyContext, type FullResponse, type RetryPolicy, apiError, backoffMs, defaultRetryPolicy, exchange } from '../../shared/http';
 import { redactSecrets, redactUrlUserinfo, refuseUserinfo } from '../../shared/redact';
+import { passOn } from '../../shared/items';
 
 export type OdooContext = AnyContext;
 
@@ -137,6 +138,11 @@ export class OdooClient {
 		}
 	}
 
+	/** The node this client works for: errors are the node's. */
+	get node(): INode {
+		return this.ctx.getNode();
+	}
+
 	static async fromContext(ctx: OdooContext): Promise<OdooClient> {
 		const raw = (await ctx.getCredentials('odooErpApi')) as ICredentialDataDecryptedObject;
 		return new OdooClient(ctx, raw as unknown as OdooCredentials);
@@ -176,7 +182,7 @@ export class OdooClient {
 			return await this.exchange(options, idempotent, what, itemIndex);
 		} catch (error) {
 			if (error instanceof NodeApiError && error.httpCode === '404') throw this.notFound(String(options.url), itemIndex);
-			throw error;
+			throw passOn(this.node, error);
 		}
 	}
 
@@ -257,7 +263,7 @@ export class OdooClient {
 			} catch (error) {
 				if (error instanceof OdooApiError && isUnknownDatabase(error.data, this.creds.database)) throw await this.unknownDatabase();
 				if (error instanceof OdooApiError) throw this.toNodeError(error, 'common.authenticate');
-				throw error;
+				throw passOn(this.node, error);
 			}
 			if (typeof uid !== 'number' || !uid) throw this.loginRefused();
 			return uid;
@@ -330,9 +336,10 @@ export class OdooClient {
 			const data = res.body as OdooErrorData;
 			throw new OdooApiError({ name: data.name, message: data.message, arguments: data.arguments }, res.statusCode);
 		}
-		// JSON-2 answers a recordset as its ids, so `create` of one record gives [id]; JSON-RPC gives
-		// the id itself, and the nodes expect that.
-		if (method === 'create' && Array.isArray(res.body) && opts.args?.[0] && !Array.isArray(opts.args[0])) return (res.body as unknown[])[0];
+		// JSON-2 answers a recordset as its ids, so `create` of one record and `message_post` give
+		// [id]; JSON-RPC gives the id itself (Odoo's @api.returns), and the nodes expect that.
+		const oneRecord = method === 'message_post' || (method === 'create' && opts.args?.[0] && !Array.isArray(opts.args[0]));
+		if (oneRecord && Array.isArray(res.body)) return (res.body as unknown[])[0];
 		return res.body;
 	}
 
@@ -399,7 +406,7 @@ export class OdooClient {
 					what,
 				)) as T;
 			} catch (error) {
-				if (!(error instanceof OdooApiError)) throw error;
+				if (!(error instanceof OdooApiError)) throw passOn(this.node, error);
 				// Odoo rolled the transaction back; it retries these itself, and so may we.
 				if (TRANSIENT_ODOO_ERRORS.has(error.data.name) && attempt < this.retry.retries) {
 					this.stats.retries++;

@@ -4,7 +4,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { failItem as fail, ok } from '../../shared/items';
+import { failItem as fail, ok, passOn } from '../../shared/items';
 import { INVOICE_CHANNELS, type InvoiceChannel } from '../helpers/enums';
 import {
 	type SendOptions,
@@ -24,13 +24,16 @@ const show = (resource: string, operation: string[]) => ({ show: { resource: [re
 function jsonParam(ctx: IExecuteFunctions, name: string, i: number): IDataObject {
 	const v = ctx.getNodeParameter(name, i, '{}');
 	if (typeof v === 'object' && v !== null) return v as IDataObject;
+	let parsed: unknown;
+	let why = '';
 	try {
-		const parsed = JSON.parse(String(v || '{}')) as unknown;
-		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-		return parsed as IDataObject;
+		parsed = JSON.parse(String(v || '{}')) as unknown;
 	} catch (error) {
-		throw new InputError(`${name} is not a JSON object: ${(error as Error).message}`, name);
+		why = (error as Error).message;
 	}
+	if (!why && (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))) why = 'not an object';
+	if (why) throw new InputError(`${name} is not a JSON object: ${why}`, name);
+	return parsed as IDataObject;
 }
 
 function idParam(ctx: IExecuteFunctions, name: string, i: number): number {
@@ -235,7 +238,10 @@ export const invoiceOperations: Record<string, Operation> = {
 					// Just created: known to be UNFINISHED, no need to ask.
 					await advance(client, id, i, earlier ? undefined : String(created.status ?? '') || undefined);
 				} catch (error) {
-					throw new InputError(`Invoice ${inv.number} was created in Procountor as ${id} but not sent: ${(error as Error).message}. Approve and send it there by hand.`, 'status');
+					throw new NodeOperationError(this.getNode(), `Item ${i}: invoice ${inv.number} was created in Procountor as ${id} but not sent: ${(error as Error).message}`, {
+						itemIndex: i,
+						description: `Approve and send invoice ${id} in Procountor by hand.`,
+					});
 				}
 				out.push(
 					ok(
@@ -276,7 +282,7 @@ async function createInvoice(client: ProcountorClient, body: IDataObject, number
 	try {
 		return await client.request('POST', '/invoices', { body, itemIndex });
 	} catch (error) {
-		if (!(error instanceof UnknownOutcomeError)) throw error;
+		if (!(error instanceof UnknownOutcomeError)) throw passOn(client.node, error);
 		return (await findSent(client, number, date, itemIndex)) ?? (await client.request('POST', '/invoices', { body, itemIndex }));
 	}
 }
@@ -295,7 +301,7 @@ async function advance(client: ProcountorClient, id: number, itemIndex: number, 
 		} catch (error) {
 			// A lost answer, or a step another run did: what counts is where the invoice is now.
 			now = await status();
-			if (now === from) throw error;
+			if (now === from) throw passOn(client.node, error);
 			continue;
 		}
 		now = step === 'approve' ? 'NOT_SENT' : 'SENT';

@@ -3,11 +3,12 @@
  * a client-side limit below Procountor's 20 requests per second shared by every execution of
  * the process for the same API client, retries, and Procountor's errors[] as NodeApiError.
  */
-import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods, INode } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 import { procountorBaseUrl } from '../../../credentials/ProcountorApi.credentials';
 import { type AnyContext, type FullResponse, apiError, exchange } from '../../shared/http';
 import { redactSecrets, refuseUserinfo } from '../../shared/redact';
+import { passOn } from '../../shared/items';
 
 /** A request's place in the window: stamped when it starts, and again when it completes. */
 export interface Slot {
@@ -94,6 +95,11 @@ export class ProcountorClient {
 		private tokenPending: boolean,
 	) {}
 
+	/** The node this client works for: errors are the node's. */
+	get node(): INode {
+		return this.ctx.getNode();
+	}
+
 	static async fromContext(ctx: AnyContext): Promise<ProcountorClient> {
 		const c = await ctx.getCredentials('procountorApi');
 		const secrets = [c.clientSecret, c.apiKey, c.accessToken].map((s) => String(s ?? '')).filter((s) => s.length > 3);
@@ -150,7 +156,7 @@ export class ProcountorClient {
 				this.limiter.complete(three);
 			} catch (error) {
 				this.limiter.complete(three);
-				if (!(error instanceof NodeApiError) || !/^\d+$/.test(String(error.httpCode))) throw error;
+				if (!(error instanceof NodeApiError) || !/^\d+$/.test(String(error.httpCode))) throw passOn(this.node, error);
 				res = { statusCode: Number(error.httpCode), headers: {}, body: (error.context?.data as unknown) ?? {} };
 				if (res.statusCode === 429 || res.statusCode >= 500) res = await exchange(this.ctx, request, common);
 			}

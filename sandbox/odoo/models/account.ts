@@ -56,7 +56,10 @@ export function taxLike(env: Env, tax: Rec): SandboxTax {
 	};
 }
 
-/** `perLine`: rounded line by line whatever the company says (Odoo 19's compute_all does so). */
+/**
+ * `perLine`: rounded line by line whatever the company says, with each tax's base and the void
+ * total unrounded (Odoo 19's compute_all answers so).
+ */
 export function computeTaxes(env: Env, taxIds: number[], priceUnit: number, quantity: number, perLine = false) {
 	const taxes = env.db.mustBrowse(env, 'account.tax', taxIds).map((t) => taxLike(env, t));
 	const company = mainCompany(env.db);
@@ -64,6 +67,7 @@ export function computeTaxes(env: Env, taxIds: number[], priceUnit: number, quan
 	return sandboxComputeAll(taxes, priceUnit, quantity, {
 		currencyRounding: currency.rounding as number,
 		roundGlobally: !perLine && company.tax_calculation_rounding_method === 'round_globally',
+		rawBase: perLine,
 	});
 }
 
@@ -654,8 +658,9 @@ export function defineAccount(db: Database): void {
 					const moves = env.db.mustBrowse(env, 'account.move', ids);
 					if (moves.some((m) => m.state === 'draft')) throw userError('Only posted/cancelled journal entries can be reset to draft.');
 					for (const m of moves) {
-						// Odoo removes the entry's reconciliation when it goes back to draft.
-						const lineIds = new Set(linesOf(env, m.id).map((l) => l.id));
+						// Odoo 17 and 18 remove the entry's reconciliation when it goes back to draft; 19
+						// keeps it (its button_draft no longer calls remove_move_reconcile).
+						const lineIds = new Set(env.db.version >= 19 ? [] : linesOf(env, m.id).map((l) => l.id));
 						for (const part of [...env.db.table('account.partial.reconcile').values()]) {
 							if (lineIds.has(part.debit_move_id as number) || lineIds.has(part.credit_move_id as number)) env.db.deleteRaw('account.partial.reconcile', part.id);
 						}

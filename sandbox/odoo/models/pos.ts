@@ -654,6 +654,9 @@ function syncFromUi(env: Env, orders: unknown[]) {
 				),
 			'pos.pack.operation.lot': [],
 			'product.attribute.custom.value': [],
+			// Odoo 19 also answers the invoices made at the sync (none: no order asks for one) and
+			// pos_restaurant's courses.
+			...(env.db.version >= 19 ? { 'account.move': [], 'restaurant.order.course': [] } : {}),
 		};
 	});
 }

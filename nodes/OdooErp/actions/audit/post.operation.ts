@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 import { UnknownOutcomeError } from '../../../shared/http';
 import { redactUrlUserinfo } from '../../../shared/redact';
-import { failItem, ok } from '../../helpers/items';
+import { failItem, ok, passOn } from '../../helpers/items';
 import { upsertRows } from '../../helpers/upsert';
 import { InputError, parseObject } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
@@ -49,7 +49,7 @@ async function postOnce(client: OdooClient, model: string, channelId: number, bo
 		try {
 			return await client.call<number>(model, 'message_post', { ids: [channelId], kwargs: { body, message_type: 'comment' }, itemIndex });
 		} catch (error) {
-			if (!(error instanceof UnknownOutcomeError) || attempt >= 3) throw error;
+			if (!(error instanceof UnknownOutcomeError) || attempt >= 3) throw passOn(client.node, error);
 			const found = await client.call<number[]>('mail.message', 'search', {
 				args: [[['model', '=', model], ['res_id', '=', channelId], ['body', 'ilike', marker]]],
 				kwargs: { limit: 1 },

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 import { readAccountingInvoices } from '../../helpers/accounting';
 import type { ExternalIdRow } from '../../helpers/interfaces';
-import { ok } from '../../helpers/items';
+import { ok, passOn } from '../../helpers/items';
 import { resolveXids } from '../../helpers/upsert';
 import { InputError, parseIds } from '../../helpers/utils';
 import { UnknownOutcomeError } from '../../../shared/http';
@@ -162,6 +162,6 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	} catch (error) {
 		// Nothing was handed on: release what this run claimed, so the next run takes it.
 		for (const id of this.getNodeParameter('claim', 0, true) ? ids : []) await releaseClaim(client, ns, id).catch(() => undefined);
-		throw error;
+		throw passOn(this.getNode(), error);
 	}
 }

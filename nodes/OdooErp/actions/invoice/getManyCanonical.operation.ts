@@ -141,11 +141,13 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		if (!key) throw new InputError('Cursor Key is empty', 'cursorKey');
 		if (this.getNodeParameter('cursorStorage', 0, 'odoo') === 'odoo') {
 			const stored = await readCursorParameter(client, key);
+			let readable = true;
 			try {
 				cursor = stored ? (JSON.parse(stored) as CanonicalCursor) : undefined;
 			} catch {
-				throw new InputError(`The Odoo system parameter ${cursorParameter(key)} does not hold a cursor (${String(stored).slice(0, 40)}); delete it to export everything again`, 'cursorKey');
+				readable = false;
 			}
+			if (!readable) throw new InputError(`The Odoo system parameter ${cursorParameter(key)} does not hold a cursor (${String(stored).slice(0, 40)}); delete it to export everything again`, 'cursorKey');
 		} else cursor = this.getWorkflowStaticData('global')[key] as CanonicalCursor | undefined;
 		cursor ??= { writeDate: '1970-01-01 00:00:00', ids: [] };
 		const seen = new Set(cursor.ids);

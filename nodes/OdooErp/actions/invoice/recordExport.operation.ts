@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { failItem, ok } from '../../helpers/items';
+import { failItem, ok, passOn } from '../../helpers/items';
 import { resolveXids } from '../../helpers/upsert';
 import { InputError } from '../../helpers/utils';
 import { UnknownOutcomeError } from '../../../shared/http';
@@ -32,7 +32,7 @@ export async function ensureXid(client: OdooClient, row: IDataObject): Promise<v
 			await client.call('ir.model.data', 'create', { args: [row] });
 			return;
 		} catch (error) {
-			if (attempt >= 2) throw error;
+			if (attempt >= 2) throw passOn(client.node, error);
 		}
 	}
 }
@@ -86,7 +86,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			// Recording is idempotent in effect: after a lost answer or a concurrent record, add what is missing.
 			const now = await resolveXids(client, create.map((r) => `${r.module}.${r.name}`));
 			const missing = create.filter((r) => !now.has(`${r.module}.${r.name}`));
-			if (missing.length === create.length && !(error instanceof UnknownOutcomeError)) throw error;
+			if (missing.length === create.length && !(error instanceof UnknownOutcomeError)) throw passOn(client.node, error);
 			if (missing.length) await client.call('ir.model.data', 'create', { args: [missing] });
 		}
 	}

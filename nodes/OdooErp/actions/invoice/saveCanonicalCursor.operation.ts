@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { failItem, ok } from '../../helpers/items';
+import { failItem, ok, passOn } from '../../helpers/items';
 import { InputError } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
 
@@ -47,7 +47,7 @@ export async function writeCursorParameter(client: OdooClient, key: string, valu
 			else await client.call('ir.config_parameter', 'create', { args: [{ key: cursorParameter(key), value }] });
 			return;
 		} catch (error) {
-			if (attempt >= 2) throw error; // the key is unique in Odoo: look again, then write
+			if (attempt >= 2) throw passOn(client.node, error); // the key is unique in Odoo: look again, then write
 		}
 	}
 }

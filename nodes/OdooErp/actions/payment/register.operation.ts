@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 import { UnknownOutcomeError } from '../../../shared/http';
 import type { ExternalIdRow } from '../../helpers/interfaces';
-import { failItem, ok } from '../../helpers/items';
+import { failItem, ok, passOn } from '../../helpers/items';
 import { InputError } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
 
@@ -101,7 +101,7 @@ export async function createClaim(client: OdooClient, row: IDataObject): Promise
 	try {
 		return await client.call<number>('ir.model.data', 'create', { args: [row] });
 	} catch (error) {
-		if (!(error instanceof UnknownOutcomeError)) throw error;
+		if (!(error instanceof UnknownOutcomeError)) throw passOn(client.node, error);
 		const [found] = await client.call<number[]>('ir.model.data', 'search', { args: [[['module', '=', row.module], ['name', '=', row.name]]] });
 		if (found) return found;
 		return await client.call<number>('ir.model.data', 'create', { args: [row] });
@@ -234,7 +234,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				paymentId = Number(action.res_id);
 			} catch (error) {
 				const adopted = key && error instanceof UnknownOutcomeError ? await findKeyedPayment(client, key) : undefined;
-				if (!adopted) throw error;
+				if (!adopted) throw passOn(client.node, error);
 				paymentId = adopted;
 			}
 			paid = true;

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { ExternalIdRow } from '../../helpers/interfaces';
-import { failItem, ok } from '../../helpers/items';
+import { failItem, ok, passOn } from '../../helpers/items';
 import { resolveXids, upsertRows, type UpsertOutcome } from '../../helpers/upsert';
 import { InputError } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
@@ -104,7 +104,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		} catch (error) {
 			// Another execution registered them meanwhile (unique module+name): nothing to do.
 			const again = await resolveXids(client, newAliases.map((a) => `${a.module}.${a.name}`));
-			if (again.size < newAliases.length) throw error;
+			if (again.size < newAliases.length) throw passOn(client.node, error);
 		}
 	}
 

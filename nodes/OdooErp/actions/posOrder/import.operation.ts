@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { ExternalIdRow } from '../../helpers/interfaces';
-import { failItem, ok } from '../../helpers/items';
+import { failItem, ok, passOn } from '../../helpers/items';
 import { type CloseResult, ensureSession, sessionXids } from '../../helpers/posSessions';
 import { type LineInput, TaxBook } from '../../helpers/taxBook';
 import { roundTo } from '../../helpers/taxEngine';
@@ -570,7 +570,7 @@ async function lockOrders(
 				if (locks.length) return { orders: candidates, locks };
 				continue;
 			}
-			if (attempt === 2) throw error;
+			if (attempt === 2) throw passOn(client.node, error);
 		}
 		// Some are held by another execution: skip those, take over stale ones, lock the rest.
 		const held = await client.call<Array<ExternalIdRow & { create_date: string }>>('ir.model.data', 'search_read', {
