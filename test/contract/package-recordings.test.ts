@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OdooSandbox } from '../../sandbox/odoo/server';
-import { Replayer, loadRecordings } from './replay';
+import { Replayer, isJson2, loadRecordings } from './replay';
 
 interface Known {
 	why: Record<string, string>;
@@ -45,6 +45,14 @@ for (const version of [17, 18, 19] as const) {
 			expect(calls.length).toBeGreaterThan(400);
 			expect(recordings.map((r) => r.file)).toEqual(expect.arrayContaining(['01-transport.json', '03-pixelpoint-order-import.json', '05-pos-session-auto-close.json']));
 		});
+
+		if (version >= 19) {
+			test('with an API key every call went over JSON-2 (the version at /json/version), none over /jsonrpc', () => {
+				const byWay = calls.map((c) => (isJson2(c.call) ? c.call.endpoint.split('/').slice(0, 3).join('/') : 'POST /jsonrpc'));
+				expect(byWay.filter((w) => w === 'POST /jsonrpc')).toEqual([]);
+				expect(byWay.filter((w) => w === 'POST /json/2').length).toBeGreaterThan(400);
+			});
+		}
 
 		test.each(calls.map((c) => [`${c.file} #${c.index + 1}: ${c.call.note}`, c] as const))('%s', async (_title, c) => {
 			const before = replayer.failures.length;
