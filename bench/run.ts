@@ -180,7 +180,8 @@ async function sendBench(): Promise<void> {
 		const env = sb.odoo.env();
 		const tax = db.search(env, 'account.tax', [['name', '=', 'VAT 25.5%']])[0];
 		db.transaction(() => {
-			const partner = db.create(env, 'res.partner', { name: 'Bench Customer Oy', company_registry: '1234567-8', is_company: true }).id;
+			// An email to send to: a customer Procountor cannot reach is refused before any request.
+			const partner = db.create(env, 'res.partner', { name: 'Bench Customer Oy', company_registry: '1234567-8', is_company: true, email: 'laskut@bench-customer.example' }).id;
 			for (let k = 0; k < 500; k++) {
 				const m = db.create(env, 'account.move', { move_type: 'out_invoice', partner_id: partner, invoice_date: '2026-11-10', currency_id: 126, invoice_line_ids: [[0, 0, { name: `Service ${k}`, quantity: 1 + (k % 3), price_unit: 10 + k, tax_ids: [[6, 0, [tax]]] }]] });
 				db.call(env, 'account.move', 'action_post', [m.id], {});
@@ -193,7 +194,8 @@ async function sendBench(): Promise<void> {
 		let sendingMs = 0;
 		Engine.observers.push((r) => (sendingMs += nodeMs(r, 'Procountor: Send Invoice') || 0));
 		let sent = 0;
-		for (let k = 0; k < 4 && sent < 509; k++) sent += Number((await runTemplate(engine, 'odoo-invoices-to-procountor')).summary[0]?.sent ?? 0);
+		// The invoices are dated 2026-11-10; without a start date the flow would look from the clock's today only.
+		for (let k = 0; k < 4 && sent < 509; k++) sent += Number((await runTemplate(engine, 'odoo-invoices-to-procountor', {}, { startDate: '2026-11-01' })).summary[0]?.sent ?? 0);
 		const ms = Date.now() - started;
 		const requests = sb.procountor.http.counter.total - before;
 		Engine.observers.pop();
