@@ -531,6 +531,49 @@ async function editor(base: string, templates: IWorkflowBase[], mainLog: string)
 		check('the import node opens with its credential, resource and operation', shows.length === 3, opened ? `shows ${shows.join(', ')}` : 'no parameter panel');
 		await page.keyboard.press('Escape');
 
+		// Relations field by field (a partner's tags, an invoice's lines), as an integrator sets them up.
+		const odooNode = wf.nodes.find((n) => n.type === `${PKG.name}.odooErp`)!;
+		const relationNodes = [
+			{ id: 'r1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'r2',
+				name: 'Odoo: Tag Customer',
+				type: `${PKG.name}.odooErp`,
+				typeVersion: 1,
+				position: [260, 0],
+				credentials: odooNode.credentials,
+				parameters: {
+					resource: 'record',
+					operation: 'update',
+					model: { __rl: true, mode: 'name', value: 'res.partner' },
+					recordId: '={{ $json.partnerId }}',
+					inputMode: 'fields',
+					fieldValues: {
+						values: [
+							{ name: 'category_id', edit: 'add', value: 'crm_tags.vip, crm_tags.catering' },
+							{ name: 'category_id', edit: 'remove', value: 'crm_tags.prospect' },
+							{ name: 'parent_id', edit: 'set', value: 'pixelpoint.partner_chain' },
+						],
+					},
+				},
+			},
+		];
+		const relWf = await context.request.post('/rest/workflows', {
+			data: { name: 'e2e: relations field by field', nodes: relationNodes, connections: { Start: { main: [[{ node: 'Odoo: Tag Customer', type: 'main', index: 0 }]] } }, settings: {} },
+		});
+		await openWorkflow(page, `/workflow/${((await relWf.json()) as { data: { id: string } }).data.id}`);
+		await page.locator('[data-test-id="canvas-node"][data-node-name="Odoo: Tag Customer"]').dblclick();
+		const relNdv = await ndv
+			.waitFor({ timeout: 15_000 })
+			.then(() => true)
+			.catch(() => false);
+		await sleep(1500);
+		await page.screenshot({ path: path.join(SHOTS, 'node-odoo-record-relations.png') });
+		const relValues = relNdv ? await ndv.locator('input').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value)) : [];
+		const relShows = ['Field by Field', 'Add Records', 'Remove Records', 'Set'].filter((v) => relValues.includes(v));
+		check('the Record update opens with its field rows and their operations (add, remove, set)', relShows.length === 4, relNdv ? `shows ${relShows.join(', ')}` : 'no parameter panel');
+		await page.keyboard.press('Escape');
+
 		// The same check must see a node type n8n does not know (so a package that failed to load fails this test).
 		const broken = { ...wf, name: 'e2e: unknown node control', nodes: wf.nodes.map((n, k) => (k === 3 ? { ...n, type: `${PKG.name}.notANode` } : n)), settings: {} };
 		const made = await context.request.post('/rest/workflows', { data: { name: broken.name, nodes: broken.nodes, connections: broken.connections, settings: {} } });

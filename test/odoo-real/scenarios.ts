@@ -10,6 +10,7 @@ import { type TemplateSettings, runTemplate } from '../../runner/flows';
 import type { Sandboxes } from '../../sandbox';
 import { type Check, m2o, money } from './books';
 import { OutageProxy } from './outage';
+import { chain, node, rl } from '../helpers';
 import type { Rpc } from './rpc';
 import { sql } from './server';
 
@@ -169,7 +170,101 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 		detail: `created ${String(manual.summary[0]?.created)}, skipped ${String(manual.summary[0]?.skipped)}, held back ${String(manual.summary[0]?.heldBack)}${missing.length ? `, missing ${missing.join(', ')}` : ''}${manual.summary[0]?.error ? ` (${String(manual.summary[0]?.error).slice(0, 200)})` : ''}; ${histOrders.length} of ${historic.length} orders, sessions ${sessionRows.map((r) => `${String(r.name)} ${String(r.state)}`).join(', ')}; entries ${moves.map((m) => `${String(m.name)} ${String(m.state)} ${String(m.date)}`).join(', ')}; balanced ${balanced.filter(Boolean).length}/${balanced.length}`,
 	});
 	out.push(await outageHalfway(w));
+	out.push(await w.phase('relations field by field', () => relations(w)));
 	return out;
+}
+
+/**
+ * 6. Relations in the Record operations, field by field, on Odoo's own records: a partner's tags
+ *    (many2many) set by IDs, added and removed by external ID, replaced and cleared, its parent
+ *    company by external ID; an invoice's lines (one2many) created with a product by external ID,
+ *    one changed and one removed; tags set by external ID in an upsert (Odoo's import).
+ */
+async function relations(w: ScenarioWorld): Promise<Check> {
+	const { rpc, engine, companyId } = w;
+	const ctx = { context: { allowed_company_ids: [companyId] } };
+	const tagIds: Record<string, number> = {};
+	for (const name of ['VIP', 'Catering', 'Wholesale']) {
+		tagIds[name] = await rpc.call<number>('res.partner.category', 'create', [{ name: `${name} (n8n relations)` }]);
+		await rpc.call('ir.model.data', 'create', [{ module: 'n8n_relations', name: name.toLowerCase(), model: 'res.partner.category', res_id: tagIds[name] }]);
+	}
+	const parent = await rpc.call<number>('res.partner', 'create', [{ name: 'Ravintolaketju Oy (n8n relations)', is_company: true }], ctx);
+	await rpc.call('ir.model.data', 'create', [{ module: 'n8n_relations', name: 'chain', model: 'res.partner', res_id: parent }]);
+	const [product] = await rpc.searchRead<{ module: string; name: string; res_id: number }>('ir.model.data', [['model', '=', 'product.product'], ['module', '=', 'pixelpoint']], ['module', 'name', 'res_id'], { limit: 1, order: 'id' });
+	const names = async (partner: number) => {
+		const [p] = await rpc.searchRead<{ category_id: number[] }>('res.partner', [['id', '=', partner]], ['category_id'], ctx);
+		return Object.entries(tagIds)
+			.filter(([, id]) => p.category_id.includes(id))
+			.map(([n]) => n)
+			.sort()
+			.join('+') || '∅';
+	};
+	type Row = { name: string; value: string; edit?: string };
+	const rows = (r: Row[]) => ({ inputMode: 'fields', fieldValues: { values: r } });
+	const run = async (operation: string, model: string, params: Record<string, unknown>) => {
+		const r = await engine.run(chain([{}], node('Odoo', 'odooErp', { resource: 'record', operation, model: rl(model), ...params })));
+		if (r.error) throw new Error(`${operation} ${model}: ${r.error.message}`);
+		return r.output('Odoo')[0];
+	};
+	const seen: string[] = [];
+	try {
+		const partner = Number(
+			(await run('create', 'res.partner', rows([{ name: 'name', value: 'Kahvila Testi (n8n relations)' }, { name: 'category_id', value: `${tagIds.VIP},${tagIds.Catering}` }, { name: 'parent_id', value: 'n8n_relations.chain' }]))).id,
+		);
+		seen.push(await names(partner));
+		const [withParent] = await rpc.searchRead<{ parent_id: [number, string] | false }>('res.partner', [['id', '=', partner]], ['parent_id'], ctx);
+		for (const r of [
+			[{ name: 'category_id', edit: 'add', value: 'n8n_relations.wholesale' }],
+			[{ name: 'category_id', edit: 'remove', value: String(tagIds.VIP) }],
+			[{ name: 'category_id', edit: 'remove', value: 'n8n_relations.catering' }, { name: 'category_id', edit: 'add', value: 'n8n_relations.vip' }],
+			[{ name: 'category_id', edit: 'set', value: 'n8n_relations.catering' }],
+			[{ name: 'category_id', edit: 'clear', value: '' }],
+		]) {
+			await run('update', 'res.partner', { recordId: String(partner), ...rows(r) });
+			seen.push(await names(partner));
+		}
+		const move = Number(
+			(
+				await run(
+					'create',
+					'account.move',
+					rows([
+						{ name: 'move_type', value: 'out_invoice' },
+						{ name: 'partner_id', value: 'n8n_relations.chain' },
+						{ name: 'invoice_line_ids', edit: 'createLines', value: JSON.stringify([{ name: 'Burgers', quantity: 10, price_unit: 9.5, product_id: `${product.module}.${product.name}` }, { name: 'Delivery', quantity: 1, price_unit: 15 }]) },
+					]),
+				)
+			).id,
+		);
+		const lines = () => rpc.searchRead<{ id: number; name: string; quantity: number; product_id: [number, string] | false }>('account.move.line', [['move_id', '=', move], ['display_type', '=', 'product']], ['name', 'quantity', 'product_id'], { ...ctx, order: 'id' });
+		const made = await lines();
+		await run('update', 'account.move', {
+			recordId: String(move),
+			...rows([
+				{ name: 'invoice_line_ids', edit: 'updateLine', value: JSON.stringify({ id: made[0].id, quantity: 12 }) },
+				{ name: 'invoice_line_ids', edit: 'remove', value: String(made[1].id) },
+			]),
+		});
+		const after = await lines();
+		const upserted = Number((await run('upsertByExternalId', 'res.partner', { namespace: 'n8n_relations', externalId: 'customer_1', ...rows([{ name: 'name', value: 'Asiakas Yksi (n8n relations)' }, { name: 'category_id', value: 'n8n_relations.vip, n8n_relations.wholesale' }]) })).id);
+		const upsertTags = await names(upserted);
+		return {
+			what: "relations field by field on Odoo's records: tags set, added, removed, replaced and cleared by ID and external ID; a parent by external ID; invoice lines created (product by external ID), changed and removed; tags set in an upsert",
+			ok:
+				seen.join(' → ') === 'Catering+VIP → Catering+VIP+Wholesale → Catering+Wholesale → VIP+Wholesale → Catering → ∅' &&
+				withParent.parent_id !== false &&
+				withParent.parent_id[0] === parent &&
+				made.length === 2 &&
+				made[0].product_id !== false &&
+				made[0].product_id[0] === product.res_id &&
+				after.length === 1 &&
+				after[0].quantity === 12 &&
+				upsertTags === 'VIP+Wholesale',
+			detail: `tags ${seen.join(' → ')}; parent ${JSON.stringify(withParent.parent_id)}; lines made ${made.map((l) => `${l.name} ×${l.quantity}`).join(', ')}, after ${after.map((l) => `${l.name} ×${l.quantity}`).join(', ')}; upsert tags ${upsertTags}`,
+		};
+	} catch (e) {
+		return { what: 'relations field by field on Odoo\'s records', ok: false, detail: `${(e as Error).message.slice(0, 400)}; tags so far ${seen.join(' → ')}` };
+	}
 }
 
 /**

@@ -84,11 +84,27 @@ export const valuesInput: INodeProperties[] = [
 						description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code-examples/expressions/">expression</a>',
 					},
 					{
+						displayName: 'Operation',
+						name: 'edit',
+						type: 'options',
+						default: 'set',
+						description: 'What to do with the field; all but Set apply to relations (links to other records)',
+						options: [
+							{ name: 'Add Records', value: 'add', description: 'Link the records in Value as well (many2many, one2many)' },
+							{ name: 'Change Lines', value: 'updateLine', description: 'Value: JSON of a line with its "ID" and the fields to change, or a list of them (one2many)' },
+							{ name: 'Clear', value: 'clear', description: 'Unlink every record (a many2one becomes empty)' },
+							{ name: 'Create Lines', value: 'createLines', description: 'Value: JSON of a new line\'s fields, or a list of lines (one2many)' },
+							{ name: 'Remove Records', value: 'remove', description: 'Unlink the records in Value; lines of a one2many are deleted' },
+							{ name: 'Set', value: 'set', description: 'The field becomes Value; a relation is linked to exactly the records in Value' },
+						],
+					},
+					{
 						displayName: 'Value',
 						name: 'value',
 						type: 'string',
 						default: '',
-						description: 'Numbers, true/false and record IDs are converted to the field type; a many2many takes IDs separated by commas',
+						description:
+							'Numbers, true/false and dates are converted to the field type. Records are named by ID or by external ID (module.name), several separated by commas; lines are JSON, where a many2one may be an external ID too.',
 					},
 				],
 			},

@@ -1,7 +1,8 @@
 /** Reading the parameters several operations share. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { OdooClient } from '../transport';
-import { InputError, parseObject, toOdooValue } from './utils';
+import { type FieldRow, fieldRowsToValues } from './relations';
+import { InputError, parseObject } from './utils';
 
 export function getModel(ctx: IExecuteFunctions, i: number): string {
 	const model = String(ctx.getNodeParameter('model', i, '', { extractValue: true }) ?? '').trim();
@@ -23,15 +24,9 @@ export async function readValues(ctx: IExecuteFunctions, client: OdooClient, mod
 		);
 		return Object.fromEntries(Object.entries(ctx.getInputData()[i].json).filter(([k]) => !ignore.has(k)));
 	}
-	const rows = (ctx.getNodeParameter('fieldValues.values', i, []) as Array<{ name: string; value: unknown }>) ?? [];
+	const rows = (ctx.getNodeParameter('fieldValues.values', i, []) as FieldRow[]) ?? [];
 	if (!rows.length) return {};
-	const fields = await client.fields(model);
-	const out: IDataObject = {};
-	for (const row of rows) {
-		if (!row.name) throw new InputError('A field row has no field name', 'fieldValues');
-		out[row.name] = toOdooValue(row.name, fields[row.name], row.value) as IDataObject[keyof IDataObject];
-	}
-	return out;
+	return await fieldRowsToValues(client, model, rows);
 }
 
 /** Checks every key names a field of the model, so a typo fails before anything is written. */

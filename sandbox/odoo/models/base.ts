@@ -78,6 +78,19 @@ export function defineBase(db: Database): void {
 		},
 	});
 
+	// Contact tags (base): the many2many a partner's Tags field edits.
+	db.define({
+		name: 'res.partner.category',
+		description: 'Partner Tags',
+		order: 'name, id',
+		fields: {
+			name: { type: 'char', string: 'Name', required: true },
+			color: { type: 'integer', string: 'Color' },
+			parent_id: { type: 'many2one', string: 'Parent Category', relation: 'res.partner.category' },
+			active: { type: 'boolean', string: 'Active', default: true },
+		},
+	});
+
 	db.define({
 		name: 'res.partner',
 		description: 'Contact',
@@ -95,6 +108,7 @@ export function defineBase(db: Database): void {
 				compute: (env, rec) => commercialPartner(env.db, rec).id,
 			},
 			is_company: { type: 'boolean', string: 'Is a Company', default: false },
+			category_id: { type: 'many2many', string: 'Tags', relation: 'res.partner.category' },
 			email: { type: 'char', string: 'Email' },
 			phone: { type: 'char', string: 'Phone' },
 			street: { type: 'char', string: 'Street' },

@@ -88,6 +88,24 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['record'], operation: ['upsertByExternalId'] } }, properties);
 
 /**
+ * Odoo's import (load) sets a relation to a list of records; it has no add, remove or line edits.
+ * A relation given as "set these records" becomes that list; anything else is refused clearly.
+ */
+function asLoadValues(values: IDataObject): IDataObject {
+	const out: IDataObject = {};
+	for (const [k, v] of Object.entries(values)) {
+		if (Array.isArray(v) && v.length && v.every((c) => Array.isArray(c))) {
+			const [cmd, more] = [v[0] as unknown[], v.length > 1];
+			if (more || cmd[0] !== 6) {
+				throw new InputError(`Field "${k}": an upsert sets a relation to a list of records (Set); add, remove, clear or line changes go in an Update after the upsert`, k);
+			}
+			out[k] = cmd[2] as number[];
+		} else out[k] = v;
+	}
+	return out;
+}
+
+/**
  * Upserts through model.load, Odoo's own import: one call per batch creates or updates every
  * record by its external id, atomically. Rows Odoo rejects are reported against their items;
  * with continue-on-fail the rest of the batch is loaded again without them.
@@ -112,7 +130,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				rawXid = this.getNodeParameter('externalId', i);
 			}
 			const { module, name } = parseExternalId(rawXid, this.getNodeParameter('namespace', i, '') as string);
-			const values = await readValues(this, client, model, i);
+			const values = asLoadValues(await readValues(this, client, model, i));
 			const fields = await client.fields(model);
 			const cells = Object.fromEntries(
 				Object.entries(values)

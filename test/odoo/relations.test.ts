@@ -1,0 +1,168 @@
+/**
+ * Relations in Record create, update and upsert, field by field: records named by ID or external
+ * ID, a many2many set, added to, removed from and cleared, one2many lines created, changed and
+ * removed, without writing Odoo's command tuples. Checked from the sandbox's records.
+ */
+import { type OdooFixture, chain, node, rl, startOdoo } from '../helpers';
+
+type Row = { name: string; value: string; edit?: string };
+const fieldsMode = (rows: Row[]) => ({ inputMode: 'fields', fieldValues: { values: rows } });
+const odoo = (operation: string, model: string, params: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+	node('Odoo', 'odooErp', { resource: 'record', operation, model: rl(model), ...params }, extra as never);
+
+describe('Relations field by field', () => {
+	let f: OdooFixture;
+	const tags: Record<string, number> = {};
+	const env = () => f.sandbox.env();
+	const tagNames = (partner: number) => {
+		const [p] = f.sandbox.db.read(env(), 'res.partner', [partner], ['category_id']);
+		return f.sandbox.db
+			.read(env(), 'res.partner.category', p.category_id as number[], ['name'])
+			.map((t) => t.name)
+			.sort();
+	};
+
+	beforeAll(async () => {
+		f = await startOdoo();
+		const db = f.sandbox.db;
+		db.transaction(() => {
+			for (const name of ['VIP', 'Catering', 'Wholesale']) {
+				tags[name] = db.create(env(), 'res.partner.category', { name }).id;
+				db.create(env(), 'ir.model.data', { module: 'crm_tags', name: name.toLowerCase(), model: 'res.partner.category', res_id: tags[name], noupdate: true });
+			}
+			const burger = db.search(env(), 'product.product', [], { limit: 1 })[0];
+			db.create(env(), 'ir.model.data', { module: 'menu', name: 'burger', model: 'product.product', res_id: burger, noupdate: true });
+			const parent = db.create(env(), 'res.partner', { name: 'Ravintolaketju Oy', is_company: true }).id;
+			db.create(env(), 'ir.model.data', { module: 'crm', name: 'chain', model: 'res.partner', res_id: parent, noupdate: true });
+		});
+	});
+	afterAll(async () => {
+		await f.sandbox.stop();
+	});
+
+	test("a partner's tags (many2many): set by IDs, added and removed by external ID, replaced, cleared; its company by external ID", async () => {
+		const created = await f.engine.run(
+			chain(
+				[{}],
+				odoo(
+					'create',
+					'res.partner',
+					fieldsMode([
+						{ name: 'name', value: 'Kahvila Testi' },
+						{ name: 'category_id', value: `${tags.VIP}, ${tags.Catering}` },
+						{ name: 'parent_id', value: 'crm.chain' },
+					]),
+				),
+			),
+		);
+		expect(created.error).toBeUndefined();
+		const id = created.output('Odoo')[0].id as number;
+		expect(tagNames(id)).toEqual(['Catering', 'VIP']);
+		expect(f.sandbox.db.read(env(), 'res.partner', [id], ['parent_id'])[0].parent_id).toEqual([expect.any(Number), 'Ravintolaketju Oy']);
+
+		const update = async (rows: Row[]) => {
+			const r = await f.engine.run(chain([{}], odoo('update', 'res.partner', { recordId: String(id), ...fieldsMode(rows) })));
+			expect(r.error).toBeUndefined();
+			return tagNames(id);
+		};
+		expect(await update([{ name: 'category_id', edit: 'add', value: 'crm_tags.wholesale' }])).toEqual(['Catering', 'VIP', 'Wholesale']);
+		expect(await update([{ name: 'category_id', edit: 'remove', value: `${tags.VIP}` }])).toEqual(['Catering', 'Wholesale']);
+		// Two rows on one field: applied in order.
+		expect(
+			await update([
+				{ name: 'category_id', edit: 'remove', value: 'crm_tags.catering' },
+				{ name: 'category_id', edit: 'add', value: 'crm_tags.vip' },
+			]),
+		).toEqual(['VIP', 'Wholesale']);
+		expect(await update([{ name: 'category_id', edit: 'set', value: 'crm_tags.catering' }])).toEqual(['Catering']);
+		expect(await update([{ name: 'category_id', edit: 'clear', value: '' }])).toEqual([]);
+	});
+
+	test('invoice lines (one2many): created with a product by external ID, one changed by ID, one removed', async () => {
+		const partner = f.sandbox.db.search(env(), 'res.partner', [['name', '=', 'Ravintolaketju Oy']])[0];
+		const lines = JSON.stringify([
+			{ name: 'Burgers', quantity: 10, price_unit: 9.5, product_id: 'menu.burger' },
+			{ name: 'Delivery', quantity: 1, price_unit: 15 },
+		]);
+		const created = await f.engine.run(
+			chain(
+				[{}],
+				odoo(
+					'create',
+					'account.move',
+					fieldsMode([
+						{ name: 'move_type', value: 'out_invoice' },
+						{ name: 'partner_id', value: String(partner) },
+						{ name: 'invoice_line_ids', edit: 'createLines', value: lines },
+					]),
+				),
+			),
+		);
+		expect(created.error).toBeUndefined();
+		const move = created.output('Odoo')[0].id as number;
+		const lineRows = () => {
+			const ids = f.sandbox.db.search(env(), 'account.move.line', [['move_id', '=', move], ['display_type', '=', 'product']], { order: 'id' });
+			return f.sandbox.db.read(env(), 'account.move.line', ids, ['name', 'quantity', 'product_id']);
+		};
+		const [burgers, delivery] = lineRows() as Array<{ id: number; name: string; quantity: number }>;
+		expect(burgers).toMatchObject({ name: 'Burgers', quantity: 10, product_id: [expect.any(Number), expect.any(String)] });
+
+		const r = await f.engine.run(
+			chain(
+				[{}],
+				odoo('update', 'account.move', {
+					recordId: String(move),
+					...fieldsMode([
+						{ name: 'invoice_line_ids', edit: 'updateLine', value: JSON.stringify({ id: burgers.id, quantity: 12 }) },
+						{ name: 'invoice_line_ids', edit: 'remove', value: String(delivery.id) },
+					]),
+				}),
+			),
+		);
+		expect(r.error).toBeUndefined();
+		expect(lineRows().map((l) => [l.name, l.quantity])).toEqual([['Burgers', 12]]);
+	});
+
+	test('an unknown external ID, or an edit of a field that is no relation, fails the item naming the field; nothing is written', async () => {
+		const before = f.sandbox.db.search(env(), 'res.partner', []).length;
+		const r = await f.engine.run(
+			chain(
+				[{ n: 1 }, { n: 2 }],
+				odoo(
+					'create',
+					'res.partner',
+					{
+						inputMode: 'fields',
+						fieldValues: {
+							values: [
+								{ name: 'name', value: 'Ei Tallennu Oy' },
+								{ name: 'category_id', value: '={{ $json.n === 1 ? "crm_tags.no_such_tag" : "crm_tags.vip" }}' },
+								{ name: 'email', edit: '={{ $json.n === 2 ? "add" : "set" }}', value: 'x@example.com' },
+							],
+						},
+					},
+					{ continueOnFail: true },
+				),
+			),
+		);
+		const [one, two] = r.output('Odoo');
+		expect(String(one.error)).toMatch(/Item 0: Field "category_id": no res.partner.category record has the external ID "crm_tags.no_such_tag"/);
+		expect(String(two.error)).toMatch(/Item 1: Field "email" is a char field: only a relation can be added to/);
+		expect(f.sandbox.db.search(env(), 'res.partner', []).length).toBe(before);
+	});
+
+	test('Upsert by External ID sets tags by external ID through Odoo\'s import; an add is refused with what to do instead', async () => {
+		const r = await f.engine.run(
+			chain(
+				[{}],
+				odoo('upsertByExternalId', 'res.partner', { namespace: 'shop', externalId: 'customer_1', ...fieldsMode([{ name: 'name', value: 'Asiakas Yksi' }, { name: 'category_id', value: 'crm_tags.vip, crm_tags.wholesale' }]) }),
+			),
+		);
+		expect(r.error).toBeUndefined();
+		expect(tagNames(r.output('Odoo')[0].id as number)).toEqual(['VIP', 'Wholesale']);
+		const add = await f.engine.run(
+			chain([{}], odoo('upsertByExternalId', 'res.partner', { namespace: 'shop', externalId: 'customer_1', ...fieldsMode([{ name: 'category_id', edit: 'add', value: 'crm_tags.catering' }]) }, { continueOnFail: true })),
+		);
+		expect(String(add.output('Odoo')[0].error)).toMatch(/an upsert sets a relation to a list of records \(Set\); add, remove, clear or line changes go in an Update/);
+	});
+});
