@@ -3,11 +3,11 @@
  * n8n-nodes-base for the Schedule/Manual/Code/Webhook/HTTP nodes of the templates and this
  * package's nodes. Used by the tests, `npm run flows` and the benchmarks.
  */
-// The Code node runs in-process here; n8n's external task runner is not part of this engine.
-process.env.N8N_RUNNERS_ENABLED ??= 'false';
 // n8n-core keeps instance settings in a user folder: keep them out of the user's home.
 process.env.N8N_USER_FOLDER ??= require('node:path').join(require('node:os').tmpdir(), 'n8n-nodes-pos-odoo-procountor-engine');
 process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS ??= 'false';
+// n8n 2 logs each node error to the console too; the engine reports them in its results instead.
+process.env.N8N_LOG_LEVEL ??= 'silent';
 
 import { ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
 import type {
@@ -16,6 +16,7 @@ import type {
 	ICredentialType,
 	IDataObject,
 	IExecuteData,
+	IExecuteFunctions,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
@@ -31,9 +32,10 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { ICredentialsHelper, NodeHelpers, Workflow, createDeferredPromise, createRunExecutionData } from 'n8n-workflow';
+import { ICredentialsHelper, NodeHelpers, Workflow, createRunExecutionData } from 'n8n-workflow';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { runJsTask } from './code-task';
 
 export const PACKAGE_NAME = 'n8n-nodes-pos-odoo-procountor';
 
@@ -184,6 +186,18 @@ export class CredentialsHelper extends ICredentialsHelper {
 		return merged;
 	}
 
+	/** The token exchange itself, whatever the token's age (n8n 2 calls it for a credential test). */
+	async runPreAuthentication(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject, typeName: string): Promise<ICredentialDataDecryptedObject | undefined> {
+		const type = credentialType(typeName);
+		if (!type.preAuthentication) return undefined;
+		return { ...credentials, ...(await type.preAuthentication.call(helpers, credentials)) } as ICredentialDataDecryptedObject;
+	}
+
+	/** Every credential here is this package's, for its own nodes. */
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
 	async getCredentials(_details: INodeCredentialsDetails, _type: string): Promise<ICredentials> {
 		throw new Error('getCredentials is not used by this engine');
 	}
@@ -268,7 +282,11 @@ export class Engine {
 			webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
 			variables: {},
 			logAiEvent: () => undefined,
-			startRunnerTask: unavailable,
+			// n8n 2's Code node runs its code as a task: answered in this process (runner/code-task.ts).
+			startRunnerTask: async (_data: unknown, jobType: string, settings: Parameters<typeof runJsTask>[1], ctx: IExecuteFunctions) => {
+				if (jobType !== 'javascript') throw new Error(`Code in ${jobType} is not run by this engine: write it in JavaScript`);
+				return await runJsTask(ctx, settings);
+			},
 		} as unknown as IWorkflowExecuteAdditionalData;
 	}
 
@@ -279,8 +297,9 @@ export class Engine {
 		const start = opts.startNode ? workflow.getNode(opts.startNode) : workflow.getStartNode();
 		if (!start) throw new Error(`Workflow "${data.name}" has no start node`);
 		const hooks = new ExecutionLifecycleHooks(mode, `exec-${Date.now()}`, data);
-		const done = createDeferredPromise<IRun>();
-		hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
+		let finished!: (run: IRun) => void;
+		const done = new Promise<IRun>((resolve) => (finished = resolve));
+		hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
 		const responses: IDataObject[] = [];
 		hooks.addHandler('sendResponse', (response) => {
 			responses.push(response as unknown as IDataObject);
@@ -292,7 +311,7 @@ export class Engine {
 		});
 		const exec = new WorkflowExecute(this.additionalData(hooks), mode, runData);
 		await exec.processRunExecutionData(workflow);
-		const run = await done.promise;
+		const run = await done;
 		if (opts.staticData && workflow.staticData) Object.assign(opts.staticData, workflow.staticData);
 		const items = (nodeName: string, outputIndex = 0): INodeExecutionData[] => {
 			const tasks = run.data.resultData.runData[nodeName];

@@ -38,8 +38,7 @@ export class PixelPointTrigger implements INodeType {
 				type: 'multiOptions',
 				typeOptions: { loadOptionsMethod: 'getStores' },
 				default: [],
-				description:
-					'Stores to watch; none watches every active store. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code-examples/expressions/">expression</a>.',
+				description: 'Stores to watch; none watches every active store. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
 				displayName: 'Statuses',
