@@ -54,7 +54,7 @@ const BASE_NODES: Record<string, [string, string]> = {
 	merge: ['Merge/Merge.node', 'Merge'],
 	noOp: ['NoOp/NoOp.node', 'NoOp'],
 	splitInBatches: ['SplitInBatches/SplitInBatches.node', 'SplitInBatches'],
-	executeWorkflowTrigger: ['ExecuteWorkflowTrigger/ExecuteWorkflowTrigger.node', 'ExecuteWorkflowTrigger'],
+	executeWorkflowTrigger: ['ExecuteWorkflow/ExecuteWorkflowTrigger/ExecuteWorkflowTrigger.node', 'ExecuteWorkflowTrigger'],
 	// n8n's built-in Odoo node: the per-item baseline of the benchmarks.
 	odoo: ['Odoo/Odoo.node', 'Odoo'],
 };
