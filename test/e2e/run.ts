@@ -51,15 +51,24 @@ interface N8nHost {
 	version: string;
 }
 
-/** Runs an n8n CLI command to completion; resolves with its output whatever its exit code. */
+/**
+ * Runs an n8n CLI command to completion; resolves with its output whatever its exit code. The output
+ * goes through files, not pipes: n8n ends with process.exit, which drops what a pipe has not taken
+ * yet (a 9 MB `execute --rawOutput` came back cut short on a busy machine); a file is written at once.
+ */
 function cli(host: N8nHost, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
 	return new Promise((resolve) => {
-		const p = spawn(host.node, [host.bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-		let out = '';
-		let err = '';
-		p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-		p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-		p.on('close', (code) => resolve({ code: code ?? 1, out, err }));
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-cli-'));
+		const [outFile, errFile] = [path.join(dir, 'out'), path.join(dir, 'err')];
+		const [o, e] = [fs.openSync(outFile, 'w'), fs.openSync(errFile, 'w')];
+		const p = spawn(host.node, [host.bin, ...args], { env, stdio: ['ignore', o, e] });
+		p.on('close', (code) => {
+			fs.closeSync(o);
+			fs.closeSync(e);
+			const result = { code: code ?? 1, out: fs.readFileSync(outFile, 'utf8'), err: fs.readFileSync(errFile, 'utf8') };
+			fs.rmSync(dir, { recursive: true, force: true });
+			resolve(result);
+		});
 	});
 }
 
