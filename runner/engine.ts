@@ -6,8 +6,9 @@
 // n8n-core keeps instance settings in a user folder: keep them out of the user's home.
 process.env.N8N_USER_FOLDER ??= require('node:path').join(require('node:os').tmpdir(), 'n8n-nodes-pos-odoo-procountor-engine');
 process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS ??= 'false';
-// n8n 2 logs each node error to the console too; the engine reports them in its results instead.
-process.env.N8N_LOG_LEVEL ??= 'silent';
+// n8n 2 logs each node error to the console too: `npm run flows` and the benchmarks report them in
+// their results instead; the tests keep n8n's error lines, which their secret scan reads.
+process.env.N8N_LOG_LEVEL ??= process.env.JEST_WORKER_ID ? 'error' : 'silent';
 
 import { ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
 import type {

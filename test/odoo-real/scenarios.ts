@@ -223,6 +223,15 @@ async function relations(w: ScenarioWorld): Promise<Check> {
 			await run('update', 'res.partner', { recordId: String(partner), ...rows(r) });
 			seen.push(await names(partner));
 		}
+		// Skip Unchanged: a removal of a tag it does not have and its own name again write nothing.
+		const stamp = async () => (await rpc.searchRead<{ write_date: string }>('res.partner', [['id', '=', partner]], ['write_date'], ctx))[0].write_date;
+		const stampBefore = await stamp();
+		const skipped = await run('update', 'res.partner', {
+			recordId: String(partner),
+			...rows([{ name: 'name', value: 'Kahvila Testi (n8n relations)' }, { name: 'category_id', edit: 'remove', value: 'n8n_relations.vip' }]),
+			options: { skipUnchanged: true },
+		});
+		const untouched = skipped.unchanged === true && (await stamp()) === stampBefore;
 		const move = Number(
 			(
 				await run(
@@ -249,7 +258,7 @@ async function relations(w: ScenarioWorld): Promise<Check> {
 		const upserted = Number((await run('upsertByExternalId', 'res.partner', { namespace: 'n8n_relations', externalId: 'customer_1', ...rows([{ name: 'name', value: 'Asiakas Yksi (n8n relations)' }, { name: 'category_id', value: 'n8n_relations.vip, n8n_relations.wholesale' }]) })).id);
 		const upsertTags = await names(upserted);
 		return {
-			what: "relations field by field on Odoo's records: tags set, added, removed, replaced and cleared by ID and external ID; a parent by external ID; invoice lines created (product by external ID), changed and removed; tags set in an upsert",
+			what: "relations field by field on Odoo's records: tags set, added, removed, replaced and cleared by ID and external ID; a parent by external ID; invoice lines created (product by external ID), changed and removed; tags set in an upsert; an update that changes nothing skipped",
 			ok:
 				seen.join(' → ') === 'Catering+VIP → Catering+VIP+Wholesale → Catering+Wholesale → VIP+Wholesale → Catering → ∅' &&
 				withParent.parent_id !== false &&
@@ -259,8 +268,9 @@ async function relations(w: ScenarioWorld): Promise<Check> {
 				made[0].product_id[0] === product.res_id &&
 				after.length === 1 &&
 				after[0].quantity === 12 &&
-				upsertTags === 'VIP+Wholesale',
-			detail: `tags ${seen.join(' → ')}; parent ${JSON.stringify(withParent.parent_id)}; lines made ${made.map((l) => `${l.name} ×${l.quantity}`).join(', ')}, after ${after.map((l) => `${l.name} ×${l.quantity}`).join(', ')}; upsert tags ${upsertTags}`,
+				upsertTags === 'VIP+Wholesale' &&
+				untouched,
+			detail: `tags ${seen.join(' → ')}; parent ${JSON.stringify(withParent.parent_id)}; lines made ${made.map((l) => `${l.name} ×${l.quantity}`).join(', ')}, after ${after.map((l) => `${l.name} ×${l.quantity}`).join(', ')}; upsert tags ${upsertTags}; an update with Skip Unchanged that changes nothing ${untouched ? 'wrote nothing' : `wrote (${JSON.stringify(skipped)})`}`,
 		};
 	} catch (e) {
 		return { what: 'relations field by field on Odoo\'s records', ok: false, detail: `${(e as Error).message.slice(0, 400)}; tags so far ${seen.join(' → ')}` };

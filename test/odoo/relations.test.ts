@@ -78,6 +78,28 @@ describe('Relations field by field', () => {
 		expect(await update([{ name: 'category_id', edit: 'clear', value: '' }])).toEqual([]);
 	});
 
+	test('Update with Skip Unchanged writes only what would change: an add of a tag it has, the same name, are no write', async () => {
+		const id = f.sandbox.db.create(env(), 'res.partner', { name: 'Baari Testi', category_id: [tags.VIP] }).id;
+		const stamp = () => f.sandbox.db.read(env(), 'res.partner', [id], ['write_date'])[0].write_date;
+		const before = stamp();
+		const update = async (rows: Row[]) => {
+			f.sandbox.http.counter.reset();
+			const r = await f.engine.run(chain([{}], odoo('update', 'res.partner', { recordId: String(id), ...fieldsMode(rows), options: { skipUnchanged: true } })));
+			expect(r.error).toBeUndefined();
+			return { out: r.output('Odoo')[0], writes: f.sandbox.http.counter.get('jsonrpc/object/res.partner/write') };
+		};
+		const same = await update([
+			{ name: 'name', value: 'Baari Testi' },
+			{ name: 'category_id', edit: 'add', value: 'crm_tags.vip' },
+			{ name: 'category_id', edit: 'remove', value: 'crm_tags.wholesale' },
+		]);
+		expect(same).toEqual({ out: { id, model: 'res.partner', updated: false, unchanged: true }, writes: 0 });
+		expect(stamp()).toEqual(before);
+		const changed = await update([{ name: 'category_id', edit: 'add', value: 'crm_tags.catering' }]);
+		expect(changed).toEqual({ out: { id, model: 'res.partner', updated: true }, writes: 1 });
+		expect(tagNames(id)).toEqual(['Catering', 'VIP']);
+	});
+
 	test('invoice lines (one2many): created with a product by external ID, one changed by ID, one removed', async () => {
 		const partner = f.sandbox.db.search(env(), 'res.partner', [['name', '=', 'Ravintolaketju Oy']])[0];
 		const lines = JSON.stringify([

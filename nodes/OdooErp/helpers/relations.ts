@@ -170,3 +170,51 @@ export async function fieldRowsToValues(client: OdooClient, model: string, rows:
 	for (const b of build) b(id, out);
 	return out;
 }
+
+/**
+ * Whether writing `value` (as create/write take it: an id, command tuples, a plain value) would
+ * change a field whose current value `read` answered. When in doubt (new or changed lines, text
+ * Odoo rewrites), it says yes: a write too many is safe, a write skipped is not.
+ */
+export function wouldChange(def: OdooField | undefined, current: unknown, value: unknown): boolean {
+	if (!def) return true;
+	const empty = (v: unknown) => v === false || v === null || v === undefined || v === '';
+	switch (def.type) {
+		case 'many2one': {
+			const have = Array.isArray(current) ? (current[0] as number) : empty(current) ? false : current;
+			const want = Array.isArray(value) ? (value[0] as number) : empty(value) ? false : value;
+			return have !== want;
+		}
+		case 'many2many':
+		case 'one2many': {
+			const have = new Set(Array.isArray(current) ? (current as number[]) : []);
+			let ids = new Set(have);
+			const list = Array.isArray(value) ? value : empty(value) ? [[5]] : [value];
+			if (list.every((x) => typeof x === 'number')) ids = new Set(list as number[]);
+			else
+				for (const cmd of list) {
+					if (!Array.isArray(cmd)) return true;
+					const [op, id, arg] = cmd as [number, number, unknown];
+					if (op === 6) ids = new Set((arg as number[]) ?? []);
+					else if (op === 4) ids.add(id);
+					else if (op === 3 || op === 2) ids.delete(id);
+					else if (op === 5) ids.clear();
+					else return true; // lines created, changed or deleted
+				}
+			return ids.size !== have.size || [...ids].some((x) => !have.has(x));
+		}
+		case 'float':
+		case 'monetary':
+		case 'integer':
+			return typeof current !== 'number' || typeof value !== 'number' || Math.abs(current - value) > 1e-9;
+		case 'boolean':
+			return !!current !== !!value;
+		case 'char':
+		case 'selection':
+		case 'date':
+		case 'text':
+			return empty(current) ? !empty(value) : current !== value;
+		default:
+			return true;
+	}
+}

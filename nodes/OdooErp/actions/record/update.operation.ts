@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 import { failItem, ok } from '../../helpers/items';
 import { checkFieldNames, getModel, readValues } from '../../helpers/params';
+import { wouldChange } from '../../helpers/relations';
 import { parseIds } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
 import { modelLocator, valuesInput } from '../common.descriptions';
@@ -17,6 +18,23 @@ const properties: INodeProperties[] = [
 		description: 'One ID, or several separated by commas (all get the same values)',
 	},
 	...valuesInput,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Skip Unchanged',
+				name: 'skipUnchanged',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to read the records first and write only those the values would change (reported as unchanged), so re-runs leave write dates and chatter untouched',
+			},
+		],
+	},
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['record'], operation: ['update'] } }, properties);
@@ -40,11 +58,22 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			out[i] = failItem(this, error, i);
 		}
 	}
-	const done = (model: string, m: { i: number; ids: number[] }) =>
-		(out[m.i] = ok(m.ids.length === 1 ? { id: m.ids[0], model, updated: true } : { ids: m.ids, model, updated: true }, m.i));
+	const done = (model: string, m: { i: number; ids: number[] }, updated = true) =>
+		(out[m.i] = ok({ ...(m.ids.length === 1 ? { id: m.ids[0] } : { ids: m.ids }), model, updated, ...(updated ? {} : { unchanged: true }) }, m.i));
 	for (const g of groups.values()) {
 		try {
-			await client.call(g.model, 'write', { ids: [...new Set(g.members.flatMap((m) => m.ids))], args: [g.vals], itemIndex: g.members[0].i });
+			let ids = [...new Set(g.members.flatMap((m) => m.ids))];
+			if (this.getNodeParameter('options.skipUnchanged', g.members[0].i, false) === true) {
+				// Only the records the values would change are written.
+				const fields = await client.fields(g.model);
+				const rows = await client.call<IDataObject[]>(g.model, 'read', { ids, kwargs: { fields: Object.keys(g.vals) }, itemIndex: g.members[0].i });
+				const changed = new Set(rows.filter((r) => Object.entries(g.vals).some(([k, v]) => wouldChange(fields[k], r[k], v))).map((r) => r.id as number));
+				ids = ids.filter((id) => changed.has(id) || !rows.some((r) => r.id === id));
+				if (ids.length) await client.call(g.model, 'write', { ids, args: [g.vals], itemIndex: g.members[0].i });
+				g.members.forEach((m) => done(g.model, m, m.ids.some((id) => ids.includes(id))));
+				continue;
+			}
+			await client.call(g.model, 'write', { ids, args: [g.vals], itemIndex: g.members[0].i });
 			g.members.forEach((m) => done(g.model, m));
 		} catch (groupError) {
 			if (g.members.length === 1) {
