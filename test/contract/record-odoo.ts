@@ -22,7 +22,7 @@ import { preparedDump } from '../odoo-real/prepared';
 import { ForwardingProxy } from '../odoo-real/proxy';
 import { Rpc } from '../odoo-real/rpc';
 import { OdooServer, copyFilestore, dropDb, freePort, makeApiKey, restore, tarballOf } from '../odoo-real/server';
-import { TRANSCRIPTS_DIR, json2Target, type RecordedCall, type RpcCall } from './replay';
+import { TRANSCRIPTS_DIR, json2Target, jsonOrText, type RecordedCall, type RpcCall } from './replay';
 
 /** Two business days, 2025-12-31 and 2026-01-01, closed and exported on 2026-01-02. */
 const TODAY = '2026-01-02';
@@ -66,19 +66,13 @@ class RecordingProxy extends ForwardingProxy {
 			const endpoint = `${req.method ?? 'GET'} ${url}`;
 			const target = json2Target(endpoint);
 			const auth = req.headers.authorization;
-			let response: unknown = text;
-			try {
-				response = JSON.parse(text);
-			} catch {
-				// Odoo answered in HTML or plain text: kept as it came
-			}
 			this.bucket.calls.push({
 				note: this.noteFor(target ? `${target.model}.${target.method}` : endpoint),
 				http_status: status,
 				endpoint,
 				...(auth ? { auth: auth === `bearer ${this.apiKey}` ? ('key' as const) : ('wrong key' as const) } : {}),
 				...(body.length ? { request: JSON.parse(body.toString('utf8')) as Record<string, unknown> } : {}),
-				response,
+				response: jsonOrText(text),
 			});
 		}
 	}
@@ -125,13 +119,7 @@ async function json2(url: string, db: string, key: string, model: string, method
 		headers: { 'Content-Type': 'application/json', Authorization: `bearer ${key}`, 'X-Odoo-Database': db },
 		body: JSON.stringify(named),
 	});
-	const text = await res.text();
-	let body: unknown = text;
-	try {
-		body = JSON.parse(text);
-	} catch {
-		// not JSON
-	}
+	const body = jsonOrText(await res.text());
 	return res.ok ? { result: body } : { error: { data: body as { name?: string; message?: string } } };
 }
 

@@ -43,6 +43,15 @@ export function json2Target(endpoint: string): { model: string; method: string }
 	return m ? { model: m[1], method: m[2] } : undefined;
 }
 
+/** An HTTP answer's body: its JSON, or the text itself when Odoo answered something else (HTML, plain text). */
+export function jsonOrText(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return text;
+	}
+}
+
 /** A search ordered by write date first. */
 function byWriteTime(call: RecordedCall): boolean {
 	const kw = (isJson2(call) ? call.request : call.request.params.args[6]) as { order?: string } | undefined;
@@ -427,13 +436,7 @@ export class Replayer {
 		const res = await fetch(`${this.sandbox.url}${urlPath}`, { method: verb, headers, body: body === undefined ? undefined : JSON.stringify(body) });
 		const where = `${file}#${index + 1} "${call.note}"`;
 		if (res.status !== call.http_status) this.failures.push(`${where}: HTTP ${call.http_status} expected, got ${res.status}`);
-		const text = await res.text();
-		let actual: unknown = text;
-		try {
-			actual = JSON.parse(text);
-		} catch {
-			// not JSON: compared as text
-		}
+		const actual = jsonOrText(await res.text());
 		if (call.http_status >= 400) this.compareError(where, call.response, actual);
 		else this.compareResult(where, call, target?.model ?? '', target?.method ?? '', call.response, actual);
 		if (target) this.learnFrom(target.model, target.method, call.response, actual);

@@ -526,19 +526,8 @@ async function editor(base: string, templates: IWorkflowBase[], mainLog: string)
 		await page.screenshot({ path: path.join(SHOTS, `template-${id}.png`) });
 		check(`template "${wf.name}" opens with every node known`, shown.nodes === wf.nodes.length && shown.unknown === 0 && shown.brokenIcons === 0, `${shown.nodes} of ${wf.nodes.length} nodes drawn, ${shown.unknown} unknown, ${shown.brokenIcons} icons not loaded`);
 		// The import node's parameters, as an integrator edits them.
-		await page.locator('[data-test-id="canvas-node"][data-node-name="Odoo: Import Orders"]').dblclick();
-		const ndv = page.locator('[data-test-id="ndv"]');
-		const opened = await ndv
-			.waitFor({ timeout: 15_000 })
-			.then(() => true)
-			.catch(() => false);
-		await sleep(1000);
-		await page.screenshot({ path: path.join(SHOTS, 'node-odoo-import-orders.png') });
-		// Select boxes show their choice as an input's value, not as text.
-		const values = opened ? await ndv.locator('input').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value)) : [];
-		const shows = ['Odoo ERP', 'POS Order', 'Import PixelPoint Invoices'].filter((v) => values.includes(v));
-		check('the import node opens with its credential, resource and operation', shows.length === 3, opened ? `shows ${shows.join(', ')}` : 'no parameter panel');
-		await page.keyboard.press('Escape');
+		const shows = await nodeParameters(page, 'Odoo: Import Orders', 'node-odoo-import-orders.png', ['Odoo ERP', 'POS Order', 'Import PixelPoint Invoices'], 1000);
+		check('the import node opens with its credential, resource and operation', shows !== undefined && shows.length === 3, shows ? `shows ${shows.join(', ')}` : 'no parameter panel');
 
 		// Relations field by field (a partner's tags, an invoice's lines), as an integrator sets them up.
 		const odooNode = wf.nodes.find((n) => n.type === `${PKG.name}.odooErp`)!;
@@ -571,17 +560,8 @@ async function editor(base: string, templates: IWorkflowBase[], mainLog: string)
 			data: { name: 'e2e: relations field by field', nodes: relationNodes, connections: { Start: { main: [[{ node: 'Odoo: Tag Customer', type: 'main', index: 0 }]] } }, settings: {} },
 		});
 		await openWorkflow(page, `/workflow/${((await relWf.json()) as { data: { id: string } }).data.id}`);
-		await page.locator('[data-test-id="canvas-node"][data-node-name="Odoo: Tag Customer"]').dblclick();
-		const relNdv = await ndv
-			.waitFor({ timeout: 15_000 })
-			.then(() => true)
-			.catch(() => false);
-		await sleep(1500);
-		await page.screenshot({ path: path.join(SHOTS, 'node-odoo-record-relations.png') });
-		const relValues = relNdv ? await ndv.locator('input').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value)) : [];
-		const relShows = ['Field by Field', 'Add Records', 'Remove Records', 'Set'].filter((v) => relValues.includes(v));
-		check('the Record update opens with its field rows and their operations (add, remove, set)', relShows.length === 4, relNdv ? `shows ${relShows.join(', ')}` : 'no parameter panel');
-		await page.keyboard.press('Escape');
+		const relShows = await nodeParameters(page, 'Odoo: Tag Customer', 'node-odoo-record-relations.png', ['Field by Field', 'Add Records', 'Remove Records', 'Set'], 1500);
+		check('the Record update opens with its field rows and their operations (add, remove, set)', relShows !== undefined && relShows.length === 4, relShows ? `shows ${relShows.join(', ')}` : 'no parameter panel');
 
 		// The same check must see a node type n8n does not know (so a package that failed to load fails this test).
 		const broken = { ...wf, name: 'e2e: unknown node control', nodes: wf.nodes.map((n, k) => (k === 3 ? { ...n, type: `${PKG.name}.notANode` } : n)), settings: {} };
@@ -620,6 +600,25 @@ async function executionsScreenshot(base: string, workflowId: string): Promise<v
 }
 
 /** Opens a workflow in the editor; counts its nodes, those drawn as unknown ("?") and icons that did not load. */
+/**
+ * Opens a node of the workflow on the canvas, takes its screenshot and closes it again; answers
+ * which of `expected` its inputs show (select boxes show their choice as an input's value, not as
+ * text), or undefined when its parameter panel did not open.
+ */
+async function nodeParameters(page: Page, nodeName: string, shot: string, expected: string[], settleMs: number): Promise<string[] | undefined> {
+	await page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`).dblclick();
+	const ndv = page.locator('[data-test-id="ndv"]');
+	const opened = await ndv
+		.waitFor({ timeout: 15_000 })
+		.then(() => true)
+		.catch(() => false);
+	await sleep(settleMs);
+	await page.screenshot({ path: path.join(SHOTS, shot) });
+	const values = opened ? await ndv.locator('input').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value)) : [];
+	await page.keyboard.press('Escape');
+	return opened ? expected.filter((v) => values.includes(v)) : undefined;
+}
+
 async function openWorkflow(page: Page, url: string): Promise<{ nodes: number; unknown: number; brokenIcons: number }> {
 	await page.goto(url);
 	await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });

@@ -29,6 +29,15 @@ export const modelLocator: INodeProperties = {
 	],
 };
 
+/** The option of Update and Upsert that reads first and writes only what would change. */
+export const skipUnchangedOption: INodeProperties = {
+	displayName: 'Skip Unchanged',
+	name: 'skipUnchanged',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to read the records first and write only those the values would change (reported as unchanged), so re-runs leave write dates and chatter untouched',
+};
+
 export const valuesInput: INodeProperties[] = [
 	{
 		displayName: 'Define Values',

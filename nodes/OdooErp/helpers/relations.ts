@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 import type { OdooClient, OdooField } from '../transport';
-import { resolveXids } from './upsert';
+import { resolveXids, sameNumber } from './upsert';
 import { InputError, parseLiteral, toOdooValue } from './utils';
 
 export type RelationOperation = 'set' | 'add' | 'remove' | 'clear' | 'createLines' | 'updateLine';
@@ -206,7 +206,7 @@ export function wouldChange(def: OdooField | undefined, current: unknown, value:
 		case 'float':
 		case 'monetary':
 		case 'integer':
-			return typeof current !== 'number' || typeof value !== 'number' || Math.abs(current - value) > 1e-9;
+			return typeof current !== 'number' || typeof value !== 'number' || !sameNumber(current, value);
 		case 'boolean':
 			return !!current !== !!value;
 		case 'char':

@@ -62,7 +62,7 @@ export async function resolveXids(client: OdooClient, xids: Iterable<string>, mo
 	return out;
 }
 
-function sameNumber(a: number, b: number): boolean {
+export function sameNumber(a: number, b: number): boolean {
 	return Math.abs(a - b) < 1e-9;
 }
 

@@ -135,17 +135,19 @@ export function chunk<T>(items: T[], size: number): T[][] {
 	return out;
 }
 
-/** Converts a value typed in the editor (a string) to what Odoo's ORM takes for that field. */
+/**
+ * Converts a value typed in the editor (a string) to what Odoo's ORM takes for a field that is no
+ * relation (relations, by ID or external ID, are read in relations.ts).
+ */
 export function toOdooValue(field: string, def: OdooField | undefined, value: unknown): unknown {
 	if (!def) throw new InputError(`Field "${field}" does not exist on this model`, field);
 	if (value === null || value === undefined || value === '') return false;
 	if (typeof value !== 'string') return value;
 	const text = value.trim();
 	switch (def.type) {
-		case 'integer':
-		case 'many2one': {
+		case 'integer': {
 			const n = Number(text);
-			if (!Number.isInteger(n)) throw new InputError(`Field "${field}" expects ${def.type === 'many2one' ? 'a record id' : 'a whole number'}, got "${value}"`, field);
+			if (!Number.isInteger(n)) throw new InputError(`Field "${field}" expects a whole number, got "${value}"`, field);
 			return n;
 		}
 		case 'float':
@@ -158,11 +160,6 @@ export function toOdooValue(field: string, def: OdooField | undefined, value: un
 			if (/^(true|1|yes)$/i.test(text)) return true;
 			if (/^(false|0|no)$/i.test(text)) return false;
 			throw new InputError(`Field "${field}" expects true or false, got "${value}"`, field);
-		case 'many2many':
-		case 'one2many': {
-			if (text.startsWith('[')) return parseLiteral(text, field);
-			return [[6, 0, parseIds(text, field)]];
-		}
 		default:
 			return value;
 	}

@@ -5,7 +5,7 @@ import { checkFieldNames, getModel, readValues } from '../../helpers/params';
 import { wouldChange } from '../../helpers/relations';
 import { parseIds } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
-import { modelLocator, valuesInput } from '../common.descriptions';
+import { modelLocator, skipUnchangedOption, valuesInput } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	modelLocator,
@@ -25,14 +25,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
-			{
-				displayName: 'Skip Unchanged',
-				name: 'skipUnchanged',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to read the records first and write only those the values would change (reported as unchanged), so re-runs leave write dates and chatter untouched',
-			},
+			skipUnchangedOption,
 		],
 	},
 ];
@@ -67,10 +60,11 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				// Only the records the values would change are written.
 				const fields = await client.fields(g.model);
 				const rows = await client.call<IDataObject[]>(g.model, 'read', { ids, kwargs: { fields: Object.keys(g.vals) }, itemIndex: g.members[0].i });
-				const changed = new Set(rows.filter((r) => Object.entries(g.vals).some(([k, v]) => wouldChange(fields[k], r[k], v))).map((r) => r.id as number));
-				ids = ids.filter((id) => changed.has(id) || !rows.some((r) => r.id === id));
+				// A record Odoo did not answer is written too: the write says it does not exist.
+				const same = new Set(rows.filter((r) => !Object.entries(g.vals).some(([k, v]) => wouldChange(fields[k], r[k], v))).map((r) => r.id as number));
+				ids = ids.filter((id) => !same.has(id));
 				if (ids.length) await client.call(g.model, 'write', { ids, args: [g.vals], itemIndex: g.members[0].i });
-				g.members.forEach((m) => done(g.model, m, m.ids.some((id) => ids.includes(id))));
+				g.members.forEach((m) => done(g.model, m, m.ids.some((id) => !same.has(id))));
 				continue;
 			}
 			await client.call(g.model, 'write', { ids, args: [g.vals], itemIndex: g.members[0].i });

@@ -6,7 +6,7 @@ import { getModel, readValues } from '../../helpers/params';
 import { type UpsertRow, upsertRows } from '../../helpers/upsert';
 import { InputError, parseExternalId, toLoadCell } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
-import { modelLocator, valuesInput } from '../common.descriptions';
+import { modelLocator, skipUnchangedOption, valuesInput } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	modelLocator,
@@ -73,14 +73,7 @@ const properties: INodeProperties[] = [
 				description:
 					'A field whose value identifies a record created outside this flow: a new external ID is linked to it instead of creating a duplicate',
 			},
-			{
-				displayName: 'Skip Unchanged',
-				name: 'skipUnchanged',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to read the current values first and write only records that would change (reported as unchanged), so re-runs leave Odoo untouched',
-			},
+			skipUnchangedOption,
 		],
 	},
 ];
