@@ -47,6 +47,7 @@ function auditWords(r: IDataObject): string[] {
 			`orders: ${count(r.created)} imported into POS sessions, ${count(r.voids)} voided invoices skipped` +
 				`${already > 0 ? `, ${count(already)} already in Odoo` : ''}${num(r.heldBack) ? `, ${count(r.heldBack)} held back (another run has them, or an earlier day of their store must be imported first)` : ''}${num(r.failed) ? `, ${count(r.failed)} failed` : ''}`,
 		);
+		if (num(r.tips)) out.push(`tips: ${eur(r.tips)} on the orders (a line of the tip product, no VAT) and in the payments they came with`);
 		const moved = Array.isArray(r.cursorsMoved) ? r.cursorsMoved : Array.isArray(r.storesAdvanced) ? r.storesAdvanced : [];
 		out.push(moved.length ? `stores whose cursor moved on: ${moved.join(', ')}` : 'no store cursor moved (nothing new was read, or the next run reads the same range again)');
 	} else if (/auto-close/i.test(op)) {

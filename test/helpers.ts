@@ -79,3 +79,8 @@ export async function startCodeplus(opts: Partial<CodeplusOptions> = {}): Promis
 	const url = await sandbox.start();
 	return { sandbox, creds: { baseUrl: `${url}/api/v1`, token: sandbox.options.token, timeoutSeconds: 5 } };
 }
+
+/** What the guest paid for a PixelPoint sale, tips included: the Odoo order's total when tips are imported. */
+export function totalWithTips(inv: { FinalTotal: number; Payments: Array<{ Tip: number }> }): number {
+	return Math.round((inv.FinalTotal + inv.Payments.reduce((s, p) => s + p.Tip, 0)) * 100) / 100;
+}

@@ -74,9 +74,21 @@ export interface Invoice {
 
 export const round2 = (v: number) => Math.round((v + Math.sign(v) * 1e-9) * 100) / 100;
 
-/** The VAT rate PixelPoint applies to a category: alcohol 25.5 %, everything else 14 %. */
+/** The VAT rate PixelPoint applies to a category in Finland: alcohol 25.5 %, everything else 14 %. */
 export function taxRate(categoryNum: number): number {
 	return categoryNum === 23 ? 25.5 : 14;
+}
+
+/** In Germany (from 2026): food 7 % also when eaten in, every drink 19 %. */
+export function germanTaxRate(categoryNum: number): number {
+	return categoryNum >= 20 && categoryNum < 30 ? 19 : 7;
+}
+
+export type RateOf = (categoryNum: number) => number;
+
+/** The Berlin store's catalogue in the restaurant group: the chain's products at German prices. */
+export function germanPrices(products: Product[]): Product[] {
+	return products.map((p) => ({ ...p, Price: Math.max(0.5, round2(Math.round(p.Price * 0.92 * 10) / 10 - 0.01)) }));
 }
 
 export const STORES: Store[] = [
@@ -180,6 +192,7 @@ export function generateProducts(): Product[] {
 
 interface GenContext {
 	store: Store;
+	rate: RateOf;
 	products: Product[];
 	byNum: Map<number, Product>;
 	next: () => number;
@@ -190,13 +203,13 @@ function pick<T>(r: () => number, list: T[]): T {
 }
 
 /** Lines, totals and tax the way PixelPoint computes them. */
-export function priceInvoice(lines: InvoiceLine[], byNum: Map<number, Product>): { SubTotal: number; TaxTotal: number; FinalTotal: number } {
+export function priceInvoice(lines: InvoiceLine[], byNum: Map<number, Product>, rateOf: RateOf = taxRate): { SubTotal: number; TaxTotal: number; FinalTotal: number } {
 	let included = 0;
 	let includedTax = 0;
 	const excludedNetByRate = new Map<number, number>();
 	for (const l of lines) {
 		const p = byNum.get(l.ProdNum)!;
-		const rate = taxRate(p.CategoryNum);
+		const rate = rateOf(p.CategoryNum);
 		if (p.PriceIncludesTax) {
 			included += l.LineTotal;
 			includedTax += l.LineTotal - l.LineTotal / (1 + rate / 100);
@@ -237,7 +250,7 @@ function makeInvoice(ctx: GenContext, r: () => number, businessDate: string, clo
 			lines.push({ LineNum: k + 1, ProdNum: p.ProdNum, Description: p.Name, Quantity: qty, UnitPrice: p.Price, Discount: discount, LineTotal: round2(qty * p.Price - discount) });
 		}
 	}
-	const totals = kind === 'VOID' ? { SubTotal: 0, TaxTotal: 0, FinalTotal: 0 } : priceInvoice(lines, ctx.byNum);
+	const totals = kind === 'VOID' ? { SubTotal: 0, TaxTotal: 0, FinalTotal: 0 } : priceInvoice(lines, ctx.byNum, ctx.rate);
 	const open = close.minus({ minutes: 5 + Math.floor(r() * 50) });
 	const methods = methodsOf(ctx.store.StoreId).filter((m) => m.Active);
 	const cards = methods.filter((m) => !m.IsCash);
@@ -275,12 +288,12 @@ function makeInvoice(ctx: GenContext, r: () => number, businessDate: string, clo
 	};
 }
 
-/** Invoices of the 14 business days before `today` (a date in the store's zone). */
-export function generateInvoices(store: Store, products: Product[], today: string, days = 14): Invoice[] {
+/** Invoices of the 14 business days before `today` (a date in the store's zone), taxed at `rate`. */
+export function generateInvoices(store: Store, products: Product[], today: string, days = 14, rate: RateOf = taxRate): Invoice[] {
 	const r = rng(1000 + store.StoreId);
 	const byNum = new Map(products.map((p) => [p.ProdNum, p]));
 	let transact = 100000 * store.StoreId;
-	const ctx: GenContext = { store, products, byNum, next: () => ++transact };
+	const ctx: GenContext = { store, rate, products, byNum, next: () => ++transact };
 	const out: Invoice[] = [];
 	const first = DateTime.fromISO(today, { zone: store.TimeZone }).minus({ days });
 	for (let d = 0; d < days; d++) {

@@ -7,6 +7,8 @@ import {
 	STORES,
 	generateInvoices,
 	generateProducts,
+	germanPrices,
+	germanTaxRate,
 	methodsOf,
 	type Invoice,
 	type Product,
@@ -18,12 +20,25 @@ export interface CodeplusOptions {
 	/** The last business date served is the day before this one (YYYY-MM-DD). */
 	today: string;
 	days: number;
+	/**
+	 * The restaurant group: two companies, each with its own Codeplus token (GROUP_TOKENS): the
+	 * Finnish one sees Helsinki and Tampere, the German one the Berlin store, priced and taxed in
+	 * Germany. Without it every store sells at Finnish prices and rates (the demo's simplification).
+	 */
+	group: boolean;
 }
+
+/** The group's tokens (with `group`), one per company, and the stores each sees. */
+export const GROUP_TOKENS = {
+	fi: { token: 'codeplus-group-fi-3b81e0', stores: [1, 2] },
+	de: { token: 'codeplus-group-de-92c4d7', stores: [3] },
+} as const;
 
 export const codeplusDefaults = (): CodeplusOptions => ({
 	token: 'codeplus-demo-token-7f3a9c',
 	today: DateTime.now().setZone('Europe/Helsinki').toISODate()!,
 	days: 14,
+	group: false,
 });
 
 type ErrorCode = 'INVALID_TOKEN' | 'NOT_FOUND' | 'BAD_REQUEST' | 'RATE_LIMITED' | 'UNAVAILABLE';
@@ -54,8 +69,10 @@ export class CodeplusSandbox {
 		this.stores = STORES.map((s) => ({ ...s }));
 		const catalogue = generateProducts();
 		for (const s of this.stores) {
-			this.products.set(s.StoreId, catalogue.map((p) => ({ ...p })));
-			this.invoices.set(s.StoreId, generateInvoices(s, catalogue, this.options.today, this.options.days));
+			const german = this.options.group && s.TimeZone === 'Europe/Berlin';
+			const list = german ? germanPrices(catalogue) : catalogue.map((p) => ({ ...p }));
+			this.products.set(s.StoreId, list);
+			this.invoices.set(s.StoreId, generateInvoices(s, list, this.options.today, this.options.days, german ? germanTaxRate : undefined));
 		}
 	}
 
@@ -117,8 +134,12 @@ export class CodeplusSandbox {
 		return { status: 200, body: { data: rows.slice((page - 1) * pageSize, page * pageSize), page, pageSize, total: rows.length } };
 	}
 
-	private store(id: string): Store | undefined {
-		return this.stores.find((s) => String(s.StoreId) === id);
+	/** The stores a token sees: all with the sandbox's token, a company's with the group's. */
+	private visible(auth: string): Store[] | undefined {
+		if (auth === `Bearer ${this.options.token}`) return this.stores;
+		if (!this.options.group) return undefined;
+		const company = Object.values(GROUP_TOKENS).find((c) => auth === `Bearer ${c.token}`);
+		return company && this.stores.filter((s) => (company.stores as readonly number[]).includes(s.StoreId));
 	}
 
 	/** A date means midnight in the store's zone; a datetime must carry its offset. */
@@ -138,14 +159,15 @@ export class CodeplusSandbox {
 		this.http.counter.add(`codeplus${key}`);
 		if (req.path === path) return fail(404, 'NOT_FOUND', `No route ${req.path}: the API lives under /api/v1`);
 		const auth = String(req.headers.authorization ?? '');
-		if (auth !== `Bearer ${this.options.token}`) return fail(401, 'INVALID_TOKEN', 'The token is missing or not valid for this company');
+		const stores = this.visible(auth);
+		if (!stores) return fail(401, 'INVALID_TOKEN', 'The token is missing or not valid for this company');
 		if (req.method !== 'GET') return fail(400, 'BAD_REQUEST', `${req.method} is not supported`);
 
 		if (path === '/health') return { status: 200, body: { status: 'ok', version: '2.4' } };
-		if (path === '/stores') return this.page(req, this.stores);
+		if (path === '/stores') return this.page(req, stores);
 		const m = /^\/stores\/([^/]+)(?:\/([a-z]+)(?:\/([^/]+))?)?$/.exec(path);
 		if (!m) return fail(404, 'NOT_FOUND', `No route ${path}`);
-		const store = this.store(m[1]);
+		const store = stores.find((s) => String(s.StoreId) === m[1]);
 		if (!store) return fail(404, 'NOT_FOUND', `Store ${m[1]} does not exist`);
 		const [, , resource, id] = m;
 		switch (resource) {

@@ -172,8 +172,10 @@ function checkOrders(sb: Sandboxes, label: string, sessionsBefore: number): void
 	const refs = new Set(orders.map((o) => o.pos_reference));
 	check(`${label}: one Odoo order per sold PixelPoint invoice`, orders.length === sold.length && refs.size === orders.length, `${orders.length} orders, ${refs.size} distinct references, ${sold.length} sold invoices`);
 	const byRef = new Map(orders.map((o) => [o.pos_reference, o.amount_total as number]));
-	const off = sold.filter((i) => byRef.get(`PixelPoint ${i.StoreId}-${i.TransactNum}`) !== i.FinalTotal);
-	check(`${label}: every order's total equals what the guest paid (FinalTotal), to the cent`, off.length === 0, `${off.length} differ`);
+	// Tips on top: PixelPoint's FinalTotal leaves them out, the order has them on a line of their own.
+	const paid = (i: (typeof sold)[number]) => Math.round((i.FinalTotal + i.Payments.reduce((s, p) => s + p.Tip, 0)) * 100) / 100;
+	const off = sold.filter((i) => byRef.get(`PixelPoint ${i.StoreId}-${i.TransactNum}`) !== paid(i));
+	check(`${label}: every order's total equals what the guest paid (FinalTotal and the tip), to the cent`, off.length === 0, `${off.length} differ`);
 	const sessions = odooRead(sb, 'pos.session', [], ['config_id', 'name', 'state', 'start_at']);
 	const xids = odooRead(sb, 'ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.session']], ['name', 'res_id']);
 	const days = new Set(sold.map((i) => `session_${i.StoreId}_${i.BusinessDate.replace(/-/g, '')}`));

@@ -19,19 +19,28 @@ export interface PosInvoice {
 	BusinessDate: string;
 	Status: string;
 	FinalTotal: number;
+	Payments: Array<{ MethodNum: number; Amount: number; Tip: number; Change: number }>;
 }
+
+/** What the guest paid, tip included: an Odoo order's total with tips imported. */
+export const withTips = (i: PosInvoice) => money(i.FinalTotal + i.Payments.reduce((s, p) => s + p.Tip, 0));
 
 type Row = Record<string, unknown>;
 export const m2o = (v: unknown) => (Array.isArray(v) ? (v[0] as number) : (v as number | false));
 
-export async function checkBooks(rpc: Rpc, companyId: number, invoices: PosInvoice[], today: string): Promise<Check[]> {
+/** `ns`: the external ids' module the company's templates use (its Namespace). */
+export async function checkBooks(rpc: Rpc, companyId: number, invoices: PosInvoice[], today: string, ns = 'pixelpoint'): Promise<Check[]> {
 	const out: Check[] = [];
 	const ctx = { context: { allowed_company_ids: [companyId] } };
 	const sold = invoices.filter((i) => i.Status !== 'VOID');
 	const orders = await rpc.searchRead('pos.order', [['pos_reference', 'like', 'PixelPoint %']], ['id', 'pos_reference', 'amount_total', 'amount_paid', 'state', 'session_id', 'company_id'], ctx);
 	const byRef = new Map(orders.map((o) => [String(o.pos_reference), o]));
-	const wrong = sold.filter((i) => money(Number(byRef.get(`PixelPoint ${i.StoreId}-${i.TransactNum}`)?.amount_total ?? NaN)) !== i.FinalTotal);
-	out.push({ what: 'every sold PixelPoint invoice is one Odoo order equal to FinalTotal to the cent', ok: orders.length === sold.length && wrong.length === 0, detail: `${orders.length} orders for ${sold.length} sold invoices, ${wrong.length} differ${wrong.length ? ` (first: ${wrong[0].StoreId}-${wrong[0].TransactNum})` : ''}` });
+	const wrong = sold.filter((i) => money(Number(byRef.get(`PixelPoint ${i.StoreId}-${i.TransactNum}`)?.amount_total ?? NaN)) !== withTips(i));
+	out.push({
+		what: 'every sold PixelPoint invoice is one Odoo order equal to FinalTotal (and its tip) to the cent',
+		ok: orders.length === sold.length && wrong.length === 0,
+		detail: `${orders.length} orders for ${sold.length} sold invoices, ${wrong.length} differ${wrong.length ? ` (first: ${wrong[0].StoreId}-${wrong[0].TransactNum})` : ''}`,
+	});
 	out.push({ what: 'every order is in the restaurant company', ok: orders.every((o) => m2o(o.company_id) === companyId), detail: `${orders.filter((o) => m2o(o.company_id) !== companyId).length} elsewhere` });
 
 	// Line taxes as Odoo itself computes them: account.tax.compute_all for the distinct (taxes, price, quantity)
@@ -39,11 +48,23 @@ export async function checkBooks(rpc: Rpc, companyId: number, invoices: PosInvoi
 	const orderIds = orders.map((o) => o.id as number);
 	const lineRows: Row[] = [];
 	for (let k = 0; k < orderIds.length; k += 500) {
-		lineRows.push(...(await rpc.searchRead('pos.order.line', [['order_id', 'in', orderIds.slice(k, k + 500)]], ['price_unit', 'qty', 'discount', 'tax_ids', 'price_subtotal', 'price_subtotal_incl', 'full_product_name'], ctx)));
+		lineRows.push(...(await rpc.searchRead('pos.order.line', [['order_id', 'in', orderIds.slice(k, k + 500)]], ['order_id', 'price_unit', 'qty', 'discount', 'tax_ids', 'price_subtotal', 'price_subtotal_incl', 'full_product_name'], ctx)));
 	}
+	// Tips: a line of the tip product per tipped order, without tax, equal to PixelPoint's tips; the rest of the order is FinalTotal.
+	const tipLines = lineRows.filter((l) => l.full_product_name === 'Tip');
+	const tipOf = new Map<number, number>();
+	for (const l of tipLines) tipOf.set(m2o(l.order_id) as number, money((tipOf.get(m2o(l.order_id) as number) ?? 0) + Number(l.price_subtotal_incl)));
+	const tipWrong = sold.filter((i) => money(tipOf.get(Number(byRef.get(`PixelPoint ${i.StoreId}-${i.TransactNum}`)?.id)) ?? 0) !== money(withTips(i) - i.FinalTotal));
+	const taxedTips = tipLines.filter((l) => (l.tax_ids as number[]).length);
+	const tips = money(sold.reduce((s, i) => s + withTips(i) - i.FinalTotal, 0));
+	out.push({
+		what: 'tips are on the orders as a line of the tip product without tax, each equal to the PixelPoint tip',
+		ok: tipWrong.length === 0 && taxedTips.length === 0 && (tips === 0 || tipLines.length > 0),
+		detail: `${tipLines.length} tip lines, ${tips.toFixed(2)} of tips, ${tipWrong.length} orders whose tip differs, ${taxedTips.length} taxed`,
+	});
 	const combos = new Map<string, Row[]>();
 	for (const l of lineRows) {
-		if (l.full_product_name === 'Rounding difference') continue;
+		if (l.full_product_name === 'Rounding difference' || l.full_product_name === 'Tip') continue;
 		const key = JSON.stringify([[...(l.tax_ids as number[])].sort((a, b) => a - b), l.price_unit, l.qty, l.discount]);
 		combos.set(key, [...(combos.get(key) ?? []), l]);
 	}
@@ -78,7 +99,7 @@ export async function checkBooks(rpc: Rpc, companyId: number, invoices: PosInvoi
 	});
 
 	// Sessions: one per (store, business day), from the external ids the import keeps.
-	const xids = await rpc.searchRead<{ name: string; res_id: number }>('ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.session']], ['name', 'res_id']);
+	const xids = await rpc.searchRead<{ name: string; res_id: number }>('ir.model.data', [['module', '=', ns], ['model', '=', 'pos.session']], ['name', 'res_id']);
 	const pairs = new Set(sold.map((i) => `session_${i.StoreId}_${i.BusinessDate.replace(/-/g, '')}`));
 	out.push({ what: 'one session per (store, business day)', ok: xids.length === pairs.size && xids.every((x) => pairs.has(x.name)), detail: `${xids.length} sessions, ${pairs.size} (store, day) pairs` });
 	const sessions = await rpc.call<Row[]>('pos.session', 'read', [xids.map((x) => x.res_id)], { fields: ['name', 'state', 'move_id', 'config_id', 'statement_line_ids'], ...ctx });
@@ -128,6 +149,33 @@ export async function checkBooks(rpc: Rpc, companyId: number, invoices: PosInvoi
 	);
 	const residual = money(openLines.reduce((a, l) => a + l.amount_residual, 0));
 	out.push({ what: 'the POS receivable is reconciled after the close: its open balance is 0.00', ok: openLines.length === 0, detail: `${openLines.length} open lines, ${residual.toFixed(2)} open${openLines[0] ? ` on ${openLines[0].account_id[1]}` : ''}` });
+
+	// Each session's takings per payment method are what PixelPoint collected: amount + tip − change.
+	const tenderXids = await rpc.searchRead<{ name: string; res_id: number }>('ir.model.data', [['module', '=', ns], ['model', '=', 'pos.payment.method']], ['name', 'res_id']);
+	const methodOf = new Map(tenderXids.map((x) => [x.name, x.res_id]));
+	const sessionOf = new Map(orders.map((o) => [String(o.pos_reference), m2o(o.session_id) as number]));
+	const collected = new Map<string, number>();
+	for (const i of sold) {
+		for (const p of i.Payments) {
+			const k = `${sessionOf.get(`PixelPoint ${i.StoreId}-${i.TransactNum}`)}|${methodOf.get(`tender_${i.StoreId}_${p.MethodNum}`) ?? methodOf.get(`paymethod_${p.MethodNum}`)}`;
+			collected.set(k, money((collected.get(k) ?? 0) + p.Amount + p.Tip - p.Change));
+		}
+	}
+	const taken = new Map<string, number>();
+	for (let k = 0; k < orderIds.length; k += 1000) {
+		for (const p of await rpc.searchRead<{ amount: number; payment_method_id: [number, string]; pos_order_id: [number, string] }>('pos.payment', [['pos_order_id', 'in', orderIds.slice(k, k + 1000)]], ['amount', 'payment_method_id', 'pos_order_id'], ctx)) {
+			const order = orders.find((o) => o.id === m2o(p.pos_order_id));
+			const key = `${m2o(order?.session_id)}|${m2o(p.payment_method_id)}`;
+			taken.set(key, money((taken.get(key) ?? 0) + p.amount));
+		}
+	}
+	const differ = [...new Set([...collected.keys(), ...taken.keys()])].filter((k) => money(collected.get(k) ?? 0) !== money(taken.get(k) ?? 0));
+	const sum = (m: Map<string, number>) => money([...m.values()].reduce((a, v) => a + v, 0));
+	out.push({
+		what: "each session's takings per payment method equal the PixelPoint payments (amount + tip − change)",
+		ok: differ.length === 0 && collected.size > 0,
+		detail: `${collected.size} (session, method) pairs, ${sum(taken).toFixed(2)} in Odoo for ${sum(collected).toFixed(2)} collected; ${differ.length} differ${differ[0] ? ` (first: ${differ[0]}: Odoo ${taken.get(differ[0])}, PixelPoint ${collected.get(differ[0])})` : ''}`,
+	});
 	return out;
 }
 

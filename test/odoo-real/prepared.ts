@@ -5,8 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { Rpc } from './rpc';
-import { CACHE, OdooServer, copyFilestore, dropDb, dump, freePort, initDb, restore, tree } from './server';
+import { CACHE, MODULES, OdooServer, copyFilestore, dropDb, dump, freePort, initDb, restore, tree } from './server';
 import { SETUP_VERSION, setUp } from './setup';
 
 export type Phase = <T>(label: string, fn: () => Promise<T>) => Promise<T>;
@@ -20,7 +21,7 @@ export async function preparedDump(version: string, phase: Phase): Promise<{ src
 	const dumpFile = path.join(CACHE, key, `${templateDb}.dump`);
 	if (fs.existsSync(dumpFile)) return { src, dumpFile, dataDir, templateDb };
 	// The modules installed: kept too, so a change of the set-up does not redo the long part.
-	const initDb_ = `n8n_init_${key.replace(/[^a-z0-9]/gi, '_')}`;
+	const initDb_ = `n8n_init_${key.replace(/[^a-z0-9]/gi, '_')}_${createHash('sha1').update(MODULES.join(',')).digest('hex').slice(0, 8)}`;
 	const initDump = path.join(CACHE, key, `${initDb_}.dump`);
 	if (!fs.existsSync(initDump)) {
 		await phase(`Odoo ${version}: create the database (once, then cached)`, async () => initDb(src, initDb_, dataDir, path.join(dataDir, 'init.log')));

@@ -17,6 +17,7 @@ import { runTemplate } from '../../runner/flows';
 import { startSandboxes } from '../../sandbox';
 import { type Check, checkBooks, snapshot } from './books';
 import { laterScenarios } from './scenarios';
+import { groupScenario } from './group';
 import { Rpc } from './rpc';
 import { preparedDump } from './prepared';
 import { OutageProxy } from './outage';
@@ -42,10 +43,35 @@ async function phase<T>(label: string, fn: () => Promise<T>): Promise<T> {
 	}
 }
 
+/** ODOO_REAL_PARTS=main,group chooses what runs (both by default). */
+const PARTS = new Set((process.env.ODOO_REAL_PARTS ?? 'main,group').split(',').map((p) => p.trim()));
+
 async function runVersion(version: string): Promise<void> {
-	const major = Number(version.split('.')[0]);
 	console.log(`\n== Odoo ${version}`);
-	const { src, dumpFile, dataDir, templateDb } = await preparedDump(version, phase);
+	const prepared = await preparedDump(version, phase);
+	if (PARTS.has('main')) await mainRun(version, prepared);
+	if (PARTS.has('group')) await groupRun(version, prepared);
+}
+
+/** The restaurant group (two companies, the Berlin store in Germany) in a database of its own. */
+async function groupRun(version: string, { src, dumpFile, dataDir, templateDb }: Awaited<ReturnType<typeof preparedDump>>): Promise<void> {
+	const db = `n8n_group_${version.split('.')[0]}_${process.pid}`;
+	await phase(`Odoo ${version}: restore the group's database`, async () => {
+		restore(dumpFile, db);
+		copyFilestore(dataDir, templateDb, db);
+	});
+	const server = new OdooServer(src, { version, db, port: await freePort(), dataDir });
+	await phase(`Odoo ${version}: start the server`, () => server.start());
+	try {
+		(await groupScenario({ url: server.url, db, today: TODAY, phase: (label, fn) => phase(`Odoo ${version}: ${label}`, fn) })).forEach(check);
+	} finally {
+		await server.stop();
+		if (!process.env.ODOO_REAL_KEEP) dropDb(db);
+	}
+}
+
+async function mainRun(version: string, { src, dumpFile, dataDir, templateDb }: Awaited<ReturnType<typeof preparedDump>>): Promise<void> {
+	const major = Number(version.split('.')[0]);
 	const db = `n8n_real_${major}_${process.pid}`;
 	await phase(`Odoo ${version}: restore the database`, async () => {
 		restore(dumpFile, db);
@@ -87,7 +113,7 @@ async function runVersion(version: string): Promise<void> {
 		// fails and waits in Odoo; the import after the master data must bring every one in, once.
 		const sold = sb.codeplus.allInvoices().filter((i) => i.Status !== 'VOID');
 		const early = await phase(`Odoo ${version}: pixelpoint-order-import before the master data`, () => runTemplate(engine, 'pixelpoint-order-import', {}, settings));
-		const waitingRows = () => rpc.searchRead<{ key: string; value: string }>('ir.config_parameter', [['key', '=like', 'n8n.sync.pixelpoint-order-import.waiting.%']], ['key', 'value']);
+		const waitingRows = () => rpc.searchRead<{ key: string; value: string }>('ir.config_parameter', [['key', '=like', `n8n.sync.pixelpoint-order-import.c${company.id}.waiting.%`]], ['key', 'value']);
 		const waitingEarly = await waitingRows();
 		const ordersEarly = await rpc.searchRead('pos.order', [['pos_reference', 'like', 'PixelPoint %']], ['id'], { context: { allowed_company_ids: [company.id] } });
 		check({
@@ -97,7 +123,7 @@ async function runVersion(version: string): Promise<void> {
 		});
 		await runAll('first');
 		const waitingAfter = await waitingRows();
-		const cursors = await rpc.searchRead<{ key: string; value: string }>('ir.config_parameter', [['key', '=like', 'n8n.sync.pixelpoint-order-import.cursor.%']], ['key', 'value']);
+		const cursors = await rpc.searchRead<{ key: string; value: string }>('ir.config_parameter', [['key', '=like', `n8n.sync.pixelpoint-order-import.c${company.id}.cursor.%`]], ['key', 'value']);
 		check({
 			what: 'after the master data every waiting invoice is imported (once: see the orders below) and nothing waits',
 			ok: waitingAfter.length === 0 && cursors.length === 3,

@@ -8,7 +8,7 @@ import { setClock } from '../../runner/clock';
 import type { Engine } from '../../runner/engine';
 import { type TemplateSettings, runTemplate } from '../../runner/flows';
 import type { Sandboxes } from '../../sandbox';
-import { type Check, m2o, money } from './books';
+import { type Check, m2o, money, withTips } from './books';
 import { OutageProxy } from './outage';
 import { chain, node, rl } from '../helpers';
 import type { Rpc } from './rpc';
@@ -113,7 +113,7 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 	const [closedBefore] = await rpc.call<Row[]>('pos.session', 'read', [[closedXid.res_id]], { fields: ['state', 'write_date', 'move_id'], ...ctx });
 	const [late] = addSales(sb, 1, day, [`${today}T07:45:00+00:00`], 990101);
 	const lateRun = await w.phase('a late sale for a closed session', () => runTemplate(engine, 'pixelpoint-order-import', {}, settings));
-	const [waiting] = await rpc.searchRead<{ value: string }>('ir.config_parameter', [['key', '=', `n8n.sync.pixelpoint-order-import.waiting.${late.StoreId}-${late.TransactNum}`]], ['value']);
+	const [waiting] = await rpc.searchRead<{ value: string }>('ir.config_parameter', [['key', '=', `n8n.sync.pixelpoint-order-import.c${companyId}.waiting.${late.StoreId}-${late.TransactNum}`]], ['value']);
 	const item = waiting ? (JSON.parse(waiting.value) as Row) : {};
 	const [closedAfter] = await rpc.call<Row[]>('pos.session', 'read', [[closedXid.res_id]], { fields: ['state', 'write_date', 'move_id'], ...ctx });
 	out.push({
@@ -130,7 +130,7 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 
 	// 4. A historic import of an earlier month, run by hand for its range: sessions of their own,
 	//    closed with entries posted, balanced and dated on their business days; no cursor moves.
-	const cursorsBefore = await rpc.searchRead<{ key: string; value: string }>('ir.config_parameter', [['key', '=like', 'n8n.sync.pixelpoint-order-import.cursor.%']], ['key', 'value'], { order: 'key' });
+	const cursorsBefore = await rpc.searchRead<{ key: string; value: string }>('ir.config_parameter', [['key', '=like', `n8n.sync.pixelpoint-order-import.c${companyId}.cursor.%`]], ['key', 'value'], { order: 'key' });
 	const historic = ['2025-11-10', '2025-11-11', '2025-11-12'].flatMap((d, k) => addSales(sb, 3, d, [`${d}T10:15:00+00:00`, `${d}T12:40:00+00:00`, `${d}T16:05:00+00:00`], 990201 + k * 10));
 	const manual = await w.phase('a historic import of November 2025 by hand', () =>
 		runTemplate(engine, 'pixelpoint-order-import', {}, settings, (wf) => {
@@ -152,7 +152,7 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 		const ls = await rpc.call<Array<{ debit: number; credit: number }>>('account.move.line', 'read', [m.line_ids], { fields: ['debit', 'credit'], ...ctx });
 		balanced.push(money(ls.reduce((a, l) => a + l.debit, 0)) === money(ls.reduce((a, l) => a + l.credit, 0)));
 	}
-	const cursorsAfter = await rpc.searchRead<{ key: string; value: string }>('ir.config_parameter', [['key', '=like', 'n8n.sync.pixelpoint-order-import.cursor.%']], ['key', 'value'], { order: 'key' });
+	const cursorsAfter = await rpc.searchRead<{ key: string; value: string }>('ir.config_parameter', [['key', '=like', `n8n.sync.pixelpoint-order-import.c${companyId}.cursor.%`]], ['key', 'value'], { order: 'key' });
 	const dates = moves.map((m) => String(m.date)).sort();
 	out.push({
 		what: 'a historic import of an earlier month: its own sessions, closed, entries posted, balanced and dated on their business days; the cursors stay',
@@ -289,7 +289,7 @@ async function outageHalfway(w: ScenarioWorld): Promise<Check> {
 	// 130 sales of store 3 today (before the harness clock's 08:00 UTC): one batch of 100, then 30.
 	const sales = addSales(sb, 3, today, Array.from({ length: 130 }, (_, k) => `${today}T0${5 + Math.floor(k / 60)}:${String(k % 60).padStart(2, '0')}:00+00:00`), 990401);
 	const refs = sales.map((i) => `PixelPoint ${i.StoreId}-${i.TransactNum}`);
-	const keys = sales.map((i) => `n8n.sync.pixelpoint-order-import.waiting.${i.StoreId}-${i.TransactNum}`);
+	const keys = sales.map((i) => `n8n.sync.pixelpoint-order-import.c${w.companyId}.waiting.${i.StoreId}-${i.TransactNum}`);
 	const orders = () => rpc.searchRead<{ pos_reference: string; session_id: [number, string]; amount_total: number }>('pos.order', [['pos_reference', 'in', refs]], ['pos_reference', 'session_id', 'amount_total'], ctx);
 	const waiting = async () => (await rpc.searchRead<{ key: string; value: string }>('ir.config_parameter', [['key', 'in', keys]], ['key', 'value'])).map((r) => JSON.parse(r.value) as Row);
 	const proxy = new OutageProxy(w.odooUrl);
@@ -311,7 +311,7 @@ async function outageHalfway(w: ScenarioWorld): Promise<Check> {
 		const third = await w.phase('the import after the locks went stale', () => runTemplate(engine, 'pixelpoint-order-import', {}, settings));
 		const final = await orders();
 		const waitingThird = await waiting();
-		const sold = new Map(sb.codeplus.allInvoices().filter((i) => i.StoreId === 3 && refs.includes(`PixelPoint 3-${i.TransactNum}`)).map((i) => [`PixelPoint 3-${i.TransactNum}`, i.FinalTotal]));
+		const sold = new Map(sb.codeplus.allInvoices().filter((i) => i.StoreId === 3 && refs.includes(`PixelPoint 3-${i.TransactNum}`)).map((i) => [`PixelPoint 3-${i.TransactNum}`, withTips(i)]));
 		const wrong = final.filter((o) => money(o.amount_total) !== money(Number(sold.get(o.pos_reference))));
 		const sessions = new Set(final.map((o) => o.session_id[0]));
 		const s = (r: { summary: Array<Record<string, unknown>> }) => `${String(r.summary[0]?.status)}, created ${String(r.summary[0]?.created)}, waiting ${String(r.summary[0]?.waitingCount)}`;

@@ -14,7 +14,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 export const CACHE = process.env.ODOO_REAL_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'n8n-nodes-pos-odoo-procountor-odoo');
 const PYTHON = process.env.ODOO_PYTHON ?? '/usr/bin/python3';
 /** Modules of a Finnish restaurant: POS with the restaurant extension, accounting, the Finnish localisation. */
-export const MODULES = ['point_of_sale', 'pos_restaurant', 'account', 'l10n_fi'];
+export const MODULES = ['point_of_sale', 'pos_restaurant', 'account', 'l10n_fi', 'l10n_de'];
 
 /** Where the Odoo source tarballs are: ODOO_SOURCE_DIR, else ../shared/odoo beside the repository. */
 export function sourceDir(): string {

@@ -8,8 +8,10 @@ import type { Rpc } from './rpc';
 
 export const RESTAURANT = 'Ravintola Testi Oy';
 export const HOLDING = 'Testi Holding Inc';
+/** The restaurant group's German company, with the Berlin store (issue #16). */
+export const BERLIN = 'Restaurant Berlin GmbH';
 /** Bumped whenever what setUp() does changes: part of the cached dump's key. */
-export const SETUP_VERSION = 5;
+export const SETUP_VERSION = 7;
 
 /** A Finnish business ID (Y-tunnus) with its check digit, and its VAT number. */
 function businessId(seven: string): { registry: string; vat: string } {
@@ -23,6 +25,7 @@ function businessId(seven: string): { registry: string; vat: string } {
 
 export interface SetUpResult {
 	companyId: number;
+	berlinId: number;
 	holdingId: number;
 	customers: number[];
 	invoices: number[];
@@ -120,5 +123,41 @@ export async function setUp(rpc: Rpc, version: number, invoiceDate: string): Pro
 		await rpc.call('account.move', 'action_post', [[move]], { context: { allowed_company_ids: [companyId] } });
 		invoices.push(move);
 	}
-	return { companyId, holdingId, customers, invoices };
+	const berlinId = await germanCompany(rpc, version, eur);
+	return { companyId, berlinId, holdingId, customers, invoices };
+}
+
+/**
+ * The group's second legal entity: a German company with the German chart (SKR03) and the taxes
+ * its template names, a warehouse, and the integration user allowed in it (its current company
+ * stays the Finnish one: a credential names this one in its Company field).
+ */
+async function germanCompany(rpc: Rpc, version: number, eur: number): Promise<number> {
+	const de = (await rpc.searchRead<{ id: number }>('res.country', [['code', '=', 'DE']], ['id']))[0].id;
+	const id = await rpc.call<number>('res.company', 'create', [{ name: BERLIN, country_id: de, currency_id: eur, city: 'Berlin', street: 'Rosenthaler Str. 1', zip: '10119' }]);
+	await rpc.call('account.chart.template', 'try_loading', [[], 'de_skr03', id], { install_demo: false });
+	const ctx = { allowed_company_ids: [id], active_test: false };
+	const warehouses = await rpc.searchRead('stock.warehouse', [['company_id', '=', id]], ['id'], { context: ctx });
+	if (!warehouses.length) await rpc.call('stock.warehouse', 'create', [{ name: 'Berlin Mitte', code: 'BER', company_id: id }], { context: { allowed_company_ids: [id] } });
+	await rpc.call('res.users', 'write', [[2], { company_ids: [[4, id]] }]);
+	const included = (yes: boolean) => (version >= 18 ? { price_include_override: yes ? 'tax_included' : 'tax_excluded' } : { price_include: yes });
+	// Odoo's German localisation books a product's revenue on the revenue account whose default
+	// taxes hold the product's tax (8300 for 7 %, 8400 for 19 % in SKR03); Odoo 17 refuses to close
+	// a POS session otherwise ("Please define income account"). So the taxes made here become
+	// default taxes of those accounts, as an accountant sets them up.
+	for (const [from, name, incl, account] of [
+		['19%', 'USt 19%', false, '8400'],
+		['19%', 'USt 19% incl', true, '8400'],
+		['7%', 'USt 7%', false, '8300'],
+		['7%', 'USt 7% incl', true, '8300'],
+	] as const) {
+		const [source] = await rpc.searchRead<{ id: number }>('account.tax', [['name', '=', from], ['type_tax_use', '=', 'sale'], ['company_id', '=', id]], ['id'], { context: ctx });
+		if (!source) throw new Error(`the German chart (SKR03) of Odoo ${version} has no sale tax "${from}" in ${BERLIN}`);
+		const tax = await rpc.call<number>('account.tax', 'copy', [[source.id]], { default: { name, active: true, description: name, ...included(incl) }, context: { allowed_company_ids: [id] } });
+		const copied = Array.isArray(tax) ? (tax as number[])[0] : tax;
+		const [revenue] = await rpc.searchRead<{ id: number }>('account.account', [['code', '=', account], ...(version >= 18 ? [['company_ids', 'in', [id]]] : [['company_id', '=', id]])], ['id'], { context: ctx });
+		if (!revenue) throw new Error(`the German chart (SKR03) of Odoo ${version} has no revenue account ${account} in ${BERLIN}`);
+		await rpc.call('account.account', 'write', [[revenue.id], { tax_ids: [[4, copied]] }], { context: { allowed_company_ids: [id] } });
+	}
+	return id;
 }

@@ -173,18 +173,54 @@ describe('Relations field by field', () => {
 		expect(f.sandbox.db.search(env(), 'res.partner', []).length).toBe(before);
 	});
 
-	test('Upsert by External ID sets tags by external ID through Odoo\'s import; an add is refused with what to do instead', async () => {
-		const r = await f.engine.run(
-			chain(
-				[{}],
-				odoo('upsertByExternalId', 'res.partner', { namespace: 'shop', externalId: 'customer_1', ...fieldsMode([{ name: 'name', value: 'Asiakas Yksi' }, { name: 'category_id', value: 'crm_tags.vip, crm_tags.wholesale' }]) }),
-			),
-		);
+	test('Upsert by External ID: Set goes through Odoo\'s import, adds and removes are written after it, only when they change something', async () => {
+		const upsert = (rows: Row[], extra: Record<string, unknown> = {}) =>
+			f.engine.run(chain([{}], odoo('upsertByExternalId', 'res.partner', { namespace: 'shop', externalId: 'customer_1', ...fieldsMode(rows), ...extra }, { continueOnFail: true })));
+		const r = await upsert([{ name: 'name', value: 'Asiakas Yksi' }, { name: 'category_id', value: 'crm_tags.vip, crm_tags.wholesale' }]);
 		expect(r.error).toBeUndefined();
-		expect(tagNames(r.output('Odoo')[0].id as number)).toEqual(['VIP', 'Wholesale']);
-		const add = await f.engine.run(
-			chain([{}], odoo('upsertByExternalId', 'res.partner', { namespace: 'shop', externalId: 'customer_1', ...fieldsMode([{ name: 'category_id', edit: 'add', value: 'crm_tags.catering' }]) }, { continueOnFail: true })),
-		);
-		expect(String(add.output('Odoo')[0].error)).toMatch(/an upsert sets a relation to a list of records \(Set\); add, remove, clear or line changes go in an Update/);
+		const id = r.output('Odoo')[0].id as number;
+		expect(tagNames(id)).toEqual(['VIP', 'Wholesale']);
+
+		const edit: Row[] = [{ name: 'category_id', edit: 'add', value: 'crm_tags.catering' }, { name: 'category_id', edit: 'remove', value: 'crm_tags.wholesale' }];
+		const changed = await upsert(edit, { options: { skipUnchanged: true } });
+		expect(changed.output('Odoo')[0]).toMatchObject({ id, action: 'updated' });
+		expect(tagNames(id)).toEqual(['Catering', 'VIP']);
+		const written = f.sandbox.db.read(env(), 'res.partner', [id], ['write_date'])[0].write_date;
+		const again = await upsert(edit, { options: { skipUnchanged: true } });
+		expect(again.output('Odoo')[0]).toMatchObject({ id, action: 'unchanged' });
+		expect(f.sandbox.db.read(env(), 'res.partner', [id], ['write_date'])[0].write_date).toBe(written);
+
+		const cleared = await upsert([{ name: 'category_id', edit: 'clear', value: '' }]);
+		expect(cleared.output('Odoo')[0]).toMatchObject({ id, action: 'updated' });
+		expect(tagNames(id)).toEqual([]);
+	});
+
+	test('Upsert by External ID with Create Lines: the lines come with the record it creates, and a re-run does not add them again', async () => {
+		const partner = f.sandbox.db.search(env(), 'res.partner', [['name', '=', 'Ravintolaketju Oy']])[0];
+		const run = () =>
+			f.engine.run(
+				chain(
+					[{}],
+					odoo('upsertByExternalId', 'account.move', {
+						namespace: 'shop',
+						externalId: 'catering_invoice_7',
+						...fieldsMode([
+							{ name: 'move_type', value: 'out_invoice' },
+							{ name: 'partner_id', value: String(partner) },
+							{ name: 'invoice_line_ids', edit: 'createLines', value: JSON.stringify([{ name: 'Burgers', quantity: 20, price_unit: 9.5, product_id: 'menu.burger' }]) },
+						]),
+						options: { skipUnchanged: true },
+					}),
+				),
+			);
+		const first = await run();
+		expect(first.error).toBeUndefined();
+		const move = first.output('Odoo')[0].id as number;
+		expect(first.output('Odoo')[0].action).toBe('created');
+		const lines = () => f.sandbox.db.read(env(), 'account.move.line', f.sandbox.db.search(env(), 'account.move.line', [['move_id', '=', move], ['display_type', '=', 'product']]), ['name', 'quantity']);
+		expect(lines().map((l) => [l.name, l.quantity])).toEqual([['Burgers', 20]]);
+		const second = await run();
+		expect(second.output('Odoo')[0]).toMatchObject({ id: move, action: 'unchanged' });
+		expect(lines()).toHaveLength(1);
 	});
 });

@@ -12,7 +12,7 @@ import { chain, node } from '../helpers';
 const FLOW = 'pixelpoint-order-import';
 const ODOO = 'odooErp';
 
-/** The flow's sync state as Odoo holds it: cursors by store, waiting items by key. */
+/** The flow's sync state as Odoo holds it (under the company's key): cursors by store, waiting items by key. */
 function syncState(sb: Sandboxes, flow = FLOW): { cursors: Record<string, string>; waiting: Map<string, IDataObject> } {
 	const env = sb.odoo.env();
 	const db = sb.odoo.db;
@@ -21,7 +21,7 @@ function syncState(sb: Sandboxes, flow = FLOW): { cursors: Record<string, string
 	const waiting = new Map<string, IDataObject>();
 	for (const r of rows) {
 		const key = String(r.key);
-		const rest = key.slice(`n8n.sync.${flow}.`.length);
+		const rest = key.slice(`n8n.sync.${flow}.`.length).replace(/^c\d+\./, '');
 		if (rest.startsWith('cursor.')) cursors[rest.slice(7)] = String(r.value);
 		else if (rest.startsWith('waiting.')) waiting.set(rest.slice(8), JSON.parse(String(r.value)) as IDataObject);
 	}

@@ -60,7 +60,9 @@ describe('Template: PixelPoint master data', () => {
 		expect(new Set(s1.methods.map((m) => m.res_id)).size).toBe(3 + 4);
 		expect(s1.methods.filter((m) => String(m.name).startsWith('tender_')).map((m) => m.name).sort()).toEqual(['tender_1_1', 'tender_2_1', 'tender_3_1']);
 		expect(s1.categories).toHaveLength(10);
-		expect(s1.products).toHaveLength(320);
+		// The 320 products, and the tip product the shops take tips on.
+		expect(s1.products.filter((p) => String(p.name).startsWith('product_'))).toHaveLength(320);
+		expect(s1.products.map((p) => p.name)).toContain('tip_product');
 		expect(s1.pricelists).toHaveLength(4);
 
 		const db = sb.odoo.db;

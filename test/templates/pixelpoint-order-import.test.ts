@@ -4,7 +4,7 @@ import { Engine } from '../../runner/engine';
 import { runTemplate } from '../../runner/flows';
 import { startSandboxes, type Sandboxes } from '../../sandbox';
 import { rng } from '../../sandbox/common/http';
-import { chain, node } from '../helpers';
+import { chain, node, totalWithTips } from '../helpers';
 
 const money = (v: number) => Math.round(v * 100) / 100;
 
@@ -48,7 +48,7 @@ describe('Template: PixelPoint order import and session auto-close', () => {
 		await sb.stop();
 	});
 
-	test('14 days of invoices: every order equals FinalTotal to the cent, sessions balance on their business date, voids skipped, refunds negative, re-run imports 0', async () => {
+	test('14 days of invoices: every order equals FinalTotal (and its tip) to the cent, sessions balance on their business date, voids skipped, refunds negative, re-run imports 0', async () => {
 		const invoices = sb.codeplus.allInvoices();
 		const state: IDataObject = {};
 		const r = await runTemplate(engine, 'pixelpoint-order-import', state);
@@ -60,12 +60,18 @@ describe('Template: PixelPoint order import and session auto-close', () => {
 		expect(orders).toHaveLength(sold.length);
 		const byRef = new Map(orders.map((o) => [o.pos_reference, o]));
 		let rounded = 0;
+		let tipped = 0;
 		for (const inv of sold) {
 			const o = byRef.get(`PixelPoint ${inv.StoreId}-${inv.TransactNum}`)!;
-			expect(o.amount_total).toBe(inv.FinalTotal);
-			expect(money(o.amount_paid as number)).toBe(inv.FinalTotal);
-			const lines = sb.odoo.db.read(sb.odoo.env(), 'pos.order.line', o.lines as number[], ['price_subtotal_incl', 'full_product_name']);
-			expect(money(lines.reduce((s, l) => s + (l.price_subtotal_incl as number), 0))).toBe(inv.FinalTotal);
+			expect(o.amount_total).toBe(totalWithTips(inv));
+			expect(money(o.amount_paid as number)).toBe(totalWithTips(inv));
+			const lines = sb.odoo.db.read(sb.odoo.env(), 'pos.order.line', o.lines as number[], ['price_subtotal_incl', 'full_product_name', 'tax_ids']);
+			// The sale is FinalTotal; the tip a line of its own, without tax.
+			const tip = lines.filter((l) => l.full_product_name === 'Tip');
+			expect(money(lines.filter((l) => !tip.includes(l)).reduce((s, l) => s + (l.price_subtotal_incl as number), 0))).toBe(inv.FinalTotal);
+			expect(money(tip.reduce((s, l) => s + (l.price_subtotal_incl as number), 0))).toBe(money(totalWithTips(inv) - inv.FinalTotal));
+			for (const l of tip) expect(l.tax_ids).toEqual([]);
+			if (tip.length) tipped++;
 			const rounding = lines.find((l) => l.full_product_name === 'Rounding difference');
 			if (rounding) {
 				rounded++;
@@ -75,6 +81,32 @@ describe('Template: PixelPoint order import and session auto-close', () => {
 			expect(o.state).not.toBe('draft');
 		}
 		expect(rounded).toBeGreaterThan(0); // PixelPoint's rounding differs on some invoices
+		expect(tipped).toBeGreaterThan(50);
+		expect(r.summary[0].tips).toBe(money(sold.reduce((s, i) => s + totalWithTips(i) - i.FinalTotal, 0)));
+
+		// Each session's takings per payment method: what PixelPoint collected (amount + tip − change).
+		{
+			const db = sb.odoo.db;
+			const env = sb.odoo.env();
+			const pays = db.read(env, 'pos.payment', db.search(env, 'pos.payment', []), ['amount', 'payment_method_id', 'session_id']);
+			const inOdoo = new Map<string, number>();
+			for (const p of pays) {
+				const k = `${(p.session_id as [number, string])[0]}|${(p.payment_method_id as [number, string])[1]}`;
+				inOdoo.set(k, money((inOdoo.get(k) ?? 0) + (p.amount as number)));
+			}
+			const methodName = new Map(db.read(env, 'pos.payment.method', db.search(env, 'pos.payment.method', []), ['name']).map((m) => [m.id, m.name]));
+			const xid = (name: string) => db.read(env, 'ir.model.data', db.search(env, 'ir.model.data', [['module', '=', 'pixelpoint'], ['name', '=', name]]), ['res_id'])[0]?.res_id as number;
+			const collected = new Map<string, number>();
+			for (const inv of sold) {
+				const session = (byRef.get(`PixelPoint ${inv.StoreId}-${inv.TransactNum}`)!.session_id as [number, string])[0];
+				for (const p of inv.Payments) {
+					const k = `${session}|${methodName.get(xid(p.MethodNum === 1 ? `cash_method_store_${inv.StoreId}` : `paymethod_${p.MethodNum}`))}`;
+					collected.set(k, money((collected.get(k) ?? 0) + p.Amount + p.Tip - p.Change));
+				}
+			}
+			expect(collected.size).toBeGreaterThan(100);
+			expect(Object.fromEntries(inOdoo)).toEqual(Object.fromEntries(collected));
+		}
 
 		// One session per store and business date.
 		const dates = new Set(sold.map((i) => `${i.StoreId}_${i.BusinessDate.replace(/-/g, '')}`));

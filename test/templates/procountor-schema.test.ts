@@ -139,7 +139,7 @@ describe('Procountor to its published schema', () => {
 		expect(first.summary[0]).toMatchObject({ status: 'success', found: 0, sent: 0 });
 		expect(sb.procountor.invoices.size).toBe(0);
 		const env = sb.odoo.env();
-		const params = sb.odoo.db.read(env, 'ir.config_parameter', sb.odoo.db.search(env, 'ir.config_parameter', [['key', '=', 'n8n.sync.procountor-invoice-send.cursor.startDate']]), ['value']);
+		const params = sb.odoo.db.read(env, 'ir.config_parameter', sb.odoo.db.search(env, 'ir.config_parameter', [['key', '=like', 'n8n.sync.procountor-invoice-send.c%.cursor.startDate']]), ['value']);
 		expect(params.map((p) => p.value)).toEqual(['2026-11-21']);
 		// An invoice of today goes; the demo's older ones still do not.
 		const today = customerInvoice(sb, { name: 'Tänään Oy', email: 'a@tanaan.example.fi', country_code: 'FI' }, 'VAT 14%', '2026-11-21');

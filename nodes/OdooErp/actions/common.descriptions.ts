@@ -102,7 +102,7 @@ export const valuesInput: INodeProperties[] = [
 							{ name: 'Add Records', value: 'add', description: 'Link the records in Value as well (many2many, one2many)' },
 							{ name: 'Change Lines', value: 'updateLine', description: 'Value: JSON of a line with its "ID" and the fields to change, or a list of them (one2many)' },
 							{ name: 'Clear', value: 'clear', description: 'Unlink every record (a many2one becomes empty)' },
-							{ name: 'Create Lines', value: 'createLines', description: 'Value: JSON of a new line\'s fields, or a list of lines (one2many)' },
+							{ name: 'Create Lines', value: 'createLines', description: 'Value: JSON of a new line\'s fields, or a list of lines (one2many); in an upsert only when it creates the record' },
 							{ name: 'Remove Records', value: 'remove', description: 'Unlink the records in Value; lines of a one2many are deleted' },
 							{ name: 'Set', value: 'set', description: 'The field becomes Value; a relation is linked to exactly the records in Value' },
 						],

@@ -12,9 +12,25 @@ export function ppXids(ns: string) {
 		product: (prodNum: number) => `${ns}.product_${prodNum}`,
 		saleType: (saleTypeNum: number) => `${ns}.saletype_${saleTypeNum}`,
 		rounding: () => `${ns}.rounding_product`,
+		/** The tip product: the shops' (as Odoo's POS has one) and the orders' tip lines. */
+		tip: () => `${ns}.tip_product`,
 		order: (storeId: number, transactNum: number) => `${ns}.order_${storeId}_${transactNum}`,
 		session: (storeId: number, businessDate: string) => `${ns}.session_${storeId}_${businessDate.replace(/-/g, '')}`,
 	};
 }
 
 export type PpXids = ReturnType<typeof ppXids>;
+
+/**
+ * The products the package itself keeps per namespace, as load rows: the rounding product (the
+ * drift to PixelPoint's total) and the tip product. Neither carries a tax; both live in the
+ * company. The same cells wherever they are upserted, so no run undoes another's.
+ */
+export function ownProducts(x: PpXids, companyId: number): { rounding: { xid: string; cells: Record<string, string> }; tip: { xid: string; cells: Record<string, string> } } {
+	const common = { list_price: '0', type: 'service', 'taxes_id/.id': '', 'company_id/.id': String(companyId) };
+	return {
+		rounding: { xid: x.rounding(), cells: { name: 'Rounding difference (PixelPoint)', default_code: 'PP-ROUNDING', ...common, available_in_pos: '0', sale_ok: '0' } },
+		// Available in the POS as Odoo's own tip product is: a shop's tip button adds it.
+		tip: { xid: x.tip(), cells: { name: 'Tips (PixelPoint)', default_code: 'PP-TIPS', ...common, available_in_pos: '1', sale_ok: '0' } },
+	};
+}

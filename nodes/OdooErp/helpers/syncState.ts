@@ -3,6 +3,10 @@
  * again, kept in Odoo (system parameters), so every queue worker and every manual run sees the
  * same state. One parameter per cursor and per waiting item: two executions never overwrite each
  * other's list, and an unchanged failure is not written again (a re-run writes nothing).
+ * System parameters belong to no company, so each key names the company the flow works in
+ * (`n8n.sync.<flow>.c<company id>.`): two companies' stores with the same numbers keep apart.
+ * Parameters kept before companies were told apart (no company in the key) are read as the
+ * company's own and moved under its key the first time its state is saved.
  */
 import type { IDataObject } from 'n8n-workflow';
 import { UnknownOutcomeError } from '../../shared/http';
@@ -58,17 +62,32 @@ export function checkFlow(flow: string): string {
 }
 
 const prefix = (flow: string) => `n8n.sync.${flow}.`;
-const cursorKey = (flow: string, scope: string) => `${prefix(flow)}cursor.${scope}`;
-const waitingKey = (flow: string, key: string) => `${prefix(flow)}waiting.${key}`;
+const companyPrefix = (flow: string, companyId: number) => `${prefix(flow)}c${companyId}.`;
+/** A parameter's key without its flow and company: `cursor.<scope>` or `waiting.<key>`. */
+const cursorName = (scope: string) => `cursor.${scope}`;
+const waitingName = (key: string) => `waiting.${key}`;
 
-/** Every parameter of the flow, in one call (LIKE's "_" is a wildcard, so the prefix is checked again). */
-async function readRows(client: OdooClient, flow: string): Promise<Row[]> {
+/**
+ * The flow's parameters of the credential's company, by name (`cursor.…`, `waiting.…`), in one
+ * call (LIKE's "_" is a wildcard, so prefixes are checked again). A name kept both without a
+ * company (before companies were told apart) and with one: the company's counts.
+ */
+async function readRows(client: OdooClient, flow: string): Promise<Map<string, Row>> {
 	const p = prefix(flow);
+	const mine = companyPrefix(flow, (await client.company()).id);
 	const rows = await client.call<Row[]>('ir.config_parameter', 'search_read', {
 		args: [[['key', '=like', `${p}%`]]],
 		kwargs: { fields: ['key', 'value'], order: 'id' },
 	});
-	return rows.filter((r) => r.key.startsWith(p));
+	const out = new Map<string, Row>();
+	for (const r of rows) {
+		if (r.key.startsWith(mine)) out.set(r.key.slice(mine.length), r);
+		else if (r.key.startsWith(`${p}cursor.`) || r.key.startsWith(`${p}waiting.`)) {
+			const name = r.key.slice(p.length);
+			if (!out.has(name) || !out.get(name)!.key.startsWith(mine)) out.set(name, r);
+		}
+	}
+	return out;
 }
 
 function parseWaiting(row: Row): WaitingItem | undefined {
@@ -82,18 +101,10 @@ function parseWaiting(row: Row): WaitingItem | undefined {
 
 export async function readState(client: OdooClient, flow: string): Promise<SyncState & { rows: Map<string, Row> }> {
 	const rows = await readRows(client, flow);
-	const state: SyncState & { rows: Map<string, Row> } = {
-		flow,
-		cursors: {},
-		waiting: [],
-		skipped: [],
-		rows: new Map(rows.map((r) => [r.key, r])),
-	};
-	const cp = `${prefix(flow)}cursor.`;
-	const wp = `${prefix(flow)}waiting.`;
-	for (const r of rows) {
-		if (r.key.startsWith(cp)) state.cursors[r.key.slice(cp.length)] = r.value;
-		else if (r.key.startsWith(wp)) {
+	const state: SyncState & { rows: Map<string, Row> } = { flow, cursors: {}, waiting: [], skipped: [], rows };
+	for (const [name, r] of rows) {
+		if (name.startsWith('cursor.')) state.cursors[name.slice('cursor.'.length)] = r.value;
+		else {
 			const w = parseWaiting(r);
 			if (w) (w.skipped ? state.skipped : state.waiting).push(w);
 		}
@@ -154,8 +165,9 @@ export interface SaveSummary extends IDataObject {
  */
 export async function saveResults(client: OdooClient, flow: string, results: SyncResult[], cursors: Record<string, string>, nowIso: string): Promise<SaveSummary> {
 	const { rows } = await readState(client, flow);
+	const mine = companyPrefix(flow, (await client.company()).id);
 	const creates: Array<{ key: string; value: string }> = [];
-	const writes: Array<{ id: number; value: string }> = [];
+	const writes: Array<{ id: number; value: string; key?: string }> = [];
 	const unlinks: number[] = [];
 	let added = 0;
 	let changed = 0;
@@ -163,7 +175,7 @@ export async function saveResults(client: OdooClient, flow: string, results: Syn
 	// The same item twice in a run: its last result counts. Its place in this run's input ("Item 4: ") means nothing next run.
 	for (const r of results) last.set(r.key, { ...r, error: r.error?.replace(/^Item \d+: /, '') });
 	for (const r of last.values()) {
-		const k = waitingKey(flow, r.key);
+		const k = waitingName(r.key);
 		const row = rows.get(k);
 		const before = row ? parseWaiting(row) : undefined;
 		if (r.error) {
@@ -178,7 +190,7 @@ export async function saveResults(client: OdooClient, flow: string, results: Syn
 			};
 			const value = JSON.stringify(next);
 			if (!row) {
-				creates.push({ key: k, value });
+				creates.push({ key: mine + k, value });
 				added++;
 			} else if (
 				!before ||
@@ -195,18 +207,26 @@ export async function saveResults(client: OdooClient, flow: string, results: Syn
 	const moved: string[] = [];
 	for (const [scope, value] of Object.entries(cursors)) {
 		if (!value) continue;
-		const k = cursorKey(flow, scope);
+		const k = cursorName(scope);
 		const row = rows.get(k);
-		if (!row) creates.push({ key: k, value });
+		if (!row) creates.push({ key: mine + k, value });
 		else if (later(row.value, value) !== row.value) writes.push({ id: row.id, value });
 		else continue;
 		moved.push(scope);
+	}
+	// Parameters kept without a company become the company's (once): another company no longer sees them.
+	const unlinked = new Set(unlinks);
+	for (const [name, row] of rows) {
+		if (row.key.startsWith(mine) || unlinked.has(row.id)) continue;
+		const w = writes.find((x) => x.id === row.id);
+		if (w) w.key = mine + name;
+		else writes.push({ id: row.id, value: row.value, key: mine + name });
 	}
 	if (creates.length) await createRows(client, creates);
 	for (const w of writes)
 		await client.call('ir.config_parameter', 'write', {
 			ids: [w.id],
-			args: [{ value: w.value }],
+			args: [w.key ? { key: w.key, value: w.value } : { value: w.value }],
 		});
 	for (const part of chunk(unlinks, 1000))
 		await client.call('ir.config_parameter', 'unlink', {
@@ -218,11 +238,7 @@ export async function saveResults(client: OdooClient, flow: string, results: Syn
 
 /** A person's decision on one waiting item: skip it (no longer retried) or retry it (skipped no more). */
 export async function decide(client: OdooClient, flow: string, key: string, action: 'skip' | 'retry', note: string, nowIso: string): Promise<WaitingItem> {
-	const k = waitingKey(flow, key);
-	const [row] = await client.call<Row[]>('ir.config_parameter', 'search_read', {
-		args: [[['key', '=', k]]],
-		kwargs: { fields: ['key', 'value'], limit: 1 },
-	});
+	const row = (await readRows(client, flow)).get(waitingName(key));
 	const item = row && parseWaiting(row);
 	if (!item) throw new InputError(`Nothing named "${key}" is waiting in the flow ${flow}: list the waiting items with Get to see their keys`, 'itemKey');
 	const next: WaitingItem = { ...item };

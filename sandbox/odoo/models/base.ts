@@ -265,6 +265,7 @@ export function defineBase(db: Database): void {
 		fields: {
 			name: { type: 'char', string: 'Pricelist Name', required: true },
 			currency_id: { type: 'many2one', string: 'Currency', relation: 'res.currency', default: 1 },
+			company_id: { type: 'many2one', string: 'Company', relation: 'res.company' },
 			active: { type: 'boolean', string: 'Active', default: true },
 		},
 	});

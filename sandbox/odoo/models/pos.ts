@@ -118,6 +118,8 @@ export function definePos(db: Database): void {
 				compute: (env, r) => openSession(env, r.id)?.state ?? false,
 			},
 			session_ids: { type: 'one2many', string: 'Sessions', relation: 'pos.session', inverseName: 'config_id' },
+			iface_tipproduct: { type: 'boolean', string: 'Tips', default: false },
+			tip_product_id: { type: 'many2one', string: 'Tip Product', relation: 'product.product' },
 			// Computed from the payment methods on 17+ (a cash-count method means cash control); what is written is ignored.
 			cash_control: {
 				type: 'boolean',
@@ -302,6 +304,8 @@ export function definePos(db: Database): void {
 			amount_tax: { type: 'float', string: 'Taxes', default: 0 },
 			amount_paid: { type: 'float', string: 'Paid', default: 0 },
 			amount_return: { type: 'float', string: 'Returned', default: 0 },
+			is_tipped: { type: 'boolean', string: 'Is this already tipped?', default: false },
+			tip_amount: { type: 'float', string: 'Tip Amount', default: 0 },
 			lines: { type: 'one2many', string: 'Order Lines', relation: 'pos.order.line', inverseName: 'order_id' },
 			payment_ids: { type: 'one2many', string: 'Payments', relation: 'pos.payment', inverseName: 'pos_order_id' },
 			fiscal_position_id: { type: 'many2one', string: 'Fiscal Position', relation: 'account.fiscal.position' },
@@ -420,6 +424,8 @@ function storeOrder(
 		amount_total: number;
 		amount_tax: number;
 		amount_return: number;
+		is_tipped?: boolean;
+		tip_amount?: number;
 		to_invoice?: boolean;
 		fiscal_position_id?: number | false;
 		pricelist_id?: number | false;
@@ -447,6 +453,8 @@ function storeOrder(
 		to_invoice: !!data.to_invoice,
 		fiscal_position_id: data.fiscal_position_id || false,
 		pricelist_id: data.pricelist_id || false,
+		is_tipped: !!data.is_tipped,
+		tip_amount: Number(data.tip_amount ?? 0),
 	});
 	data.lines.forEach((l, i) => {
 		db.create(env, 'pos.order.line', {
@@ -586,6 +594,8 @@ function createFromUi(env: Env, orders: unknown[], draft: boolean) {
 					amount_total: Number(requireKey(data, 'amount_total')),
 					amount_tax: Number(requireKey(data, 'amount_tax')),
 					amount_return: Number(requireKey(data, 'amount_return')),
+					is_tipped: !!data.is_tipped,
+					tip_amount: Number(data.tip_amount ?? 0),
 					to_invoice: !!(o as Record<string, unknown>).to_invoice,
 					fiscal_position_id: data.fiscal_position_id as number | false,
 					pricelist_id: data.pricelist_id as number | false,
@@ -625,6 +635,8 @@ function syncFromUi(env: Env, orders: unknown[]) {
 					amount_total: Number(requireKey(o, 'amount_total')),
 					amount_tax: Number(requireKey(o, 'amount_tax')),
 					amount_return: Number(o.amount_return ?? 0),
+					is_tipped: !!o.is_tipped,
+					tip_amount: Number(o.tip_amount ?? 0),
 					to_invoice: !!o.to_invoice,
 					lines: linesFromCommands(requireKey(o, 'lines')),
 					payments: ((requireKey<unknown[]>(o, 'payment_ids') ?? []) as unknown[]).map((c) => (Array.isArray(c) ? c[2] : c) as UiPayment),

@@ -36,7 +36,10 @@ export function auditLine(r: IDataObject): string {
 	// What the flow could not finish and keeps trying (its Sync State), with the oldest item.
 	const oldest = r.oldestWaiting as IDataObject | null | undefined;
 	if (typeof r.waitingCount === 'number') counters.push(`waiting ${r.waitingCount}${r.waitingCount && oldest ? ` (oldest ${String(oldest.key)} since ${String(oldest.since).slice(0, 10)})` : ''}`);
-	const parts = [`${r.operation ?? 'Run'}: ${r.status ?? 'done'}`, counters.join(', '), r.error ? `error: ${String(r.error)}` : '', String(r.timestamp ?? '')];
+	// Whose books: in a group, every company's runs post to the same channel.
+	const company = r.company && typeof r.company === 'object' ? String((r.company as IDataObject).name ?? '') : '';
+	const stores = Array.isArray(r.stores) && r.stores.length ? `stores ${r.stores.join(', ')}` : '';
+	const parts = [`${company ? `${company}: ` : ''}${r.operation ?? 'Run'}: ${r.status ?? 'done'}`, counters.join(', '), stores, r.error ? `error: ${String(r.error)}` : '', String(r.timestamp ?? '')];
 	return parts.filter(Boolean).join(' — ');
 }
 
@@ -72,6 +75,9 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			const raw = this.getNodeParameter('record', i, '{}') as unknown;
 			const record = parseObject(redactUrlUserinfo(typeof raw === 'string' ? raw : JSON.stringify(raw ?? {})), 'Audit Record (JSON)');
 			record.timestamp ??= new Date().toISOString();
+			// The company the run worked in, from the credential (not from what the record says).
+			const company = await client.company();
+			record.company = { id: company.id, name: company.name };
 			let channelId = channels.get(name);
 			if (!channelId) {
 				const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'audit';

@@ -110,8 +110,11 @@ export async function posCategoryColumn(client: OdooClient): Promise<string> {
 	return (await client.version()) <= 16 ? 'pos_categ_id/id' : 'pos_categ_ids/id';
 }
 
-/** The load cells of a PixelPoint product. */
-export function productCells(json: IDataObject, x: PpXids, posCategColumn: string, taxFor: TaxFor): { num: number; name: string; cells: Record<string, string> } {
+/**
+ * The load cells of a PixelPoint product, in the company (a product without one would show in
+ * every company of the database, with taxes of none of the others).
+ */
+export function productCells(json: IDataObject, x: PpXids, posCategColumn: string, taxFor: TaxFor, companyId: number): { num: number; name: string; cells: Record<string, string> } {
 	const num = requireNumber(json, 'ProdNum');
 	const name = requireText(json, 'Name');
 	const price = Number(json.Price);
@@ -130,6 +133,7 @@ export function productCells(json: IDataObject, x: PpXids, posCategColumn: strin
 			active,
 			[posCategColumn]: category === null ? '' : x.category(category),
 			'taxes_id/.id': String(taxFor(category, json.PriceIncludesTax !== false)),
+			'company_id/.id': String(companyId),
 		},
 	};
 }
@@ -145,6 +149,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	const out: INodeExecutionData[] = [];
 	const taxFor = await taxChooser(this, client);
 	const posCategColumn = await posCategoryColumn(client);
+	const company = await client.company();
 	const products = new Map<number, { cells: Record<string, string>; updatedAt: string }>();
 	const entries: Array<{ i: number; key: string; identity: IDataObject }> = [];
 	for (let i = 0; i < items.length; i++) {
@@ -153,7 +158,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			if (!Object.keys(json).length) continue; // an empty item from "Always Output Data" upstream
 			const upstream = upstreamError(json, 'ProdNum');
 			if (upstream) throw new InputError(`The PixelPoint step before failed: ${upstream}`);
-			const { num, name, cells } = productCells(json, x, posCategColumn, taxFor);
+			const { num, name, cells } = productCells(json, x, posCategColumn, taxFor, company.id);
 			// The same product comes from every store: keep the most recently updated.
 			const updatedAt = String(json.UpdatedAt ?? '');
 			const prev = products.get(num);

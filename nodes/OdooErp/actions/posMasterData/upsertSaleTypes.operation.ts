@@ -34,10 +34,12 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		}
 	}
 	const nums = [...types.keys()];
+	// In the company: a pricelist without one is offered by every company's shops.
+	const company = await client.company();
 	const res = await upsertRows(
 		client,
 		'product.pricelist',
-		nums.map((n) => ({ xid: x.saleType(n), cells: { name: types.get(n)!.name, active: types.get(n)!.active } })),
+		nums.map((n) => ({ xid: x.saleType(n), cells: { name: types.get(n)!.name, active: types.get(n)!.active, 'company_id/.id': String(company.id) } })),
 		{ skipUnchanged: true },
 	);
 	report(this, 'product.pricelist', entries, new Map<string, UpsertOutcome>(nums.map((n, k) => [String(n), res[k]])), out);

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { failItem } from '../../helpers/items';
+import { ownProducts } from '../../helpers/pixelpoint';
 import { resolveXids, upsertRows, type UpsertOutcome, type UpsertRow } from '../../helpers/upsert';
 import { InputError } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
@@ -31,7 +32,8 @@ export const description = updateDisplayOptions({ show: { resource: ['posMasterD
 /**
  * PixelPoint stores → pos.config, one shop per store, each with its own cash journal and cash
  * payment method: Odoo refuses a cash method shared by two shops. Card methods are attached by
- * Upsert Payment Methods. Inactive stores are archived, never deleted.
+ * Upsert Payment Methods. Inactive stores are archived, never deleted. Shops take tips on the
+ * package's tip product (as Odoo's restaurant POS does), unless a person set tips up otherwise.
  */
 export async function execute(this: IExecuteFunctions, client: OdooClient): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
@@ -83,6 +85,8 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		ids.map((id) => ({ xid: x.cashMethod(id), cells: { name: `Cash ${stores.get(id)!.name}`, 'journal_id/id': x.cashJournal(id) } })),
 		{ skipUnchanged: true },
 	);
+	const [tip] = await upsertRows(client, 'product.product', [ownProducts(x, company.id).tip], { skipUnchanged: true });
+	if (!tip.id) throw new NodeOperationError(this.getNode(), `Odoo refused the tip product ${tip.xid}: ${tip.error}`);
 	// A new shop gets its cash method at creation: Odoo's default would lend it another shop's.
 	const existingShops = await resolveXids(client, ids.map((id) => x.store(id)), 'pos.config');
 	const shopRows: UpsertRow[] = ids.map((id) => {
@@ -90,6 +94,8 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		if (!existingShops.has(x.store(id))) {
 			cells['payment_method_ids/id'] = x.cashMethod(id);
 			cells.cash_control = options.cashControl ? '1' : '0';
+			cells.iface_tipproduct = '1';
+			cells['tip_product_id/id'] = x.tip();
 		}
 		return { xid: x.store(id), cells };
 	});
@@ -104,13 +110,21 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	// An existing shop keeps its methods, but must offer its own cash method.
 	const shopIds = shopOutcomes.filter((o) => o.id && !o.error).map((o) => o.id!);
 	if (shopIds.length) {
-		const shops = await client.call<Array<{ id: number; payment_method_ids: number[] }>>('pos.config', 'read', { ids: shopIds, kwargs: { fields: ['payment_method_ids'] } });
+		const shops = await client.call<Array<{ id: number; payment_method_ids: number[]; iface_tipproduct: boolean; tip_product_id: [number, string] | false }>>('pos.config', 'read', {
+			ids: shopIds,
+			kwargs: { fields: ['payment_method_ids', 'iface_tipproduct', 'tip_product_id'] },
+		});
 		for (const shop of shops) {
 			const k = shopOutcomes.findIndex((o) => o.id === shop.id);
 			const cash = methodOutcomes[k]?.id;
-			if (cash && !shop.payment_method_ids.includes(cash)) {
-				// Adding to a set is safe to repeat.
-				await client.call('pos.config', 'write', { ids: [shop.id], args: [{ payment_method_ids: [[4, cash]] }], idempotent: true });
+			const values: IDataObject = {};
+			// Adding to a set is safe to repeat.
+			if (cash && !shop.payment_method_ids.includes(cash)) values.payment_method_ids = [[4, cash]];
+			// Once, on a shop made before tips were imported: a person's later choice (tips off, another
+			// tip product) is theirs to keep.
+			if (!shop.iface_tipproduct && (shop.tip_product_id || [0])[0] !== tip.id) Object.assign(values, { iface_tipproduct: true, tip_product_id: tip.id });
+			if (Object.keys(values).length) {
+				await client.call('pos.config', 'write', { ids: [shop.id], args: [values], idempotent: true });
 				if (outcomes.get(String(ids[k]))?.action === 'unchanged') outcomes.set(String(ids[k]), { ...shopOutcomes[k], action: 'updated' });
 			}
 		}

@@ -7,7 +7,7 @@ import { type CloseResult, ensureSession, sessionXids } from '../../helpers/posS
 import { type LineInput, TaxBook } from '../../helpers/taxBook';
 import { roundTo } from '../../helpers/taxEngine';
 import { resolveXids, upsertRows } from '../../helpers/upsert';
-import type { PpXids } from '../../helpers/pixelpoint';
+import { type PpXids, ownProducts } from '../../helpers/pixelpoint';
 import { DataError, InputError, chunk } from '../../helpers/utils';
 import { UnknownOutcomeError, isUnreachable } from '../../../shared/http';
 import type { OdooClient } from '../../transport';
@@ -41,6 +41,14 @@ const properties: INodeProperties[] = [
 				description: 'How many orders one create_from_ui (sync_from_ui on Odoo 18+) call carries',
 			},
 			{
+				displayName: 'Import Tips',
+				name: 'importTips',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether PixelPoint's tips go on the orders as Odoo's restaurant POS books them: a line of the tip product (no tax, not revenue of the sale) and payments that include the tip, so each session's cash and card totals are what PixelPoint collected",
+			},
+			{
 				displayName: 'Create Missing Products',
 				name: 'createProducts',
 				type: 'boolean',
@@ -58,6 +66,8 @@ export const description = updateDisplayOptions({ show: { resource: ['posOrder']
 interface Tender {
 	MethodNum: number;
 	Amount: number;
+	/** Given on top of Amount (PixelPoint's FinalTotal leaves it out). */
+	Tip: number;
 	Change: number;
 }
 
@@ -88,8 +98,10 @@ interface Invoice {
 interface BuiltOrder {
 	inv: Invoice;
 	payload: IDataObject;
+	/** FinalTotal and the tip. */
 	amountTotal: number;
 	rounding: number;
+	tip: number;
 }
 
 const LOCK_STALE_MS = 15 * 60 * 1000;
@@ -141,7 +153,9 @@ export function parseInvoice(json: IDataObject, i: number): Invoice {
 		if (!Number.isInteger(method)) throw new InputError(`${pw}: MethodNum is missing (got ${JSON.stringify(p.MethodNum)})`, 'MethodNum');
 		const change = num(p.Change ?? 0, 'Change', pw);
 		if (change < 0) throw new InputError(`${pw}: Change is negative (${change})`, 'Change');
-		return { MethodNum: method, Amount: num(p.Amount, 'Amount', pw), Change: change };
+		const tip = num(p.Tip ?? 0, 'Tip', pw);
+		if (tip < 0) throw new InputError(`${pw}: Tip is negative (${tip})`, 'Tip');
+		return { MethodNum: method, Amount: num(p.Amount, 'Amount', pw), Tip: tip, Change: change };
 	});
 	const finalTotal = num(json.FinalTotal, 'FinalTotal', where);
 	if (status === 'CLOSED' && finalTotal < 0) throw new InputError(`${where}: a sale cannot have a negative FinalTotal (${finalTotal})`, 'FinalTotal');
@@ -193,6 +207,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	const tolerance = Number(this.getNodeParameter('tolerance', 0, 0.05));
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const batchSize = Number(options.batchSize ?? 100) || 100;
+	const importTips = options.importTips !== false;
 	const out: INodeExecutionData[] = [];
 	const version = await client.version();
 
@@ -277,20 +292,19 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				if (details) missing.set(l.ProdNum, details);
 			}
 		}
+		const company = await client.company();
 		if (missing.size && options.createProducts !== false) {
 			const taxFor = await taxChooser(this, client, 'options.');
 			const column = await posCategoryColumn(client);
-			const rows = [...missing.values()].map((p) => productCells(p, x, column, taxFor));
+			const rows = [...missing.values()].map((p) => productCells(p, x, column, taxFor, company.id));
 			const res = await upsertRows(client, 'product.product', rows.map((r) => ({ xid: x.product(r.num), cells: r.cells })), { skipUnchanged: true });
 			res.forEach((o, k) => (o.id ? refs.set(x.product(rows[k].num), o.id) : refused.set(rows[k].num, String(o.error))));
 		}
-		const [rounding] = await upsertRows(
-			client,
-			'product.product',
-			[{ xid: x.rounding(), cells: { name: 'Rounding difference (PixelPoint)', default_code: 'PP-ROUNDING', list_price: '0', type: 'service', 'taxes_id/.id': '', available_in_pos: '0', sale_ok: '0' } }],
-			{ skipUnchanged: true },
-		);
+		const own = ownProducts(x, company.id);
+		const tipped = importTips && pending.some((inv) => inv.payments.some((p) => p.Tip));
+		const [rounding, tipProduct] = await upsertRows(client, 'product.product', tipped ? [own.rounding, own.tip] : [own.rounding], { skipUnchanged: true });
 		if (!rounding.id) throw new InputError(`Odoo refused the rounding product: ${rounding.error}`);
+		if (tipped && !tipProduct?.id) throw new InputError(`Odoo refused the tip product: ${tipProduct?.error}`);
 
 		// 5. Product taxes, then line taxes as Odoo computes them.
 		const productIds = [...new Set([...refs.entries()].filter(([k]) => k.startsWith(`${module}.product_`)).map(([, v]) => v))];
@@ -379,14 +393,41 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 						uuid: uuidOf(`${inv.ref}/rounding`),
 					});
 				}
+				// Tips: a line of their own, without tax, and in the payments they came with.
+				const tipOf = (p: Tender) => (importTips ? p.Tip : 0);
+				const tips = roundTo(inv.payments.reduce((s, p) => s + tipOf(p), 0));
+				if (tips) {
+					lines.push({
+						product_id: tipProduct!.id,
+						qty: 1,
+						price_unit: tips,
+						discount: 0,
+						tax_ids: [[6, 0, []]],
+						price_subtotal: tips,
+						price_subtotal_incl: tips,
+						full_product_name: 'Tip',
+						uuid: uuidOf(`${inv.ref}/tip`),
+					});
+				}
 				const change = roundTo(inv.payments.reduce((s, p) => s + p.Change, 0));
-				const paid = roundTo(inv.payments.reduce((s, p) => s + p.Amount, 0) - change);
+				const paid = roundTo(inv.payments.reduce((s, p) => s + p.Amount + tipOf(p), 0) - change);
 				const method = (p: Tender) => refs.get(x.tender(inv.storeId, p.MethodNum)) ?? refs.get(x.cardMethod(p.MethodNum))!;
 				const pricelist = refs.get(x.saleType(inv.saleType)) ?? false;
 				// The change: Odoo 17/18 book a cash payment of -amount_return, Odoo 19 one of amount_return
 				// as sent (its front end sends the change negative): either way the cash drawer gives it back.
 				const amountReturn = version >= 19 ? -change : change;
-				const common = { amount_total: inv.finalTotal, amount_tax: tax, amount_paid: paid, amount_return: amountReturn, pricelist_id: pricelist, partner_id: false, fiscal_position_id: false };
+				const amountTotal = roundTo(inv.finalTotal + tips);
+				const common = {
+					amount_total: amountTotal,
+					amount_tax: tax,
+					amount_paid: paid,
+					amount_return: amountReturn,
+					pricelist_id: pricelist,
+					partner_id: false,
+					fiscal_position_id: false,
+					is_tipped: tips > 0,
+					tip_amount: tips,
+				};
 				const payload: IDataObject =
 					version >= 18
 						? {
@@ -397,7 +438,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 								date_order: inv.closeUtc,
 								state: 'paid',
 								lines: lines.map((l) => [0, 0, l]),
-								payment_ids: inv.payments.map((p) => [0, 0, { payment_method_id: method(p), amount: p.Amount, payment_date: inv.closeUtc }]),
+								payment_ids: inv.payments.map((p) => [0, 0, { payment_method_id: method(p), amount: roundTo(p.Amount + tipOf(p)), payment_date: inv.closeUtc }]),
 							}
 						: {
 								id: inv.ref,
@@ -411,10 +452,10 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 									date_order: inv.closeUtc,
 									creation_date: inv.closeUtc,
 									lines: lines.map((l) => [0, 0, { ...l, pack_lot_ids: [] }]),
-									statement_ids: inv.payments.map((p) => [0, 0, { name: inv.closeUtc, payment_method_id: method(p), amount: p.Amount }]),
+									statement_ids: inv.payments.map((p) => [0, 0, { name: inv.closeUtc, payment_method_id: method(p), amount: roundTo(p.Amount + tipOf(p)) }]),
 								},
 							};
-				built.push({ inv, payload, amountTotal: inv.finalTotal, rounding: drift });
+				built.push({ inv, payload, amountTotal, rounding: drift, tip: tips });
 			} catch (error) {
 				fail(inv, error);
 			}
@@ -521,7 +562,7 @@ async function importGroups(
 		for (const batch of chunk(group, batchSize)) {
 			const down = await importBatch(client, version, sessionId, batch, (b, orderId) => {
 				out[b.inv.i] = ok(
-					{ StoreId: storeId, TransactNum: b.inv.transact, BusinessDate: businessDate, status: 'imported', orderId, sessionId, amountTotal: b.amountTotal, rounding: b.rounding, posReference: b.inv.ref },
+					{ StoreId: storeId, TransactNum: b.inv.transact, BusinessDate: businessDate, status: 'imported', orderId, sessionId, amountTotal: b.amountTotal, rounding: b.rounding, tip: b.tip, posReference: b.inv.ref },
 					b.inv.i,
 				);
 			}, (b, error) => fail(b.inv, error), skip);

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { UpsertResult } from '../../helpers/interfaces';
-import { failItem, ok } from '../../helpers/items';
+import { failItem, ok, passOn } from '../../helpers/items';
+import { wouldChange } from '../../helpers/relations';
 import { getModel, readValues } from '../../helpers/params';
 import { type UpsertRow, upsertRows } from '../../helpers/upsert';
 import { InputError, parseExternalId, toLoadCell } from '../../helpers/utils';
@@ -82,18 +83,31 @@ export const description = updateDisplayOptions({ show: { resource: ['record'], 
 
 /**
  * Odoo's import (load) sets a relation to a list of records; it has no add, remove or line edits.
- * A relation given as "set these records" becomes that list; anything else is refused clearly.
+ * A relation given as "set these records" goes in the load; any other edit of a relation (add,
+ * remove, clear, lines) is written after it, on the record the load made or found.
  */
-function asLoadValues(values: IDataObject): IDataObject {
-	const out: IDataObject = {};
+function splitForLoad(values: IDataObject): { load: IDataObject; after: IDataObject } {
+	const load: IDataObject = {};
+	const after: IDataObject = {};
 	for (const [k, v] of Object.entries(values)) {
-		if (Array.isArray(v) && v.length && v.every((c) => Array.isArray(c))) {
-			const [cmd, more] = [v[0] as unknown[], v.length > 1];
-			if (more || cmd[0] !== 6) {
-				throw new InputError(`Field "${k}": an upsert sets a relation to a list of records (Set); add, remove, clear or line changes go in an Update after the upsert`, k);
-			}
-			out[k] = cmd[2] as number[];
-		} else out[k] = v;
+		const commands = Array.isArray(v) && v.length && v.every((c) => Array.isArray(c)) ? (v as unknown[][]) : undefined;
+		if (commands && commands.length === 1 && commands[0][0] === 6) load[k] = commands[0][2] as number[];
+		else if (commands) after[k] = commands;
+		else load[k] = v;
+	}
+	return { load, after };
+}
+
+/**
+ * The relation edits of an upserted record. New lines (Create Lines) belong to the record as the
+ * upsert creates it: on a record that already existed they are left out, so a re-run does not
+ * add them again.
+ */
+function editsFor(after: IDataObject, created: boolean): IDataObject {
+	const out: IDataObject = {};
+	for (const [k, v] of Object.entries(after)) {
+		const commands = (v as unknown[][]).filter((c) => created || c[0] !== 0);
+		if (commands.length) out[k] = commands;
 	}
 	return out;
 }
@@ -106,7 +120,7 @@ function asLoadValues(values: IDataObject): IDataObject {
 export async function execute(this: IExecuteFunctions, client: OdooClient): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const out: INodeExecutionData[] = [];
-	const byModel = new Map<string, Array<{ i: number; row: UpsertRow }>>();
+	const byModel = new Map<string, Array<{ i: number; row: UpsertRow; after: IDataObject }>>();
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const model = getModel(this, i);
@@ -123,14 +137,14 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				rawXid = this.getNodeParameter('externalId', i);
 			}
 			const { module, name } = parseExternalId(rawXid, this.getNodeParameter('namespace', i, '') as string);
-			const values = asLoadValues(await readValues(this, client, model, i));
+			const { load, after } = splitForLoad(await readValues(this, client, model, i));
 			const fields = await client.fields(model);
 			const cells = Object.fromEntries(
-				Object.entries(values)
+				Object.entries(load)
 					.filter(([k]) => k !== 'id')
 					.map(([k, v]) => toLoadCell(k, fields[k.split('/')[0]], v)),
 			);
-			byModel.set(model, [...(byModel.get(model) ?? []), { i, row: { xid: `${module}.${name}`, cells } }]);
+			byModel.set(model, [...(byModel.get(model) ?? []), { i, row: { xid: `${module}.${name}`, cells }, after }]);
 		} catch (error) {
 			out[i] = failItem(this, error, i);
 		}
@@ -148,6 +162,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				itemIndex: list[0].i,
 			},
 		);
+		const edited = await writeEdits(client, model, list.map((x, k) => ({ i: x.i, id: outcomes[k].id, created: outcomes[k].action === 'created', after: x.after })), options.skipUnchanged === true);
 		outcomes.forEach((o, k) => {
 			const { i } = list[k];
 			if (o.error) {
@@ -155,10 +170,65 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				out[i].json.externalId = o.xid; // what was refused, for a flow's waiting list
 				return;
 			}
-			const json: UpsertResult = { id: o.id!, model, externalId: o.xid, action: o.action! };
+			const edit = edited.get(i);
+			if (edit instanceof Error) {
+				// The record is there; its relations are not yet as asked: a run again finishes it.
+				out[i] = failItem(this, edit, i);
+				Object.assign(out[i].json, { id: o.id, externalId: o.xid });
+				return;
+			}
+			const json: UpsertResult = { id: o.id!, model, externalId: o.xid, action: edit && o.action === 'unchanged' ? 'updated' : o.action! };
 			if (o.archived) json.archived = true;
 			out[i] = ok(json as IDataObject, i);
 		});
 	}
 	return out;
+}
+
+/**
+ * Writes the relation edits after the load, records with the same edits in one call. With Skip
+ * Unchanged the records are read first and only those the edits would change are written.
+ * Answers, per item, whether it wrote, or the error.
+ */
+async function writeEdits(
+	client: OdooClient,
+	model: string,
+	rows: Array<{ i: number; id?: number; created: boolean; after: IDataObject }>,
+	skipUnchanged: boolean,
+): Promise<Map<number, boolean | Error>> {
+	const result = new Map<number, boolean | Error>();
+	const todo = rows.map((r) => ({ ...r, vals: editsFor(r.after, r.created) })).filter((r): r is typeof r & { id: number } => !!r.id && Object.keys(r.vals).length > 0);
+	if (!todo.length) return result;
+	let current = new Map<number, IDataObject>();
+	const fields = await client.fields(model);
+	if (skipUnchanged) {
+		const names = [...new Set(todo.flatMap((r) => Object.keys(r.vals)))];
+		const read = await client.call<IDataObject[]>(model, 'read', { ids: [...new Set(todo.map((r) => r.id))], kwargs: { fields: names }, itemIndex: todo[0].i });
+		current = new Map(read.map((r) => [r.id as number, r]));
+	}
+	const groups = new Map<string, { vals: IDataObject; members: typeof todo }>();
+	for (const r of todo) {
+		const have = current.get(r.id);
+		if (have && !Object.entries(r.vals).some(([k, v]) => wouldChange(fields[k], have[k], v))) {
+			result.set(r.i, false);
+			continue;
+		}
+		const key = JSON.stringify(r.vals);
+		const g = groups.get(key) ?? { vals: r.vals, members: [] };
+		g.members.push(r);
+		groups.set(key, g);
+	}
+	for (const g of groups.values()) {
+		// New lines are made per record; one write for several records would give each its own anyway.
+		const parts = Object.values(g.vals).some((v) => (v as unknown[][]).some((c) => c[0] === 0)) ? g.members.map((m) => [m]) : [g.members];
+		for (const part of parts) {
+			try {
+				await client.call(model, 'write', { ids: part.map((m) => m.id), args: [g.vals], itemIndex: part[0].i });
+				for (const m of part) result.set(m.i, true);
+			} catch (error) {
+				for (const m of part) result.set(m.i, passOn(client.node, error));
+			}
+		}
+	}
+	return result;
 }
