@@ -257,8 +257,28 @@ async function relations(w: ScenarioWorld): Promise<Check> {
 		const after = await lines();
 		const upserted = Number((await run('upsertByExternalId', 'res.partner', { namespace: 'n8n_relations', externalId: 'customer_1', ...rows([{ name: 'name', value: 'Asiakas Yksi (n8n relations)' }, { name: 'category_id', value: 'n8n_relations.vip, n8n_relations.wholesale' }]) })).id);
 		const upsertTags = await names(upserted);
+		// Upsert with relation edits: written after Odoo's import, only when they change something.
+		const upsertEdit = { namespace: 'n8n_relations', externalId: 'customer_1', ...rows([{ name: 'category_id', edit: 'add', value: 'n8n_relations.catering' }, { name: 'category_id', edit: 'remove', value: 'n8n_relations.wholesale' }]), options: { skipUnchanged: true } };
+		const edited = await run('upsertByExternalId', 'res.partner', upsertEdit);
+		const editedTags = await names(upserted);
+		const upsertStamp = (await rpc.searchRead<{ write_date: string }>('res.partner', [['id', '=', upserted]], ['write_date'], ctx))[0].write_date;
+		const editedAgain = await run('upsertByExternalId', 'res.partner', upsertEdit);
+		const upsertUntouched = editedAgain.action === 'unchanged' && (await rpc.searchRead<{ write_date: string }>('res.partner', [['id', '=', upserted]], ['write_date'], ctx))[0].write_date === upsertStamp;
+		const withLines = {
+			namespace: 'n8n_relations',
+			externalId: 'catering_invoice_7',
+			...rows([
+				{ name: 'move_type', value: 'out_invoice' },
+				{ name: 'partner_id', value: 'n8n_relations.chain' },
+				{ name: 'invoice_line_ids', edit: 'createLines', value: JSON.stringify([{ name: 'Burgers', quantity: 20, price_unit: 9.5, product_id: `${product.module}.${product.name}` }]) },
+			]),
+			options: { skipUnchanged: true },
+		};
+		const invoice = await run('upsertByExternalId', 'account.move', withLines);
+		const invoiceAgain = await run('upsertByExternalId', 'account.move', withLines);
+		const invoiceLines = await rpc.searchRead<{ quantity: number }>('account.move.line', [['move_id', '=', Number(invoice.id)], ['display_type', '=', 'product']], ['quantity'], ctx);
 		return {
-			what: "relations field by field on Odoo's records: tags set, added, removed, replaced and cleared by ID and external ID; a parent by external ID; invoice lines created (product by external ID), changed and removed; tags set in an upsert; an update that changes nothing skipped",
+			what: "relations field by field on Odoo's records: tags set, added, removed, replaced and cleared by ID and external ID; a parent by external ID; invoice lines created (product by external ID), changed and removed; tags set, added and removed in an upsert (only when they change something); an invoice upserted with its lines, once; an update that changes nothing skipped",
 			ok:
 				seen.join(' → ') === 'Catering+VIP → Catering+VIP+Wholesale → Catering+Wholesale → VIP+Wholesale → Catering → ∅' &&
 				withParent.parent_id !== false &&
@@ -269,8 +289,15 @@ async function relations(w: ScenarioWorld): Promise<Check> {
 				after.length === 1 &&
 				after[0].quantity === 12 &&
 				upsertTags === 'VIP+Wholesale' &&
+				edited.action === 'updated' &&
+				editedTags === 'Catering+VIP' &&
+				upsertUntouched &&
+				invoice.action === 'created' &&
+				invoiceAgain.action === 'unchanged' &&
+				invoiceLines.length === 1 &&
+				invoiceLines[0].quantity === 20 &&
 				untouched,
-			detail: `tags ${seen.join(' → ')}; parent ${JSON.stringify(withParent.parent_id)}; lines made ${made.map((l) => `${l.name} ×${l.quantity}`).join(', ')}, after ${after.map((l) => `${l.name} ×${l.quantity}`).join(', ')}; upsert tags ${upsertTags}; an update with Skip Unchanged that changes nothing ${untouched ? 'wrote nothing' : `wrote (${JSON.stringify(skipped)})`}`,
+			detail: `tags ${seen.join(' → ')}; parent ${JSON.stringify(withParent.parent_id)}; lines made ${made.map((l) => `${l.name} ×${l.quantity}`).join(', ')}, after ${after.map((l) => `${l.name} ×${l.quantity}`).join(', ')}; upsert tags ${upsertTags}, then +Catering −Wholesale: ${editedTags} (${String(edited.action)}), again: ${String(editedAgain.action)}${upsertUntouched ? ', write date untouched' : ', WRITTEN'}; an upserted invoice with a line: ${String(invoice.action)}, again ${String(invoiceAgain.action)}, ${invoiceLines.length} line(s); an update with Skip Unchanged that changes nothing ${untouched ? 'wrote nothing' : `wrote (${JSON.stringify(skipped)})`}`,
 		};
 	} catch (e) {
 		return { what: 'relations field by field on Odoo\'s records', ok: false, detail: `${(e as Error).message.slice(0, 400)}; tags so far ${seen.join(' → ')}` };

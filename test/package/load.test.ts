@@ -3,6 +3,7 @@ import { execSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PackageDirectoryLoader } from 'n8n-core';
+import { NodeHelpers } from 'n8n-workflow';
 
 const root = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
@@ -48,4 +49,27 @@ test("n8n-core 1.x's package loader loads every node and credential with its cod
 	const triggers = loader.types.nodes.filter((d) => d.name.endsWith('Trigger'));
 	expect(triggers.every((d) => d.polling === true && !d.usableAsTool)).toBe(true);
 	expect(loader.types.nodes.filter((d) => !d.name.endsWith('Trigger')).every((d) => d.usableAsTool === true)).toBe(true);
+});
+
+test('as AI-agent tools, every operation of the action nodes gets a description of its own from n8n (what an agent reads to choose)', async () => {
+	const loader = new PackageDirectoryLoader(root);
+	await loader.loadAll();
+	for (const d of loader.types.nodes.filter((x) => x.usableAsTool)) {
+		const seen = new Map<string, string>();
+		for (const op of d.properties.filter((p) => p.name === 'operation')) {
+			for (const resource of (op.displayOptions?.show?.resource as string[] | undefined) ?? []) {
+				for (const o of (op.options ?? []) as Array<{ value: string; description?: string; action?: string }>) {
+					// n8n's own description of a node used as a tool (the "auto" description an agent gets).
+					const parameters = { resource, operation: o.value, descriptionType: 'auto' };
+					const text = NodeHelpers.getToolDescriptionForNode({ parameters } as never, { description: d } as never);
+					expect({ resource, operation: o.value, text }).toEqual({ resource, operation: o.value, text: expect.stringMatching(new RegExp(` in ${d.defaults.name}$`)) });
+					// A human description says more than the action name, for the editor and for a description set by hand.
+					expect({ resource, operation: o.value, description: o.description ?? '' }).toEqual({ resource, operation: o.value, description: expect.stringMatching(/\S{3,}/) });
+					expect(seen.get(text)).toBeUndefined();
+					seen.set(text, `${resource}.${o.value}`);
+				}
+			}
+		}
+		expect(seen.size).toBeGreaterThan(10);
+	}
 });

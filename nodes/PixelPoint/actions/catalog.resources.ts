@@ -47,8 +47,18 @@ function build(spec: ListSpec) {
 			noDataExpression: true,
 			displayOptions: { show: { resource: [spec.resource] } },
 			options: [
-				{ name: 'Get', value: 'get', description: `Get a ${spec.label.toLowerCase()}`, action: `Get a ${spec.label.toLowerCase()}` },
-				{ name: 'Get Many', value: 'getMany', description: `Get many ${spec.plural.toLowerCase()}`, action: `Get many ${spec.plural.toLowerCase()}` },
+				{
+					name: 'Get',
+					value: 'get',
+					description: `One ${spec.label.toLowerCase()} by its ${spec.idField}${scoped ? ', in a store' : ''}`,
+					action: `Get a ${spec.label.toLowerCase()}`,
+				},
+				{
+					name: 'Get Many',
+					value: 'getMany',
+					description: scoped ? `The ${spec.plural.toLowerCase()} of a store, or of every store` : `Every ${spec.label.toLowerCase()} the Codeplus token sees`,
+					action: `Get many ${spec.plural.toLowerCase()}`,
+				},
 			],
 			default: 'getMany',
 		},

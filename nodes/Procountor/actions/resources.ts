@@ -86,8 +86,8 @@ export const invoiceProperties: INodeProperties[] = [
 		options: [
 			{ name: 'Approve', value: 'approve', description: 'Approve an unfinished invoice', action: 'Approve an invoice' },
 			{ name: 'Create', value: 'create', description: 'Create an unfinished invoice from a Procountor invoice body', action: 'Create an invoice' },
-			{ name: 'Get', value: 'get', description: 'Get an invoice', action: 'Get an invoice' },
-			{ name: 'Get Many', value: 'getMany', description: 'Get many invoices', action: 'Get many invoices' },
+			{ name: 'Get', value: 'get', description: 'One invoice by its Procountor ID, with its rows and status', action: 'Get an invoice' },
+			{ name: 'Get Many', value: 'getMany', description: 'Invoices by status and date range', action: 'Get many invoices' },
 			{ name: 'Send', value: 'send', description: 'Send an approved invoice (once)', action: 'Send an invoice' },
 			{
 				name: 'Send Sales Invoice',
@@ -319,10 +319,10 @@ export const partnerProperties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['businessPartner'] } },
 		options: [
-			{ name: 'Create', value: 'create', action: 'Create a business partner' },
+			{ name: 'Create', value: 'create', description: 'A customer or supplier from a Procountor business partner body', action: 'Create a business partner' },
 			{ name: 'Find by Business ID or VAT', value: 'find', description: 'Partners whose identifier (invoicingInfo.identifier) is this business ID or VAT number', action: 'Find business partners' },
-			{ name: 'Get', value: 'get', action: 'Get a business partner' },
-			{ name: 'Get Many', value: 'getMany', action: 'Get many business partners' },
+			{ name: 'Get', value: 'get', description: 'One partner by its Procountor ID, in full', action: 'Get a business partner' },
+			{ name: 'Get Many', value: 'getMany', description: 'Every partner, with its basic info (Get gives one in full)', action: 'Get many business partners' },
 			{ name: 'Update', value: 'update', description: 'Change fields of a partner: read, merged and written back with its version', action: 'Update a business partner' },
 		],
 		default: 'getMany',
@@ -374,9 +374,9 @@ export const productProperties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['product'] } },
 		options: [
-			{ name: 'Create', value: 'create', action: 'Create a product' },
-			{ name: 'Get', value: 'get', action: 'Get a product' },
-			{ name: 'Get Many', value: 'getMany', action: 'Get many products' },
+			{ name: 'Create', value: 'create', description: 'A product with its price, unit and VAT', action: 'Create a product' },
+			{ name: 'Get', value: 'get', description: 'One product by its Procountor ID, with its version', action: 'Get a product' },
+			{ name: 'Get Many', value: 'getMany', description: 'The company\'s products', action: 'Get many products' },
 			{ name: 'Update', value: 'update', description: 'Replace a product; give its current version', action: 'Update a product' },
 		],
 		default: 'getMany',

@@ -13,7 +13,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['payment'] } },
 		options: [
 			{ name: 'Register on Invoice', value: 'register', description: 'Pay a posted customer invoice, fully or in part, by cash or bank', action: 'Register a payment on an invoice' },
-			{ name: 'Session Summary', value: 'sessionSummary', description: 'Invoice payments of a POS session, cash and bank', action: 'Summarize a session s invoice payments' },
+			{ name: 'Session Summary', value: 'sessionSummary', description: 'Invoice payments of a POS session, cash and bank', action: 'Summarize the invoice payments of a session' },
 		],
 		default: 'register',
 	},

@@ -15,7 +15,7 @@ export const description: INodeProperties[] = [
 				name: 'Import PixelPoint Invoices',
 				value: 'importPixelPoint',
 				description: 'PixelPoint invoices to POS orders in sessions per store and business day, exact to the cent',
-				action: 'Import pixel point invoices',
+				action: 'Import point of sale invoices into sessions',
 			},
 		],
 		default: 'importPixelPoint',
