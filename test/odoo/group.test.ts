@@ -59,6 +59,12 @@ describe('Flows kept per company', () => {
 		await f.engine.run(chain([{}], syncNode('save', { results: '[]', cursors: '{}' })));
 		expect(f.sandbox.db.read(env(), 'ir.config_parameter', f.sandbox.db.search(env(), 'ir.config_parameter', [['key', '=like', 'n8n.sync.flowx.%']]), ['write_date'])).toEqual(written);
 
+		// An older worker writing the old key again: the company's own value counts, the old one goes at the next save.
+		f.sandbox.db.transaction(() => f.sandbox.db.create(env(), 'ir.config_parameter', { key: 'n8n.sync.flowx.cursor.1', value: '2025-06-01T00:00:00.000Z' }));
+		expect((await f.engine.run(chain([{}], syncNode('get')))).output('State')[0]).toMatchObject({ cursors: { 1: '2026-01-01T00:00:00.000Z' } });
+		await f.engine.run(chain([{}], syncNode('save', { results: '[]', cursors: '{}' })));
+		expect(params()).toEqual([`n8n.sync.flowx.c${own}.cursor.1`, `n8n.sync.flowx.c${own}.waiting.1-5`]);
+
 		// The Berlin company's flow of the same name and store number: its own state.
 		const de = as('Restaurant Berlin GmbH');
 		expect((await de.run(chain([{}], syncNode('get')))).output('State')[0]).toMatchObject({ cursors: {}, waiting: [] });

@@ -72,20 +72,27 @@ const waitingName = (key: string) => `waiting.${key}`;
  * call (LIKE's "_" is a wildcard, so prefixes are checked again). A name kept both without a
  * company (before companies were told apart) and with one: the company's counts.
  */
-async function readRows(client: OdooClient, flow: string): Promise<Map<string, Row>> {
+/** The company's parameters by name, and those kept without a company that one of its own shadows. */
+type Rows = Map<string, Row> & { shadowed?: Row[] };
+
+async function readRows(client: OdooClient, flow: string): Promise<Rows> {
 	const p = prefix(flow);
 	const mine = companyPrefix(flow, (await client.company()).id);
 	const rows = await client.call<Row[]>('ir.config_parameter', 'search_read', {
 		args: [[['key', '=like', `${p}%`]]],
 		kwargs: { fields: ['key', 'value'], order: 'id' },
 	});
-	const out = new Map<string, Row>();
+	const out: Rows = new Map<string, Row>();
+	const legacy = new Map<string, Row>();
 	for (const r of rows) {
 		if (r.key.startsWith(mine)) out.set(r.key.slice(mine.length), r);
-		else if (r.key.startsWith(`${p}cursor.`) || r.key.startsWith(`${p}waiting.`)) {
-			const name = r.key.slice(p.length);
-			if (!out.has(name) || !out.get(name)!.key.startsWith(mine)) out.set(name, r);
-		}
+		else if (r.key.startsWith(`${p}cursor.`) || r.key.startsWith(`${p}waiting.`)) legacy.set(r.key.slice(p.length), r);
+	}
+	// A name kept both ways (an older worker wrote it again): the company's is the newer.
+	out.shadowed = [];
+	for (const [name, r] of legacy) {
+		if (out.has(name)) out.shadowed.push(r);
+		else out.set(name, r);
 	}
 	return out;
 }
@@ -99,9 +106,9 @@ function parseWaiting(row: Row): WaitingItem | undefined {
 	}
 }
 
-export async function readState(client: OdooClient, flow: string): Promise<SyncState & { rows: Map<string, Row> }> {
+export async function readState(client: OdooClient, flow: string): Promise<SyncState & { rows: Rows }> {
 	const rows = await readRows(client, flow);
-	const state: SyncState & { rows: Map<string, Row> } = { flow, cursors: {}, waiting: [], skipped: [], rows };
+	const state: SyncState & { rows: Rows } = { flow, cursors: {}, waiting: [], skipped: [], rows };
 	for (const [name, r] of rows) {
 		if (name.startsWith('cursor.')) state.cursors[name.slice('cursor.'.length)] = r.value;
 		else {
@@ -215,6 +222,8 @@ export async function saveResults(client: OdooClient, flow: string, results: Syn
 		moved.push(scope);
 	}
 	// Parameters kept without a company become the company's (once): another company no longer sees them.
+	const cleared = unlinks.length;
+	unlinks.push(...(rows.shadowed ?? []).map((r) => r.id));
 	const unlinked = new Set(unlinks);
 	for (const [name, row] of rows) {
 		if (row.key.startsWith(mine) || unlinked.has(row.id)) continue;
@@ -233,7 +242,7 @@ export async function saveResults(client: OdooClient, flow: string, results: Syn
 			ids: part,
 			idempotent: true,
 		});
-	return { added, changed, cleared: unlinks.length, cursorsMoved: moved };
+	return { added, changed, cleared, cursorsMoved: moved };
 }
 
 /** A person's decision on one waiting item: skip it (no longer retried) or retry it (skipped no more). */
