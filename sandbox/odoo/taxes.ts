@@ -161,3 +161,79 @@ export function sandboxComputeAll(
 		total_void: opts.rawBase ? sign * (totalVoid + rawOffset) : sign * currencyRound(totalVoid),
 	};
 }
+
+/**
+ * One line as Odoo 19's `_get_tax_details` computes it, for what it is written here for:
+ * percentages, none changing another's base, all price-included or all not (undefined
+ * otherwise). round_globally keeps the line's amount (quantity × price) whole; round_per_line
+ * rounds it and each tax first. Amounts are raw: compute_all and documents round them after.
+ */
+export function odoo19Line(
+	taxes: SandboxTax[],
+	priceUnit: number,
+	quantity: number,
+	opts: { currencyRounding?: number; roundGlobally?: boolean } = {},
+): { excluded: number; included: number; taxes: Array<{ tax: SandboxTax; amount: number }> } | undefined {
+	if (!taxes.length || taxes.some((t) => t.amount_type !== 'percent' || t.include_base_amount) || taxes.some((t) => t.price_include !== taxes[0].price_include)) return undefined;
+	const rounding = opts.currencyRounding ?? 0.01;
+	const amount = opts.roundGlobally ? priceUnit * quantity : floatRound(priceUnit * quantity, rounding);
+	const included = taxes[0].price_include;
+	const percent = taxes.reduce((s, t) => s + t.amount, 0) / 100;
+	const amounts = taxes.map((t) => {
+		const a = included ? (amount / (1 + percent)) * (t.amount / 100) : (amount * t.amount) / 100;
+		return { tax: t, amount: opts.roundGlobally ? a : floatRound(a, rounding) };
+	});
+	const taxTotal = amounts.reduce((s, a) => s + a.amount, 0);
+	return { excluded: included ? amount - taxTotal : amount, included: included ? amount : amount + taxTotal, taxes: amounts };
+}
+
+/** compute_all's answer on Odoo 19 from a line of odoo19Line: totals and tax amounts rounded, each tax's base and the void total raw. */
+export function odoo19ComputeAll(line: NonNullable<ReturnType<typeof odoo19Line>>, currencyRounding = 0.01): ReturnType<typeof sandboxComputeAll> {
+	const r = (v: number) => floatRound(v, currencyRounding);
+	let totalVoid = line.excluded;
+	const lines = line.taxes.map(({ tax, amount }) => {
+		if (tax.account_id === false) totalVoid += amount;
+		return {
+			id: tax.id,
+			name: tax.name,
+			amount: r(amount),
+			base: line.excluded,
+			sequence: tax.sequence,
+			account_id: tax.account_id,
+			analytic: tax.analytic,
+			use_in_tax_closing: tax.account_id !== false,
+			price_include: tax.price_include,
+			tax_exigibility: tax.tax_exigibility,
+			tax_repartition_line_id: tax.id * 4 - 2,
+			group: null,
+			tag_ids: tax.tag_ids ?? [],
+			tax_ids: [],
+		};
+	});
+	return { base_tags: [], taxes: lines, total_excluded: r(line.excluded), total_included: r(line.included), total_void: totalVoid };
+}
+
+/**
+ * A document's total as Odoo 19 rounds it "per tax" (`_round_base_lines_tax_details`, mode
+ * "mixed"): each tax's raw amounts summed and rounded once; if every taxed line's taxes are
+ * price-included, the raw total included rounded (the base takes up the difference), else the
+ * raw total excluded rounded plus the taxes. Lines without tax count by their amount.
+ */
+export function odoo19DocumentTotal(lines: Array<{ excluded: number; taxes: Array<{ tax: SandboxTax; amount: number }> }>, currencyRounding = 0.01): number {
+	const r = (v: number) => floatRound(v, currencyRounding);
+	const perTax = new Map<number, number>();
+	let excluded = 0;
+	let included = 0;
+	let allIncluded = true;
+	for (const l of lines) {
+		excluded += l.excluded;
+		included += l.excluded;
+		for (const { tax, amount } of l.taxes) {
+			perTax.set(tax.id, (perTax.get(tax.id) ?? 0) + amount);
+			included += amount;
+			if (!tax.price_include) allIncluded = false;
+		}
+	}
+	const tax = [...perTax.values()].reduce((s, t) => s + r(t), 0);
+	return r(allIncluded ? included : r(excluded) + tax);
+}

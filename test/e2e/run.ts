@@ -565,6 +565,32 @@ async function editor(base: string, templates: IWorkflowBase[], mainLog: string)
 		const relShows = await nodeParameters(page, 'Odoo: Tag Customer', 'node-odoo-record-relations.png', ['Field by Field', 'Add Records', 'Remove Records', 'Set'], 1500);
 		check('the Record update opens with its field rows and their operations (add, remove, set)', relShows !== undefined && relShows.length === 4, relShows ? `shows ${relShows.join(', ')}` : 'no parameter panel');
 
+		// The action nodes as tools of an AI agent, as n8n offers them (its <node>Tool types): each drawn
+		// as a known node on the agent, and the Odoo tool opened where its operation is chosen.
+		const agentNodes = [
+			{ id: 'a1', name: 'AI Agent', type: '@n8n/n8n-nodes-langchain.agent', typeVersion: 3, position: [200, 0], parameters: {} },
+			...[
+				['Odoo ERP Tool', 'odooErpTool', 'odooErpApi', { resource: 'invoice', operation: 'getManyUnpaid' }],
+				['PixelPoint Tool', 'pixelPointTool', 'codeplusApi', { resource: 'store', operation: 'getMany' }],
+				['Procountor Tool', 'procountorTool', 'procountorApi', { resource: 'vat', operation: 'getDefault' }],
+			].map(([name, type, cred, params], k) => ({
+				id: `a${k + 2}`,
+				name: name as string,
+				type: `${PKG.name}.${type as string}`,
+				typeVersion: 1,
+				position: [100 + 200 * k, 250],
+				credentials: { [cred as string]: credentialRefs(templates).get(cred as string) },
+				parameters: { ...(params as object), descriptionType: 'auto' },
+			})),
+		];
+		const toAgent = Object.fromEntries(agentNodes.slice(1).map((n) => [n.name, { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] }]));
+		const agentWf = await context.request.post('/rest/workflows', { data: { name: 'e2e: the nodes as AI-agent tools', nodes: agentNodes, connections: toAgent, settings: {} } });
+		const agentShown = await openWorkflow(page, `/workflow/${((await agentWf.json()) as { data: { id: string } }).data.id}`);
+		await page.screenshot({ path: path.join(SHOTS, 'ai-agent-tools.png') });
+		check('the three action nodes are tools of an AI agent in the editor, each a known node with its icon', agentShown.nodes === 4 && agentShown.unknown === 0 && agentShown.brokenIcons === 0, `${agentShown.nodes} nodes drawn, ${agentShown.unknown} unknown, ${agentShown.brokenIcons} icons not loaded`);
+		const toolShows = await nodeParameters(page, 'Odoo ERP Tool', 'node-odoo-as-ai-tool.png', ['Invoice', 'Get Many Unpaid'], 1500);
+		check('the Odoo tool opens with the resource and operation an agent will call', toolShows !== undefined && toolShows.length === 2, toolShows ? `shows ${toolShows.join(', ')}` : 'no parameter panel');
+
 		// The same check must see a node type n8n does not know (so a package that failed to load fails this test).
 		const broken = { ...wf, name: 'e2e: unknown node control', nodes: wf.nodes.map((n, k) => (k === 3 ? { ...n, type: `${PKG.name}.notANode` } : n)), settings: {} };
 		const made = await context.request.post('/rest/workflows', { data: { name: broken.name, nodes: broken.nodes, connections: broken.connections, settings: {} } });

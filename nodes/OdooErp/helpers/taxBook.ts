@@ -41,6 +41,13 @@ export class TaxBook {
 	private readonly roundedLines = new Set<string>();
 	private currencyRounding = 0.01;
 	private roundGlobally = false;
+	/**
+	 * Odoo 19 computes a line from its unrounded amount (quantity × price) and rounds a document
+	 * "per tax": each tax's total once, and the base so that a document whose taxes are all
+	 * price-included keeps its rounded total (account.tax._round_base_lines_tax_details, mode
+	 * "mixed"). Odoo 17 and 18 round the line's amount first.
+	 */
+	private odoo19 = false;
 	/** compute_all calls made, for tests and benchmarks. */
 	odooCalls = 0;
 
@@ -81,8 +88,55 @@ export class TaxBook {
 		return r;
 	}
 
+	/**
+	 * A line as Odoo 19's _get_tax_details computes it, for the tax sets it is written for here
+	 * (percentages, none changing another's base, all price-included or all not): undefined for
+	 * any other set. Amounts unrounded with `raw`, else each rounded as compute_all answers them.
+	 */
+	private odoo19Line(line: LineInput, raw: boolean): ComputeAllResult | undefined {
+		const taxes = line.taxIds.map((id) => this.taxes.get(id)!);
+		if (!taxes.length || taxes.some((t) => t.amount_type !== 'percent' || t.include_base_amount) || taxes.some((t) => t.price_include !== taxes[0].price_include)) return undefined;
+		const rate = this.currencyRounding;
+		const r = (v: number) => (raw ? v : roundTo(v, rate));
+		// round_per_line rounds the line's amount first; round_globally keeps it whole.
+		const amount = this.roundGlobally ? line.priceUnit * line.quantity : roundTo(line.priceUnit * line.quantity, rate);
+		const percent = taxes.reduce((s, t) => s + t.amount, 0) / 100;
+		const amounts = taxes.map((t) => (taxes[0].price_include ? (amount / (1 + percent)) * (t.amount / 100) : (amount * t.amount) / 100));
+		const rounded = this.roundGlobally ? amounts : amounts.map((a) => roundTo(a, rate));
+		const taxTotal = rounded.reduce((s, a) => s + a, 0);
+		const excluded = taxes[0].price_include ? amount - taxTotal : amount;
+		const included = taxes[0].price_include ? amount : amount + taxTotal;
+		return {
+			base_tags: [],
+			taxes: taxes.map((t, k) => ({
+				id: t.id,
+				name: t.name,
+				amount: r(rounded[k]),
+				base: excluded,
+				sequence: t.sequence,
+				account_id: false,
+				analytic: false,
+				use_in_tax_closing: false,
+				price_include: t.price_include,
+				tax_exigibility: t.tax_exigibility,
+				tax_repartition_line_id: 0,
+				group: null,
+				tag_ids: [],
+				tax_ids: [],
+			})),
+			total_excluded: r(excluded),
+			total_included: r(included),
+			total_void: r(excluded),
+		};
+	}
+
 	/** One line by Odoo's algorithm: `raw` keeps the amounts unrounded (round_globally), else each is rounded. */
 	private local(line: LineInput, raw = this.roundGlobally): ComputeAllResult {
+		if (this.odoo19) {
+			// compute_all rounds its answer (totals and tax amounts) whatever the company's method.
+			const own = this.odoo19Line(line, raw);
+			if (own) return own;
+		}
 		return computeAll(
 			line.taxIds.map((id) => this.taxes.get(id)!),
 			line.priceUnit,
@@ -98,6 +152,7 @@ export class TaxBook {
 	async prepare(lines: LineInput[], samples = 2): Promise<void> {
 		const company = await this.client.company();
 		this.roundGlobally = company.roundGlobally;
+		this.odoo19 = (await this.client.version()) >= 19;
 		const [cur] = await this.client.call<Array<{ rounding: number }>>('res.currency', 'read', { ids: [company.currencyId], kwargs: { fields: ['rounding'] } });
 		this.currencyRounding = cur?.rounding || 0.01;
 		await this.loadTaxes([...new Set(lines.flatMap((l) => l.taxIds))]);
@@ -121,8 +176,8 @@ export class TaxBook {
 				mine.taxes.every((t, n) => t.id === theirs.taxes[n].id && close(t.amount, theirs.taxes[n].amount));
 			for (const [n, l] of picks.entries()) {
 				const theirs = await this.odoo(l);
-				if (n === 0 && this.roundGlobally && !agree(this.local(l), theirs) && agree(this.local(l, false), theirs)) this.roundedLines.add(k);
-				if (!agree(this.local(l, this.roundGlobally && !this.roundedLines.has(k)), theirs)) {
+				if (n === 0 && this.roundGlobally && !this.odoo19 && !agree(this.local(l), theirs) && agree(this.local(l, false), theirs)) this.roundedLines.add(k);
+				if (!agree(this.local(l, this.rawLines(k)), theirs)) {
 					this.remoteSets.add(k);
 					this.roundedLines.delete(k);
 					break;
@@ -141,7 +196,15 @@ export class TaxBook {
 			if (!r) throw new Error(`Tax computation of a line that was not prepared: ${lineKey(line)}`);
 			return r;
 		}
-		return this.local(line, this.roundGlobally && !this.roundedLines.has(setKey(line.taxIds)));
+		return this.local(line, this.rawLines(setKey(line.taxIds)));
+	}
+
+	/**
+	 * Whether a set's lines are kept unrounded: round_globally on 17 and 18, unless Odoo rounded
+	 * them after all; never on 19, whose compute_all and order lines are rounded (its document is not).
+	 */
+	private rawLines(set: string): boolean {
+		return this.roundGlobally && !this.odoo19 && !this.roundedLines.has(set);
 	}
 
 	/**
@@ -151,6 +214,7 @@ export class TaxBook {
 	 * the sum of rounded lines now and then.
 	 */
 	totals(lines: LineInput[]): { tax: number; total: number } {
+		if (this.odoo19 && this.roundGlobally) return this.totals19(lines);
 		if (!this.roundGlobally) {
 			const results = lines.map((l) => this.compute(l));
 			return { tax: roundTo(results.reduce((s, r) => s + r.total_included - r.total_excluded, 0)), total: roundTo(results.reduce((s, r) => s + r.total_included, 0)) };
@@ -167,6 +231,28 @@ export class TaxBook {
 		const untaxed = [...bases.values()].reduce((s, b) => s + roundTo(b), 0);
 		const tax = roundTo([...taxes.values()].reduce((s, t) => s + roundTo(t), 0));
 		return { tax, total: roundTo(untaxed + tax) };
+	}
+
+	/**
+	 * Odoo 19's document rounding "per tax" (mode "mixed"): each tax's amount is its raw sum rounded;
+	 * when every taxed line's taxes are price-included the total is the raw total included rounded
+	 * (the base takes up the difference), else the raw total excluded rounded plus the taxes.
+	 */
+	private totals19(lines: LineInput[]): { tax: number; total: number } {
+		const perTax = new Map<number, number>();
+		let excluded = 0;
+		let included = 0;
+		let allIncluded = true;
+		for (const l of lines) {
+			// Unrounded where the engine is ours; a set Odoo computes is as Odoo gives it.
+			const r = l.taxIds.length && !this.remoteSets.has(setKey(l.taxIds)) ? this.local(l, true) : this.compute(l);
+			excluded += r.total_excluded;
+			included += r.total_excluded + r.taxes.reduce((s, t) => s + t.amount, 0);
+			for (const t of r.taxes) perTax.set(t.id, (perTax.get(t.id) ?? 0) + t.amount);
+			if (l.taxIds.some((id) => !this.isPriceIncluded(id))) allIncluded = false;
+		}
+		const tax = roundTo([...perTax.values()].reduce((s, t) => s + roundTo(t), 0));
+		return { tax, total: allIncluded ? roundTo(included) : roundTo(roundTo(excluded) + tax) };
 	}
 
 	isPriceIncluded(taxId: number): boolean {

@@ -2,7 +2,7 @@
 import { userError, validationError } from '../errors';
 import type { Database, Env, Rec } from '../orm';
 import { mainCompany, roundTo } from '../orm';
-import { type SandboxTax, sandboxComputeAll } from '../taxes';
+import { type SandboxTax, odoo19ComputeAll, odoo19Line, sandboxComputeAll } from '../taxes';
 
 export const RECEIVABLE_ACCOUNT = 6;
 export const INCOME_ACCOUNT = 24;
@@ -64,6 +64,11 @@ export function computeTaxes(env: Env, taxIds: number[], priceUnit: number, quan
 	const taxes = env.db.mustBrowse(env, 'account.tax', taxIds).map((t) => taxLike(env, t));
 	const company = mainCompany(env.db);
 	const currency = env.db.browse('res.currency', company.currency_id as number)!;
+	if (perLine && env.db.version >= 19) {
+		// Odoo 19 computes a round_globally company's line from its whole amount (17 and 18 round it first).
+		const line = odoo19Line(taxes, priceUnit, quantity, { currencyRounding: currency.rounding as number, roundGlobally: company.tax_calculation_rounding_method === 'round_globally' });
+		if (line) return odoo19ComputeAll(line, currency.rounding as number);
+	}
 	return sandboxComputeAll(taxes, priceUnit, quantity, {
 		currencyRounding: currency.rounding as number,
 		roundGlobally: !perLine && company.tax_calculation_rounding_method === 'round_globally',

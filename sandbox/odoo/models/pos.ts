@@ -2,7 +2,8 @@
 import { OdooError, userError, validationError } from '../errors';
 import type { Database, Env, Rec } from '../orm';
 import { mainCompany, roundTo } from '../orm';
-import { INCOME_ACCOUNT, computeTaxes, createPayment, nextSequenceName, reconcile } from './account';
+import { INCOME_ACCOUNT, computeTaxes, createPayment, nextSequenceName, reconcile, taxLike } from './account';
+import { type SandboxTax, floatRound, odoo19DocumentTotal, odoo19Line } from '../taxes';
 
 const money = (v: number) => roundTo(v, 0.01);
 export const POS_RECEIVABLE_ACCOUNT = 40;
@@ -524,21 +525,32 @@ function orderLineTaxes(env: Env, orderId: number): Array<{ taxIds: number[]; pr
 }
 
 /**
- * An order's total from its lines as Odoo 18+ rounds a document: per line, or (round_globally)
- * the unrounded bases summed per tax set and the taxes per tax, each sum rounded.
+ * An order's total from its lines as Odoo 19 recomputes it (`_compute_prices`, used here only on
+ * 19): per line, or (round_globally) "per tax" as `odoo19DocumentTotal` says, from each line's
+ * raw amounts; a line without tax counts by its amount.
  */
 function linesTotal(env: Env, orderId: number): number {
-	const globally = mainCompany(env.db).tax_calculation_rounding_method === 'round_globally';
-	const bases = new Map<string, number>();
-	const taxes = new Map<number, number>();
+	const company = mainCompany(env.db);
+	const rounding = (env.db.browse('res.currency', company.currency_id as number)?.rounding as number) || 0.01;
+	const globally = company.tax_calculation_rounding_method === 'round_globally';
+	const raw: Array<{ excluded: number; taxes: Array<{ tax: SandboxTax; amount: number }> }> = [];
 	let perLine = 0;
-	for (const { taxIds, res: r } of orderLineTaxes(env, orderId)) {
-		perLine += r.total_included;
-		bases.set(taxIds.join(','), (bases.get(taxIds.join(',')) ?? 0) + r.total_excluded);
-		for (const t of r.taxes) taxes.set(t.id, (taxes.get(t.id) ?? 0) + t.amount);
+	for (const l of env.db.table('pos.order.line').values()) {
+		if (l.order_id !== orderId) continue;
+		const price = (l.price_unit as number) * (1 - ((l.discount as number) || 0) / 100);
+		const taxes = env.db.mustBrowse(env, 'account.tax', (l.tax_ids as number[]) ?? []).map((t) => taxLike(env, t));
+		const line = taxes.length ? odoo19Line(taxes, price, l.qty as number, { currencyRounding: rounding, roundGlobally: globally }) : { excluded: price * (l.qty as number), included: price * (l.qty as number), taxes: [] };
+		if (!line) {
+			// (a tax set odoo19Line is not written for: its rounded line, as the sandbox computes it)
+			const r = computeTaxes(env, taxes.map((t) => t.id), price, l.qty as number);
+			raw.push({ excluded: r.total_excluded, taxes: r.taxes.map((t) => ({ tax: taxes.find((x) => x.id === t.id)!, amount: t.amount })) });
+			perLine += r.total_included;
+			continue;
+		}
+		raw.push(line);
+		perLine += floatRound(line.included, rounding);
 	}
-	if (!globally) return money(perLine);
-	return money([...bases.values()].reduce((s, b) => s + money(b), 0) + [...taxes.values()].reduce((s, t) => s + money(t), 0));
+	return globally ? odoo19DocumentTotal(raw, rounding) : money(perLine);
 }
 
 function isSameOrder(env: Env, existing: Rec, payments: UiPayment[]): boolean {
