@@ -98,13 +98,15 @@ export async function groupScenario(opts: { url: string; db: string; today: stri
 			const lines = await rpc.searchRead<{ account_id: [number, string]; tax_ids: number[]; credit: number; debit: number }>('account.move.line', [['move_id', 'in', moveIds], ['tax_ids', '!=', false]], ['account_id', 'tax_ids', 'credit', 'debit'], ctx);
 			const rateOf = new Map((await rpc.call<Array<{ id: number; amount: number }>>('account.tax', 'read', [[...new Set(lines.flatMap((l) => l.tax_ids))], ['amount']], ctx)).map((t) => [t.id, t.amount]));
 			const want: Record<number, string> = { 7: '8300', 19: '8400' };
-			const wrong = lines.filter((l) => !l.account_id[1].startsWith(`${want[rateOf.get(l.tax_ids[0]) ?? 0]} `));
+			// (the code read from the account: 19 no longer puts it in the account's name)
+			const codeOf = new Map((await rpc.call<Array<{ id: number; code: string }>>('account.account', 'read', [[...new Set(lines.map((l) => l.account_id[0]))], ['code']], ctx)).map((a) => [a.id, a.code]));
+			const wrong = lines.filter((l) => codeOf.get(l.account_id[0]) !== want[rateOf.get(l.tax_ids[0]) ?? 0]);
 			const byAccount = new Map<string, number>();
-			for (const l of lines) byAccount.set(l.account_id[1].split(' ')[0], Math.round(((byAccount.get(l.account_id[1].split(' ')[0]) ?? 0) + l.credit - l.debit) * 100) / 100);
+			for (const l of lines) byAccount.set(codeOf.get(l.account_id[0])!, Math.round(((byAccount.get(codeOf.get(l.account_id[0])!) ?? 0) + l.credit - l.debit) * 100) / 100);
 			out.push({
 				what: "group, DE: the Berlin sessions' revenue is on the German chart's account of its rate (7 % on 8300, 19 % on 8400)",
 				ok: wrong.length === 0 && byAccount.size === 2,
-				detail: `${lines.length} revenue lines in ${moveIds.length} entries: ${[...byAccount].map(([a, v]) => `${a} ${v.toFixed(2)}`).join(', ')}${wrong[0] ? `; first wrong: ${wrong[0].account_id[1]} with tax ${rateOf.get(wrong[0].tax_ids[0])} %` : ''}`,
+				detail: `${lines.length} revenue lines in ${moveIds.length} entries: ${[...byAccount].map(([a, v]) => `${a} ${v.toFixed(2)}`).join(', ')}${wrong[0] ? `; first wrong: ${codeOf.get(wrong[0].account_id[0])} ${wrong[0].account_id[1]} with tax ${rateOf.get(wrong[0].tax_ids[0])} %` : ''}`,
 			});
 		}
 
