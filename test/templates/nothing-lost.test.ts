@@ -121,6 +121,21 @@ describe('Nothing lost: failed invoices wait in Odoo and are imported once the c
 		const importedBefore = orderRefs(sb).length;
 		expect(importedBefore).toBeLessThan(sold.length);
 
+		// The nightly close leaves the day of a waiting invoice open (a closed session takes no more orders).
+		const sessionState = () => {
+			const env = sb.odoo.env();
+			const xids = sb.odoo.db.read(env, 'ir.model.data', sb.odoo.db.search(env, 'ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.session']]), ['name', 'res_id']);
+			return new Map(xids.map((x) => [String(x.name), sb.odoo.db.read(env, 'pos.session', [x.res_id as number], ['state'])[0].state]));
+		};
+		const day = (inv: { StoreId: number; BusinessDate: string }) => `session_${inv.StoreId}_${inv.BusinessDate.replace(/-/g, '')}`;
+		const heldDays = new Set(affected.map(day));
+		const close = await runTemplate(engine, 'pos-session-auto-close');
+		expect(close.summary[0]).toMatchObject({ status: 'success', failed: 0 });
+		const held = (close.summary[0].sessions as IDataObject[]).filter((r) => r.status === 'skipped');
+		expect(held.length).toBeGreaterThan(0);
+		expect(String(held[0].message)).toMatch(/left open: \d+ invoice\(s\) of this day wait to be imported/);
+		for (const [name, state] of sessionState()) if (heldDays.has(name)) expect({ name, state }).toEqual({ name, state: 'opened' });
+
 		expect((await runTemplate(engine, 'pixelpoint-master-data')).ok).toBe(true);
 		const second = await runTemplate(engine, 'pixelpoint-order-import', {}, {}, setOption('createProducts', false));
 		expect(second.error).toBeUndefined();
@@ -129,6 +144,9 @@ describe('Nothing lost: failed invoices wait in Odoo and are imported once the c
 		const refs = orderRefs(sb);
 		expect(new Set(refs).size).toBe(sold.length);
 		expect(refs).toHaveLength(sold.length);
+		// Nothing waits any more: the next close closes the days it left open.
+		expect((await runTemplate(engine, 'pos-session-auto-close')).summary[0]).toMatchObject({ status: 'success', failed: 0, skipped: 0 });
+		for (const [name, state] of sessionState()) if (heldDays.has(name)) expect({ name, state }).toEqual({ name, state: 'closed' });
 	});
 
 	test('a tax mapping naming a tax Odoo does not have: the invoices wait; with the mapping fixed they are imported', async () => {

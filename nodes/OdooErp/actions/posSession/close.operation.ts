@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import { failItem, ok } from '../../helpers/items';
 import { type CloseResult, closeSession, dateOfSessionXid, readSessions, sessionXids } from '../../helpers/posSessions';
+import { checkFlow, readState } from '../../helpers/syncState';
 import { InputError } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
 import { namespaceOf, namespaceProperty } from '../posMasterData/common';
@@ -26,6 +27,16 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. Europe/Helsinki',
 		description: "Where \"today\" is decided; empty uses the workflow's time zone",
+		displayOptions: { show: { which: ['past'] } },
+	},
+	{
+		displayName: 'Keep Open While Invoices Wait In',
+		name: 'waitingFlow',
+		type: 'string',
+		default: 'pixelpoint-order-import',
+		placeholder: 'e.g. pixelpoint-order-import',
+		description:
+			"Flow whose waiting list (Sync State) is read first: a day with invoices that may still be imported there stays open, since a closed session takes no more orders. Empty: close every past day.",
 		displayOptions: { show: { which: ['past'] } },
 	},
 	{
@@ -79,7 +90,37 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		const sessions = (await readSessions(client, [...xids.values()]))
 			.filter((s) => (dateOf.get(s.id) ?? '9999') < today && (s.state !== 'closed' || (dateOf.get(s.id) ?? '') >= monthAgo))
 			.sort((a, b) => String(dateOf.get(a.id)).localeCompare(String(dateOf.get(b.id))) || a.id - b.id);
+		// Days with invoices that may still be imported (not those a person skipped, nor those wrong in themselves).
+		const waitingFlow = String(this.getNodeParameter('waitingFlow', 0, '') ?? '').trim();
+		const waiting = new Map<string, number>();
+		if (waitingFlow) {
+			for (const w of (await readState(client, checkFlow(waitingFlow))).waiting) {
+				const store = Number(w.details?.StoreId);
+				const day = String(w.details?.BusinessDate ?? '');
+				if (w.retryable && Number.isInteger(store) && /^\d{4}-\d{2}-\d{2}$/.test(day)) {
+					const k = x.session(store, day).slice(module.length + 1);
+					waiting.set(k, (waiting.get(k) ?? 0) + 1);
+				}
+			}
+		}
+		const nameOf = new Map([...xids.entries()].map(([name, id]) => [id, name]));
 		for (const s of sessions) {
+			const held = s.state !== 'closed' ? waiting.get(nameOf.get(s.id) ?? '') : undefined;
+			if (held) {
+				out.push(
+					ok(
+						{
+							sessionId: s.id,
+							sessionName: s.name,
+							businessDate: dateOf.get(s.id),
+							status: 'skipped',
+							message: `left open: ${held} invoice(s) of this day wait to be imported (flow ${waitingFlow}); it closes once they are imported or a person skips them`,
+						} as CloseResult,
+						0,
+					),
+				);
+				continue;
+			}
 			const r = await closeSession(client, s, dateOf.get(s.id));
 			if (r.status !== 'skipped' || s.state !== 'closed') out.push(ok(r, 0));
 		}
