@@ -570,7 +570,8 @@ async function editor(base: string, templates: IWorkflowBase[], mainLog: string)
 		const agentNodes = [
 			{ id: 'a1', name: 'AI Agent', type: '@n8n/n8n-nodes-langchain.agent', typeVersion: 3, position: [200, 0], parameters: {} },
 			...[
-				['Odoo ERP Tool', 'odooErpTool', 'odooErpApi', { resource: 'invoice', operation: 'getManyUnpaid' }],
+				// The customer is what the agent fills in ($fromAI), as n8n's "let the model define this" does.
+				['Odoo ERP Tool', 'odooErpTool', 'odooErpApi', { resource: 'invoice', operation: 'getManyUnpaid', customerId: "={{ $fromAI('customer_id', 'Odoo ID of the customer whose open invoices to list', 'number') }}" }],
 				['PixelPoint Tool', 'pixelPointTool', 'codeplusApi', { resource: 'store', operation: 'getMany' }],
 				['Procountor Tool', 'procountorTool', 'procountorApi', { resource: 'vat', operation: 'getDefault' }],
 			].map(([name, type, cred, params], k) => ({
