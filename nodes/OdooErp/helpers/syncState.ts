@@ -67,14 +67,14 @@ const companyPrefix = (flow: string, companyId: number) => `${prefix(flow)}c${co
 const cursorName = (scope: string) => `cursor.${scope}`;
 const waitingName = (key: string) => `waiting.${key}`;
 
+/** The company's parameters by name, and those kept without a company that one of its own shadows. */
+type Rows = Map<string, Row> & { shadowed?: Row[] };
+
 /**
  * The flow's parameters of the credential's company, by name (`cursor.…`, `waiting.…`), in one
  * call (LIKE's "_" is a wildcard, so prefixes are checked again). A name kept both without a
  * company (before companies were told apart) and with one: the company's counts.
  */
-/** The company's parameters by name, and those kept without a company that one of its own shadows. */
-type Rows = Map<string, Row> & { shadowed?: Row[] };
-
 async function readRows(client: OdooClient, flow: string): Promise<Rows> {
 	const p = prefix(flow);
 	const mine = companyPrefix(flow, (await client.company()).id);
