@@ -51,6 +51,26 @@ export interface SandboxTaxLine {
 	tax_ids: number[];
 }
 
+/** One tax of compute_all's answer. */
+function taxLine(tax: SandboxTax, amount: number, base: number, taxIds: number[]): SandboxTaxLine {
+	return {
+		id: tax.id,
+		name: tax.name,
+		amount,
+		base,
+		sequence: tax.sequence,
+		account_id: tax.account_id,
+		analytic: tax.analytic,
+		use_in_tax_closing: tax.account_id !== false,
+		price_include: tax.price_include,
+		tax_exigibility: tax.tax_exigibility,
+		tax_repartition_line_id: tax.id * 4 - 2,
+		group: null,
+		tag_ids: tax.tag_ids ?? [],
+		tax_ids: taxIds,
+	};
+}
+
 /** `_compute_amount` of one tax. */
 function computeAmount(tax: SandboxTax, baseAmount: number, quantity: number, priceInclude: boolean): number {
 	if (tax.amount_type === 'fixed') return baseAmount ? Math.sign(baseAmount) * Math.abs(quantity) * tax.amount : quantity * tax.amount;
@@ -130,22 +150,14 @@ export function sandboxComputeAll(
 		if (!skipCheckpoint && tax.price_include && checkpoint !== undefined) cumulatedIncluded = 0;
 		amount = floatRound(amount, prec);
 		if (tax.price_include && checkpoint === undefined) cumulatedIncluded += amount;
-		lines.push({
-			id: tax.id,
-			name: tax.name,
-			amount: sign * amount,
-			base: opts.rawBase ? sign * (taxBase + rawOffset) : floatRound(sign * taxBase, prec),
-			sequence: tax.sequence,
-			account_id: tax.account_id,
-			analytic: tax.analytic,
-			use_in_tax_closing: tax.account_id !== false,
-			price_include: tax.price_include,
-			tax_exigibility: tax.tax_exigibility,
-			tax_repartition_line_id: tax.id * 4 - 2,
-			group: null,
-			tag_ids: tax.tag_ids ?? [],
-			tax_ids: tax.include_base_amount ? taxes.slice(i + 1).filter((t) => t.is_base_affected).map((t) => t.id) : [],
-		});
+		lines.push(
+			taxLine(
+				tax,
+				sign * amount,
+				opts.rawBase ? sign * (taxBase + rawOffset) : floatRound(sign * taxBase, prec),
+				tax.include_base_amount ? taxes.slice(i + 1).filter((t) => t.is_base_affected).map((t) => t.id) : [],
+			),
+		);
 		if (tax.account_id === false) totalVoid += amount;
 		if (tax.include_base_amount) {
 			base += amount;
@@ -193,22 +205,7 @@ export function odoo19ComputeAll(line: NonNullable<ReturnType<typeof odoo19Line>
 	let totalVoid = line.excluded;
 	const lines = line.taxes.map(({ tax, amount }) => {
 		if (tax.account_id === false) totalVoid += amount;
-		return {
-			id: tax.id,
-			name: tax.name,
-			amount: r(amount),
-			base: line.excluded,
-			sequence: tax.sequence,
-			account_id: tax.account_id,
-			analytic: tax.analytic,
-			use_in_tax_closing: tax.account_id !== false,
-			price_include: tax.price_include,
-			tax_exigibility: tax.tax_exigibility,
-			tax_repartition_line_id: tax.id * 4 - 2,
-			group: null,
-			tag_ids: tax.tag_ids ?? [],
-			tax_ids: [],
-		};
+		return taxLine(tax, r(amount), line.excluded, []);
 	});
 	return { base_tags: [], taxes: lines, total_excluded: r(line.excluded), total_included: r(line.included), total_void: totalVoid };
 }
