@@ -219,7 +219,8 @@ async function writeEdits(
 		groups.set(key, g);
 	}
 	for (const g of groups.values()) {
-		// New lines are made per record; one write for several records would give each its own anyway.
+		// Edits that create lines are written record by record: each record gets its own lines, whatever
+		// a write on several records would do with them.
 		const parts = Object.values(g.vals).some((v) => (v as unknown[][]).some((c) => c[0] === 0)) ? g.members.map((m) => [m]) : [g.members];
 		for (const part of parts) {
 			try {
