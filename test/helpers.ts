@@ -1,5 +1,5 @@
 /** Shared by the tests: sandboxes on free ports, credentials for them, workflow builders. */
-import type { ICredentialDataDecryptedObject, INode, IWorkflowBase } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode, IWorkflowBase } from 'n8n-workflow';
 import { Engine, PACKAGE_NAME } from '../runner/engine';
 import { CodeplusSandbox, type CodeplusOptions } from '../sandbox/codeplus/server';
 import { OdooSandbox, type OdooSandboxOptions } from '../sandbox/odoo/server';
@@ -62,6 +62,26 @@ export function chain(items: unknown[], ...nodes: INode[]): IWorkflowBase {
 }
 
 export const rl = (value: string) => ({ __rl: true, mode: 'name', value });
+
+/** The German taxes the Berlin copy of the templates names (food 7 %, drinks 19 %), as test/odoo-real/setup.ts makes them. */
+export const GERMAN_TAXES: IDataObject = {
+	taxExcluded: rl('USt 7%'),
+	taxIncluded: rl('USt 7% incl'),
+	taxRules: { rule: [{ categories: '20, 21, 22, 23', taxExcluded: rl('USt 19%'), taxIncluded: rl('USt 19% incl') }] },
+};
+
+/** A company's copy of a template, as an integrator edits it: the taxes of its product and import steps, and its Namespace when given. */
+export function templateCopy(taxes: IDataObject, namespace?: string): (wf: IWorkflowBase) => void {
+	return (wf) => {
+		for (const n of wf.nodes) {
+			if (!n.type.endsWith('.odooErp')) continue;
+			const p = n.parameters as IDataObject;
+			if (namespace && p.namespace !== undefined) p.namespace = namespace;
+			if (p.operation === 'upsertProducts') Object.assign(p, taxes);
+			if (p.operation === 'importPixelPoint') p.options = { ...(p.options as IDataObject), ...taxes };
+		}
+	};
+}
 
 /** Every Odoo call the sandbox counted, except the login handshake. */
 export function odooCallsBesidesAuth(sandbox: OdooSandbox): number {

@@ -26,6 +26,7 @@ import { chromium, type Page } from 'playwright-core';
 import { applySettings, listTemplates, loadTemplate } from '../../runner/flows';
 import { DateTime } from 'luxon';
 import { type SandboxOptions, startSandboxes, type Sandboxes } from '../../sandbox';
+import { totalWithTips } from '../helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The committed screenshots (shown in the README) change only on purpose: E2E_UPDATE_SCREENSHOTS=1. */
@@ -173,8 +174,7 @@ function checkOrders(sb: Sandboxes, label: string, sessionsBefore: number): void
 	check(`${label}: one Odoo order per sold PixelPoint invoice`, orders.length === sold.length && refs.size === orders.length, `${orders.length} orders, ${refs.size} distinct references, ${sold.length} sold invoices`);
 	const byRef = new Map(orders.map((o) => [o.pos_reference, o.amount_total as number]));
 	// Tips on top: PixelPoint's FinalTotal leaves them out, the order has them on a line of their own.
-	const paid = (i: (typeof sold)[number]) => Math.round((i.FinalTotal + i.Payments.reduce((s, p) => s + p.Tip, 0)) * 100) / 100;
-	const off = sold.filter((i) => byRef.get(`PixelPoint ${i.StoreId}-${i.TransactNum}`) !== paid(i));
+	const off = sold.filter((i) => byRef.get(`PixelPoint ${i.StoreId}-${i.TransactNum}`) !== totalWithTips(i));
 	check(`${label}: every order's total equals what the guest paid (FinalTotal and the tip), to the cent`, off.length === 0, `${off.length} differ`);
 	const sessions = odooRead(sb, 'pos.session', [], ['config_id', 'name', 'state', 'start_at']);
 	const xids = odooRead(sb, 'ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.session']], ['name', 'res_id']);
@@ -628,7 +628,6 @@ async function executionsScreenshot(base: string, workflowId: string): Promise<v
 	}
 }
 
-/** Opens a workflow in the editor; counts its nodes, those drawn as unknown ("?") and icons that did not load. */
 /**
  * Opens a node of the workflow on the canvas, takes its screenshot and closes it again; answers
  * which of `expected` its inputs show (select boxes show their choice as an input's value, not as
@@ -648,6 +647,7 @@ async function nodeParameters(page: Page, nodeName: string, shot: string, expect
 	return opened ? expected.filter((v) => values.includes(v)) : undefined;
 }
 
+/** Opens a workflow in the editor; counts its nodes, those drawn as unknown ("?") and icons that did not load. */
 async function openWorkflow(page: Page, url: string): Promise<{ nodes: number; unknown: number; brokenIcons: number }> {
 	await page.goto(url);
 	await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });

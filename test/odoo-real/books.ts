@@ -3,6 +3,7 @@
  * POS data, one session per (store, business day), entries posted, balanced and dated on the
  * business day, the POS receivable account's open balance, and what changed between two snapshots.
  */
+import { totalWithTips } from '../helpers';
 import type { Rpc } from './rpc';
 
 export interface Check {
@@ -22,8 +23,6 @@ export interface PosInvoice {
 	Payments: Array<{ MethodNum: number; Amount: number; Tip: number; Change: number }>;
 }
 
-/** What the guest paid, tip included: an Odoo order's total with tips imported. */
-export const withTips = (i: PosInvoice) => money(i.FinalTotal + i.Payments.reduce((s, p) => s + p.Tip, 0));
 
 type Row = Record<string, unknown>;
 export const m2o = (v: unknown) => (Array.isArray(v) ? (v[0] as number) : (v as number | false));
@@ -35,7 +34,7 @@ export async function checkBooks(rpc: Rpc, companyId: number, invoices: PosInvoi
 	const sold = invoices.filter((i) => i.Status !== 'VOID');
 	const orders = await rpc.searchRead('pos.order', [['pos_reference', 'like', 'PixelPoint %']], ['id', 'pos_reference', 'amount_total', 'amount_paid', 'state', 'session_id', 'company_id'], ctx);
 	const byRef = new Map(orders.map((o) => [String(o.pos_reference), o]));
-	const wrong = sold.filter((i) => money(Number(byRef.get(`PixelPoint ${i.StoreId}-${i.TransactNum}`)?.amount_total ?? NaN)) !== withTips(i));
+	const wrong = sold.filter((i) => money(Number(byRef.get(`PixelPoint ${i.StoreId}-${i.TransactNum}`)?.amount_total ?? NaN)) !== totalWithTips(i));
 	out.push({
 		what: 'every sold PixelPoint invoice is one Odoo order equal to FinalTotal (and its tip) to the cent',
 		ok: orders.length === sold.length && wrong.length === 0,
@@ -54,9 +53,9 @@ export async function checkBooks(rpc: Rpc, companyId: number, invoices: PosInvoi
 	const tipLines = lineRows.filter((l) => l.full_product_name === 'Tip');
 	const tipOf = new Map<number, number>();
 	for (const l of tipLines) tipOf.set(m2o(l.order_id) as number, money((tipOf.get(m2o(l.order_id) as number) ?? 0) + Number(l.price_subtotal_incl)));
-	const tipWrong = sold.filter((i) => money(tipOf.get(Number(byRef.get(`PixelPoint ${i.StoreId}-${i.TransactNum}`)?.id)) ?? 0) !== money(withTips(i) - i.FinalTotal));
+	const tipWrong = sold.filter((i) => money(tipOf.get(Number(byRef.get(`PixelPoint ${i.StoreId}-${i.TransactNum}`)?.id)) ?? 0) !== money(totalWithTips(i) - i.FinalTotal));
 	const taxedTips = tipLines.filter((l) => (l.tax_ids as number[]).length);
-	const tips = money(sold.reduce((s, i) => s + withTips(i) - i.FinalTotal, 0));
+	const tips = money(sold.reduce((s, i) => s + totalWithTips(i) - i.FinalTotal, 0));
 	out.push({
 		what: 'tips are on the orders as a line of the tip product without tax, each equal to the PixelPoint tip',
 		ok: tipWrong.length === 0 && taxedTips.length === 0 && (tips === 0 || tipLines.length > 0),

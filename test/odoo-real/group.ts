@@ -17,26 +17,12 @@ import { GROUP_TOKENS } from '../../sandbox/codeplus/server';
 import { type Check, checkBooks, m2o, snapshot } from './books';
 import { Rpc } from './rpc';
 import { BERLIN, RESTAURANT } from './setup';
+import { GERMAN_TAXES, templateCopy } from '../helpers';
 
 const FLOWS = ['pixelpoint-master-data', 'pixelpoint-order-import', 'pos-session-auto-close'];
 type Row = Record<string, unknown>;
-const byName = (value: string) => ({ __rl: true, mode: 'name', value });
-
 /** The German company's copy of a template: its Namespace and its taxes, as an integrator edits them. */
-function germanCopy(wf: IWorkflowBase): void {
-	for (const n of wf.nodes) {
-		if (!n.type.endsWith('.odooErp')) continue;
-		const p = n.parameters as Record<string, unknown>;
-		if (p.namespace !== undefined) p.namespace = 'pixelpoint_de';
-		const taxes = {
-			taxExcluded: byName('USt 7%'),
-			taxIncluded: byName('USt 7% incl'),
-			taxRules: { rule: [{ categories: '20, 21, 22, 23', taxExcluded: byName('USt 19%'), taxIncluded: byName('USt 19% incl') }] },
-		};
-		if (p.operation === 'upsertProducts') Object.assign(p, taxes);
-		if (p.operation === 'importPixelPoint') p.options = { ...(p.options as object), ...taxes };
-	}
-}
+const germanCopy = templateCopy(GERMAN_TAXES, 'pixelpoint_de');
 
 export async function groupScenario(opts: { url: string; db: string; today: string; phase<T>(label: string, fn: () => Promise<T>): Promise<T> }): Promise<Check[]> {
 	const out: Check[] = [];

@@ -8,9 +8,9 @@ import { setClock } from '../../runner/clock';
 import type { Engine } from '../../runner/engine';
 import { type TemplateSettings, runTemplate } from '../../runner/flows';
 import type { Sandboxes } from '../../sandbox';
-import { type Check, m2o, money, withTips } from './books';
+import { type Check, m2o, money } from './books';
 import { OutageProxy } from './outage';
-import { chain, node, rl } from '../helpers';
+import { chain, node, rl, totalWithTips } from '../helpers';
 import type { Rpc } from './rpc';
 import { sql } from './server';
 
@@ -338,7 +338,7 @@ async function outageHalfway(w: ScenarioWorld): Promise<Check> {
 		const third = await w.phase('the import after the locks went stale', () => runTemplate(engine, 'pixelpoint-order-import', {}, settings));
 		const final = await orders();
 		const waitingThird = await waiting();
-		const sold = new Map(sb.codeplus.allInvoices().filter((i) => i.StoreId === 3 && refs.includes(`PixelPoint 3-${i.TransactNum}`)).map((i) => [`PixelPoint 3-${i.TransactNum}`, withTips(i)]));
+		const sold = new Map(sb.codeplus.allInvoices().filter((i) => i.StoreId === 3 && refs.includes(`PixelPoint 3-${i.TransactNum}`)).map((i) => [`PixelPoint 3-${i.TransactNum}`, totalWithTips(i)]));
 		const wrong = final.filter((o) => money(o.amount_total) !== money(Number(sold.get(o.pos_reference))));
 		const sessions = new Set(final.map((o) => o.session_id[0]));
 		const s = (r: { summary: Array<Record<string, unknown>> }) => `${String(r.summary[0]?.status)}, created ${String(r.summary[0]?.created)}, waiting ${String(r.summary[0]?.waitingCount)}`;

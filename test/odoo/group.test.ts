@@ -10,7 +10,7 @@ import { runTemplate } from '../../runner/flows';
 import { startSandboxes, type Sandboxes } from '../../sandbox';
 import { GROUP_TOKENS } from '../../sandbox/codeplus/server';
 import { germanTaxRate, priceInvoice, taxRate } from '../../sandbox/codeplus/data';
-import { type OdooFixture, chain, node, startCodeplus, startOdoo, totalWithTips } from '../helpers';
+import { GERMAN_TAXES, type OdooFixture, chain, node, startCodeplus, startOdoo, templateCopy, totalWithTips } from '../helpers';
 
 const money = (v: number) => Math.round(v * 100) / 100;
 
@@ -192,16 +192,8 @@ describe("The Berlin store on Odoo 19, which rounds a document's taxes per tax",
 			});
 			const creds = sb.credentials();
 			const engine = new Engine({ ...creds, codeplusApi: { ...creds.codeplusApi, token: GROUP_TOKENS.de.token } });
-			const byName = (value: string) => ({ __rl: true, mode: 'name', value });
-			const taxes = { taxExcluded: byName('USt 7%'), taxIncluded: byName('USt 7% incl'), taxRules: { rule: [{ categories: '20, 21, 22, 23', taxExcluded: byName('USt 19%'), taxIncluded: byName('USt 19% incl') }] } };
-			const german = (wf: { nodes: Array<{ type: string; parameters: IDataObject }> }) => {
-				for (const n of wf.nodes.filter((x) => x.type.endsWith('.odooErp'))) {
-					if (n.parameters.operation === 'upsertProducts') Object.assign(n.parameters, taxes);
-					if (n.parameters.operation === 'importPixelPoint') n.parameters.options = { ...(n.parameters.options as IDataObject), ...taxes };
-				}
-			};
 			for (const t of ['pixelpoint-master-data', 'pixelpoint-order-import']) {
-				const r = await runTemplate(engine, t, {}, {}, german as never);
+				const r = await runTemplate(engine, t, {}, {}, templateCopy(GERMAN_TAXES));
 				expect({ t, error: r.error, status: r.summary[0]?.status }).toEqual({ t, error: undefined, status: 'success' });
 			}
 			const sold = sb.codeplus.invoices.get(3)!.filter((i) => i.Status !== 'VOID');

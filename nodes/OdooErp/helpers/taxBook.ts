@@ -222,8 +222,7 @@ export class TaxBook {
 		const bases = new Map<string, number>();
 		const taxes = new Map<number, number>();
 		for (const l of lines) {
-			// Unrounded where the engine is ours; a set Odoo computes is as Odoo gives it.
-			const r = l.taxIds.length && !this.remoteSets.has(setKey(l.taxIds)) ? this.local(l, true) : this.compute(l);
+			const r = this.unrounded(l);
 			const k = setKey(l.taxIds);
 			bases.set(k, (bases.get(k) ?? 0) + r.total_excluded);
 			for (const t of r.taxes) taxes.set(t.id, (taxes.get(t.id) ?? 0) + t.amount);
@@ -231,6 +230,11 @@ export class TaxBook {
 		const untaxed = [...bases.values()].reduce((s, b) => s + roundTo(b), 0);
 		const tax = roundTo([...taxes.values()].reduce((s, t) => s + roundTo(t), 0));
 		return { tax, total: roundTo(untaxed + tax) };
+	}
+
+	/** A line for a document's rounding: unrounded where the engine is ours; a set Odoo computes is as Odoo gives it. */
+	private unrounded(line: LineInput): ComputeAllResult {
+		return line.taxIds.length && !this.remoteSets.has(setKey(line.taxIds)) ? this.local(line, true) : this.compute(line);
 	}
 
 	/**
@@ -244,8 +248,7 @@ export class TaxBook {
 		let included = 0;
 		let allIncluded = true;
 		for (const l of lines) {
-			// Unrounded where the engine is ours; a set Odoo computes is as Odoo gives it.
-			const r = l.taxIds.length && !this.remoteSets.has(setKey(l.taxIds)) ? this.local(l, true) : this.compute(l);
+			const r = this.unrounded(l);
 			excluded += r.total_excluded;
 			included += r.total_excluded + r.taxes.reduce((s, t) => s + t.amount, 0);
 			for (const t of r.taxes) perTax.set(t.id, (perTax.get(t.id) ?? 0) + t.amount);

@@ -92,20 +92,20 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			.sort((a, b) => String(dateOf.get(a.id)).localeCompare(String(dateOf.get(b.id))) || a.id - b.id);
 		// Days with invoices that may still be imported (not those a person skipped, nor those wrong in themselves).
 		const waitingFlow = String(this.getNodeParameter('waitingFlow', 0, '') ?? '').trim();
-		const waiting = new Map<string, number>();
+		// session id → how many of its day's invoices wait
+		const waiting = new Map<number, number>();
 		if (waitingFlow) {
 			for (const w of (await readState(client, checkFlow(waitingFlow))).waiting) {
 				const store = Number(w.details?.StoreId);
 				const day = String(w.details?.BusinessDate ?? '');
 				if (w.retryable && Number.isInteger(store) && /^\d{4}-\d{2}-\d{2}$/.test(day)) {
-					const k = x.session(store, day).slice(module.length + 1);
-					waiting.set(k, (waiting.get(k) ?? 0) + 1);
+					const id = xids.get(x.session(store, day).slice(module.length + 1));
+					if (id) waiting.set(id, (waiting.get(id) ?? 0) + 1);
 				}
 			}
 		}
-		const nameOf = new Map([...xids.entries()].map(([name, id]) => [id, name]));
 		for (const s of sessions) {
-			const held = s.state !== 'closed' ? waiting.get(nameOf.get(s.id) ?? '') : undefined;
+			const held = s.state !== 'closed' ? waiting.get(s.id) : undefined;
 			if (held) {
 				out.push(
 					ok(
