@@ -224,7 +224,7 @@ async function openForSales(client: OdooClient, sessionId: number, startAt: stri
 	const [s] = await readSessions(client, [sessionId]);
 	if (!s || s.state !== 'opening_control') return;
 	const notes = 'Opened by the PixelPoint import';
-	if ((await client.version()) >= 18) {
+	if ((await client.dialect()).sessionOpening === 'set_opening_control') {
 		await client.call('pos.session', 'set_opening_control', { ids: [sessionId], args: [s.cash_register_balance_start, notes], idempotent: true });
 		await client.call('pos.session', 'write', { ids: [sessionId], args: [{ start_at: startAt }], idempotent: true });
 	} else if (cashControl) {

@@ -47,7 +47,7 @@ export class TaxBook {
 	 * price-included keeps its rounded total (account.tax._round_base_lines_tax_details, mode
 	 * "mixed"). Odoo 17 and 18 round the line's amount first.
 	 */
-	private odoo19 = false;
+	private perTax = false;
 	/** compute_all calls made, for tests and benchmarks. */
 	odooCalls = 0;
 
@@ -132,7 +132,7 @@ export class TaxBook {
 
 	/** One line by Odoo's algorithm: `raw` keeps the amounts unrounded (round_globally), else each is rounded. */
 	private local(line: LineInput, raw = this.roundGlobally): ComputeAllResult {
-		if (this.odoo19) {
+		if (this.perTax) {
 			// compute_all rounds its answer (totals and tax amounts) whatever the company's method.
 			const own = this.odoo19Line(line, raw);
 			if (own) return own;
@@ -152,7 +152,7 @@ export class TaxBook {
 	async prepare(lines: LineInput[], samples = 2): Promise<void> {
 		const company = await this.client.company();
 		this.roundGlobally = company.roundGlobally;
-		this.odoo19 = (await this.client.version()) >= 19;
+		this.perTax = (await this.client.dialect()).taxRounding === 'per-tax';
 		const [cur] = await this.client.call<Array<{ rounding: number }>>('res.currency', 'read', { ids: [company.currencyId], kwargs: { fields: ['rounding'] } });
 		this.currencyRounding = cur?.rounding || 0.01;
 		await this.loadTaxes([...new Set(lines.flatMap((l) => l.taxIds))]);
@@ -176,7 +176,7 @@ export class TaxBook {
 				mine.taxes.every((t, n) => t.id === theirs.taxes[n].id && close(t.amount, theirs.taxes[n].amount));
 			for (const [n, l] of picks.entries()) {
 				const theirs = await this.odoo(l);
-				if (n === 0 && this.roundGlobally && !this.odoo19 && !agree(this.local(l), theirs) && agree(this.local(l, false), theirs)) this.roundedLines.add(k);
+				if (n === 0 && this.roundGlobally && !this.perTax && !agree(this.local(l), theirs) && agree(this.local(l, false), theirs)) this.roundedLines.add(k);
 				if (!agree(this.local(l, this.rawLines(k)), theirs)) {
 					this.remoteSets.add(k);
 					this.roundedLines.delete(k);
@@ -204,7 +204,7 @@ export class TaxBook {
 	 * them after all; never on 19, whose compute_all and order lines are rounded (its document is not).
 	 */
 	private rawLines(set: string): boolean {
-		return this.roundGlobally && !this.odoo19 && !this.roundedLines.has(set);
+		return this.roundGlobally && !this.perTax && !this.roundedLines.has(set);
 	}
 
 	/**
@@ -214,7 +214,7 @@ export class TaxBook {
 	 * the sum of rounded lines now and then.
 	 */
 	totals(lines: LineInput[]): { tax: number; total: number } {
-		if (this.odoo19 && this.roundGlobally) return this.totals19(lines);
+		if (this.perTax && this.roundGlobally) return this.totals19(lines);
 		if (!this.roundGlobally) {
 			const results = lines.map((l) => this.compute(l));
 			return { tax: roundTo(results.reduce((s, r) => s + r.total_included - r.total_excluded, 0)), total: roundTo(results.reduce((s, r) => s + r.total_included, 0)) };

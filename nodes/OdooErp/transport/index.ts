@@ -9,6 +9,9 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { type AnyContext, type FullResponse, type RetryPolicy, apiError, backoffMs, defaultRetryPolicy, exchange } from '../../shared/http';
 import { redactSecrets, redactUrlUserinfo, refuseUserinfo } from '../../shared/redact';
 import { passOn } from '../../shared/items';
+import { type OdooDialect, dialectFor } from './dialect';
+
+export type { OdooDialect } from './dialect';
 
 export type OdooContext = AnyContext;
 
@@ -241,6 +244,11 @@ export class OdooClient {
 		return await this.versionPromise;
 	}
 
+	/** What this server's version calls and sends differently (see dialect.ts). */
+	async dialect(): Promise<OdooDialect> {
+		return dialectFor(await this.version());
+	}
+
 	/**
 	 * With an API key the version is asked at /json/version (Odoo 19+), so a key never needs
 	 * /jsonrpc, which Odoo 19 deprecates and 20 removes; an older server answers 404 there.
@@ -252,7 +260,7 @@ export class OdooClient {
 	}
 
 	private async json2Enabled(): Promise<boolean> {
-		return this.creds.authentication === 'apiKey' && (await this.version()) >= 19;
+		return this.creds.authentication === 'apiKey' && (await this.dialect()).json2;
 	}
 
 	private async uid(): Promise<number> {

@@ -66,7 +66,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	const items = this.getInputData();
 	const out: INodeExecutionData[] = [];
 	const channels = new Map<string, number>();
-	const model = (await client.version()) <= 16 ? 'mail.channel' : 'discuss.channel';
+	const model = (await client.dialect()).channelModel;
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const name = String(this.getNodeParameter('channel', i)).trim();

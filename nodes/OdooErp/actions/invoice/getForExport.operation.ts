@@ -1,13 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { readAccountingInvoices } from '../../helpers/accounting';
+import { createClaim, releaseClaim } from '../../helpers/claims';
 import type { ExternalIdRow } from '../../helpers/interfaces';
 import { ok, passOn } from '../../helpers/items';
 import { resolveXids } from '../../helpers/upsert';
 import { InputError, parseIds } from '../../helpers/utils';
 import { UnknownOutcomeError } from '../../../shared/http';
-import { createClaim } from '../payment/register.operation';
-import { releaseClaim } from './recordExport.operation';
 import type { OdooClient } from '../../transport';
 
 const properties: INodeProperties[] = [

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
+import { cursorParameter, readCursorParameter } from '../../helpers/cursorParameter';
 import { ok } from '../../helpers/items';
 import { InputError, fingerprint as contentFingerprint } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
-import { cursorParameter, readCursorParameter } from './saveCanonicalCursor.operation';
 
 const properties: INodeProperties[] = [
 	{

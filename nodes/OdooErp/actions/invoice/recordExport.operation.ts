@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
+import { releaseClaim } from '../../helpers/claims';
 import { failItem, ok, passOn } from '../../helpers/items';
 import { resolveXids } from '../../helpers/upsert';
 import { InputError } from '../../helpers/utils';
@@ -17,26 +18,6 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['recordExport'] } }, properties);
 
 /** Records the exported invoice (and customer) as external IDs: <namespace>.invoice_<id>, <namespace>.partner_<id>. */
-/** Releases an invoice's claim and marks it to be resumed (retry_invoice_<id>) by Get for Export. */
-export async function releaseClaim(client: OdooClient, ns: string, invoiceId: number): Promise<void> {
-	const claims = await client.call<number[]>('ir.model.data', 'search', { args: [[['module', '=', ns], ['name', '=', `claim_invoice_${invoiceId}`]]] });
-	await ensureXid(client, { module: ns, name: `retry_invoice_${invoiceId}`, model: 'account.move', res_id: invoiceId });
-	if (claims.length) await client.call('ir.model.data', 'unlink', { ids: claims, idempotent: true });
-}
-
-/** Makes sure an external ID exists: whatever became of an earlier attempt, the end state is the same. */
-export async function ensureXid(client: OdooClient, row: IDataObject): Promise<void> {
-	for (let attempt = 0; ; attempt++) {
-		if ((await resolveXids(client, [`${row.module}.${row.name}`])).size) return;
-		try {
-			await client.call('ir.model.data', 'create', { args: [row] });
-			return;
-		} catch (error) {
-			if (attempt >= 2) throw passOn(client.node, error);
-		}
-	}
-}
-
 export async function execute(this: IExecuteFunctions, client: OdooClient): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const out: INodeExecutionData[] = [];

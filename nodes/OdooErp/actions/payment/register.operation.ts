@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { UnknownOutcomeError } from '../../../shared/http';
+import { createClaim } from '../../helpers/claims';
 import type { ExternalIdRow } from '../../helpers/interfaces';
 import { failItem, ok, passOn } from '../../helpers/items';
 import { InputError } from '../../helpers/utils';
@@ -94,18 +95,6 @@ const STALE_CLAIM_MS = 10 * 60 * 1000;
 async function findKeyedPayment(client: OdooClient, key: string): Promise<number | undefined> {
 	const ids = await client.call<number[]>('account.payment', 'search', { args: [[['ref', '=like', `% ${key}`]]], kwargs: { limit: 1 } });
 	return ids[0];
-}
-
-/** Creates a claim (an external ID on Odoo's unique index); after a lost answer, one that now exists is ours. */
-export async function createClaim(client: OdooClient, row: IDataObject): Promise<number> {
-	try {
-		return await client.call<number>('ir.model.data', 'create', { args: [row] });
-	} catch (error) {
-		if (!(error instanceof UnknownOutcomeError)) throw passOn(client.node, error);
-		const [found] = await client.call<number[]>('ir.model.data', 'search', { args: [[['module', '=', row.module], ['name', '=', row.name]]] });
-		if (found) return found;
-		return await client.call<number>('ir.model.data', 'create', { args: [row] });
-	}
 }
 
 async function journalOf(ctx: IExecuteFunctions, client: OdooClient, i: number, mode: string, sessionId: number | undefined): Promise<number> {

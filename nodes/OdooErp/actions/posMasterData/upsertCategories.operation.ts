@@ -4,7 +4,7 @@ import { failItem } from '../../helpers/items';
 import { upsertRows, type UpsertOutcome } from '../../helpers/upsert';
 import { InputError } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
-import { namespaceOf, namespaceProperty, report, requireNumber, requireText, upstreamError } from './common';
+import { namespaceOf, namespaceProperty, report, requireNumber, requireText, upstreamError } from '../../helpers/posMasterData';
 
 export const description = updateDisplayOptions({ show: { resource: ['posMasterData'], operation: ['upsertCategories'] } }, [namespaceProperty]);
 

@@ -5,7 +5,7 @@ import { failItem, ok, passOn } from '../../helpers/items';
 import { resolveXids, upsertRows, type UpsertOutcome } from '../../helpers/upsert';
 import { InputError } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
-import { flag, namespaceOf, namespaceProperty, report, requireNumber, requireText, upstreamError } from './common';
+import { flag, namespaceOf, namespaceProperty, report, requireNumber, requireText, upstreamError } from '../../helpers/posMasterData';
 
 const properties: INodeProperties[] = [
 	namespaceProperty,

@@ -5,7 +5,7 @@ import { ownProducts } from '../../helpers/pixelpoint';
 import { resolveXids, upsertRows, type UpsertOutcome, type UpsertRow } from '../../helpers/upsert';
 import { InputError } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
-import { flag, namespaceOf, namespaceProperty, report, requireNumber, requireText, upstreamError } from './common';
+import { flag, namespaceOf, namespaceProperty, report, requireNumber, requireText, upstreamError } from '../../helpers/posMasterData';
 
 const properties: INodeProperties[] = [
 	namespaceProperty,

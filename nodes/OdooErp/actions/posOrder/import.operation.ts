@@ -10,9 +10,9 @@ import { resolveXids, upsertRows } from '../../helpers/upsert';
 import { type PpXids, ownProducts } from '../../helpers/pixelpoint';
 import { DataError, InputError, chunk } from '../../helpers/utils';
 import { UnknownOutcomeError, isUnreachable } from '../../../shared/http';
-import type { OdooClient } from '../../transport';
-import { namespaceOf, namespaceProperty } from '../posMasterData/common';
-import { posCategoryColumn, productCells, productTaxProperties, taxChooser } from '../posMasterData/upsertProducts.operation';
+import type { OdooClient, OdooDialect } from '../../transport';
+import { namespaceOf, namespaceProperty } from '../../helpers/posMasterData';
+import { posCategoryColumn, productCells, productTaxProperties, taxChooser } from '../../helpers/posProducts';
 
 const properties: INodeProperties[] = [
 	namespaceProperty,
@@ -209,7 +209,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	const batchSize = Number(options.batchSize ?? 100) || 100;
 	const importTips = options.importTips !== false;
 	const out: INodeExecutionData[] = [];
-	const version = await client.version();
+	const dialect = await client.dialect();
 
 	// 1. Read and check every invoice.
 	const invoices: Invoice[] = [];
@@ -413,9 +413,8 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				const paid = roundTo(inv.payments.reduce((s, p) => s + p.Amount + tipOf(p), 0) - change);
 				const method = (p: Tender) => refs.get(x.tender(inv.storeId, p.MethodNum)) ?? refs.get(x.cardMethod(p.MethodNum))!;
 				const pricelist = refs.get(x.saleType(inv.saleType)) ?? false;
-				// The change: Odoo 17/18 book a cash payment of -amount_return, Odoo 19 one of amount_return
-				// as sent (its front end sends the change negative): either way the cash drawer gives it back.
-				const amountReturn = version >= 19 ? -change : change;
+				// The change as this version takes it: positive up to 18, negative on 19 (dialect.ts).
+				const amountReturn = dialect.changeSign * change;
 				const amountTotal = roundTo(inv.finalTotal + tips);
 				const common = {
 					amount_total: amountTotal,
@@ -429,7 +428,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 					tip_amount: tips,
 				};
 				const payload: IDataObject =
-					version >= 18
+					dialect.orderSync === 'sync_from_ui'
 						? {
 								...common,
 								uuid: uuidOf(inv.ref),
@@ -492,7 +491,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				const d = blockedFrom.get(inv.storeId);
 				if (!d || inv.businessDate < d) blockedFrom.set(inv.storeId, inv.businessDate);
 			}
-			down = await importGroups.call(this, client, x, shops, version, batchSize, module, todo, out, fail, skip, blockedFrom);
+			down = await importGroups.call(this, client, x, shops, dialect, batchSize, module, todo, out, fail, skip, blockedFrom);
 		} finally {
 			// With Odoo down the locks stay behind; they go stale (LOCK_STALE_MS) and a later run takes
 			// them over. A failed release must not replace the error the items carry.
@@ -520,7 +519,7 @@ async function importGroups(
 	client: OdooClient,
 	x: PpXids,
 	shops: Map<number, number>,
-	version: number,
+	dialect: OdooDialect,
 	batchSize: number,
 	module: string,
 	groups: BuiltOrder[][],
@@ -560,7 +559,7 @@ async function importGroups(
 			continue;
 		}
 		for (const batch of chunk(group, batchSize)) {
-			const down = await importBatch(client, version, sessionId, batch, (b, orderId) => {
+			const down = await importBatch(client, dialect, sessionId, batch, (b, orderId) => {
 				out[b.inv.i] = ok(
 					{ StoreId: storeId, TransactNum: b.inv.transact, BusinessDate: businessDate, status: 'imported', orderId, sessionId, amountTotal: b.amountTotal, rounding: b.rounding, tip: b.tip, posReference: b.inv.ref },
 					b.inv.i,
@@ -633,7 +632,7 @@ async function lockOrders(
  */
 async function importBatch(
 	client: OdooClient,
-	version: number,
+	dialect: OdooDialect,
 	sessionId: number,
 	orders: BuiltOrder[],
 	done: (b: BuiltOrder, orderId: number) => void,
@@ -643,7 +642,7 @@ async function importBatch(
 	if (!orders.length) return undefined;
 	try {
 		let created: Array<{ id: number; pos_reference: string }>;
-		if (version >= 18) {
+		if (dialect.orderSync === 'sync_from_ui') {
 			const res = await client.call<{ 'pos.order': Array<{ id: number; pos_reference: string }> }>('pos.order', 'sync_from_ui', {
 				args: [orders.map((b) => ({ ...b.payload, session_id: sessionId }))],
 				idempotent: true,
@@ -680,8 +679,8 @@ async function importBatch(
 		}
 		const half = Math.ceil(orders.length / 2);
 		return (
-			(await importBatch(client, version, sessionId, orders.slice(0, half), done, failed, skip)) ??
-			(await importBatch(client, version, sessionId, orders.slice(half), done, failed, skip))
+			(await importBatch(client, dialect, sessionId, orders.slice(0, half), done, failed, skip)) ??
+			(await importBatch(client, dialect, sessionId, orders.slice(half), done, failed, skip))
 		);
 	}
 	return undefined;

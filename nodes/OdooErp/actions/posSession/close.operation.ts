@@ -6,7 +6,7 @@ import { type CloseResult, closeSession, dateOfSessionXid, readSessions, session
 import { checkFlow, readState } from '../../helpers/syncState';
 import { InputError } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
-import { namespaceOf, namespaceProperty } from '../posMasterData/common';
+import { namespaceOf, namespaceProperty } from '../../helpers/posMasterData';
 
 const properties: INodeProperties[] = [
 	namespaceProperty,

@@ -1,9 +1,9 @@
-/** What the POS master-data operations share: reading PixelPoint items, deduplicating, reporting outcomes. */
+/** What the POS master-data operations and the order import share: the namespace, reading PixelPoint items, reporting outcomes. */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { failItem, ok } from '../../helpers/items';
-import { type PpXids, ppXids } from '../../helpers/pixelpoint';
-import type { UpsertOutcome } from '../../helpers/upsert';
-import { InputError } from '../../helpers/utils';
+import { failItem, ok } from './items';
+import { type PpXids, ppXids } from './pixelpoint';
+import type { UpsertOutcome } from './upsert';
+import { InputError } from './utils';
 
 export const namespaceProperty: INodeProperties = {
 	displayName: 'Namespace',
