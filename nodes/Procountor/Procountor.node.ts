@@ -1,6 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { invoiceProperties, partnerProperties, paymentEventProperties, productProperties, vatProperties } from './actions/resources';
+import * as businessPartner from './actions/businessPartner/BusinessPartner.resource';
+import * as invoice from './actions/invoice/Invoice.resource';
+import * as paymentEvent from './actions/paymentEvent/PaymentEvent.resource';
+import * as product from './actions/product/Product.resource';
+import * as vat from './actions/vat/Vat.resource';
 import { router } from './actions/router';
 
 export class Procountor implements INodeType {
@@ -32,11 +36,11 @@ export class Procountor implements INodeType {
 				],
 				default: 'invoice',
 			},
-			...invoiceProperties,
-			...partnerProperties,
-			...productProperties,
-			...paymentEventProperties,
-			...vatProperties,
+			...invoice.description,
+			...businessPartner.description,
+			...product.description,
+			...paymentEvent.description,
+			...vat.description,
 		],
 	};
 
