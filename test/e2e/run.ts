@@ -9,7 +9,7 @@
  *    registered, canonical invoices received. Then runs each again: nothing may change.
  * 3. Queue mode: PostgreSQL + Redis, one main and two workers (concurrency 1 each). The editor is
  *    opened in headless Chromium: the node panel is searched for each node of the package and a
- *    template is opened (screenshots in test/e2e/screenshots/). Then the order import is started
+ *    template is opened (screenshots in docs/screenshots/). Then the order import is started
  *    twice at once (a copy of the template whose schedule is a webhook), so each worker runs one:
  *    no duplicate order, no second session. The webhook template answers its three endpoints.
  *
@@ -30,7 +30,7 @@ import { totalWithTips } from '../helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The committed screenshots (shown in the README) change only on purpose: E2E_UPDATE_SCREENSHOTS=1. */
-const COMMITTED_SHOTS = path.join(__dirname, 'screenshots');
+const COMMITTED_SHOTS = path.resolve(__dirname, '../../docs/screenshots');
 let SHOTS = COMMITTED_SHOTS;
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 const money = (v: number) => Math.round(v * 100) / 100;

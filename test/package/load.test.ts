@@ -8,6 +8,8 @@ import { NodeHelpers } from 'n8n-workflow';
 const root = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
 	name: string;
+	version: string;
+	homepage: string;
 	keywords: string[];
 	files: string[];
 	dependencies?: Record<string, string>;
@@ -23,11 +25,24 @@ beforeAll(() => {
 test('package.json follows the community-package conventions', () => {
 	expect(pkg.name).toMatch(/^n8n-nodes-/);
 	expect(pkg.keywords).toContain('n8n-community-node-package');
-	expect(pkg.files).toEqual(['dist']);
+	expect(pkg.files).toEqual(['dist', 'docs/screenshots']);
+	expect(new URL(pkg.homepage).protocol).toBe('https:');
 	expect(pkg.dependencies ?? {}).toEqual({});
 	expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 	expect(pkg.n8n.nodes).toHaveLength(6);
 	expect(pkg.n8n.credentials).toHaveLength(3);
+});
+
+test("the README renders on npm's package page: every image loads from this version of the published package", () => {
+	const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+	const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)|<img[^>]+src="([^"]+)"/g)].map((m) => m[1] ?? m[2]);
+	expect(images.length).toBeGreaterThan(5);
+	// npm's page resolves no relative path without a repository: each is the file as published (jsDelivr serves npm packages).
+	const base = `https://cdn.jsdelivr.net/npm/${pkg.name}@${pkg.version}/`;
+	expect(images.filter((u) => !u.startsWith(base))).toEqual([]);
+	const packed = JSON.parse(execSync('npm pack --dry-run --json --ignore-scripts', { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Array<{ files: Array<{ path: string }> }>;
+	const shipped = new Set(packed[0].files.map((f) => f.path));
+	expect(images.map((u) => u.slice(base.length)).filter((p) => !shipped.has(p))).toEqual([]);
 });
 
 test("n8n-core 1.x's package loader loads every node and credential with its codex and icon", async () => {
