@@ -4,6 +4,9 @@
  * dialect makes for a version is the one real Odoo of that version took, and the other one is
  * not sent (or, where a probe asked, real Odoo refused it).
  */
+import { ppXids } from '../../nodes/OdooErp/helpers/pixelpoint';
+import { buildOrder, inSession } from '../../nodes/OdooErp/helpers/posOrderBuild';
+import { computeAll } from '../../nodes/OdooErp/helpers/taxEngine';
 import { dialectFor } from '../../nodes/OdooErp/transport/dialect';
 import { type RecordedCall, isJson2, json2Target, loadRecordings } from './replay';
 
@@ -104,4 +107,70 @@ test('Odoo 16 speaks as 17 but for its single POS category and mail.channel; lat
 	expect(dialectFor(20)).toEqual({ ...dialectFor(19), version: 20 });
 	expect(dialectFor(19).taxRounding).toBe('per-tax');
 	expect(dialectFor(18).taxRounding).toBe('line-first');
+});
+
+/** An order Odoo N took, as recorded (one with lines and payments): the keys of the order, of its lines and of its payments. */
+function recordedShape(version: number): { order: string[]; line: string[]; payment: string[] } {
+	const d = dialectFor(version);
+	const paymentsKey = d.orderSync === 'create_from_ui' ? 'statement_ids' : 'payment_ids';
+	type Rows = Array<[number, number, Record<string, unknown>]>;
+	const orders = loadRecordings(`package-odoo${version}`)
+		.flatMap((r) => r.calls.map((c) => sent(r.file, c)))
+		.filter((s): s is Sent => s !== undefined && s.target === `pos.order.${d.orderSync}` && !s.failed && !/^(01|12)-/.test(s.file))
+		.flatMap((s) => {
+			// JSON-RPC: [[orders], kwargs] (its positional arguments, then keywords); JSON-2: { orders: [...] }.
+			const req = s.request as [[unknown[]], unknown] | { orders: unknown[] };
+			return (Array.isArray(req) ? req[0][0] : req.orders) as Array<Record<string, unknown>>;
+		})
+		.map((o) => (d.orderSync === 'create_from_ui' ? o.data : o) as Record<string, unknown>);
+	const order = orders.find((o) => (o.lines as Rows).length && (o[paymentsKey] as Rows).length)!;
+	return { order: Object.keys(order).sort(), line: Object.keys((order.lines as Rows)[0][2]).sort(), payment: Object.keys((order[paymentsKey] as Rows)[0][2]).sort() };
+}
+
+describe.each([17, 18, 19] as const)('Odoo %i: an order built now has the shape real Odoo took', (version) => {
+	test('the same keys on the order, its lines and its payments', () => {
+		const d = dialectFor(version);
+		const x = ppXids('pixelpoint');
+		const refs = new Map([
+			[x.product(1), 11],
+			[x.tender(1, 1), 21],
+			[x.saleType(1), 31],
+		]);
+		const built = buildOrder(
+			{
+				i: 0,
+				storeId: 1,
+				transact: 100001,
+				businessDate: '2026-01-02',
+				closeUtc: '2026-01-02 10:00:00',
+				openUtc: '2026-01-02 09:50:00',
+				status: 'CLOSED',
+				saleType: 1,
+				finalTotal: 10,
+				lines: [{ ProdNum: 1, Description: 'Coffee', Quantity: 2, UnitPrice: 5, Discount: 0 }],
+				payments: [{ MethodNum: 1, Amount: 20, Tip: 0, Change: 10 }],
+				products: [],
+				ref: 'PixelPoint 1-100001',
+			},
+			{
+				x,
+				refs,
+				productTaxes: new Map([[11, [5]]]),
+				taxes: { compute: () => computeAll([], 5, 2, { currencyRounding: 0.01 }), totals: () => ({ total: 10, tax: 0.96 }) },
+				dialect: d,
+				tolerance: 0.05,
+				importTips: true,
+				roundingProductId: 41,
+			},
+		);
+		const sent = inSession(built, d, 7);
+		const order = (d.orderSync === 'create_from_ui' ? sent.data : sent) as Record<string, unknown>;
+		const line = (order.lines as Array<[number, number, Record<string, unknown>]>)[0][2];
+		const payment = (order[d.orderSync === 'create_from_ui' ? 'statement_ids' : 'payment_ids'] as Array<[number, number, Record<string, unknown>]>)[0][2];
+		const recorded = recordedShape(version);
+		expect(Object.keys(order).sort()).toEqual(recorded.order);
+		expect(Object.keys(line).sort()).toEqual(recorded.line);
+		expect(Object.keys(payment).sort()).toEqual(recorded.payment);
+		expect(order.amount_return).toBe(10 * d.changeSign);
+	});
 });

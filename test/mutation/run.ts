@@ -95,9 +95,9 @@ const MUTATIONS: Mutation[] = [
 	{
 		name: 'rounding-tolerance-ignored',
 		what: 'any drift between Odoo and PixelPoint put on the rounding product',
-		file: 'nodes/OdooErp/actions/posOrder/import.operation.ts',
-		find: 'if (Math.abs(drift) > tolerance + 1e-9) {',
-		replace: 'if (Math.abs(drift) > tolerance + 1e9) {',
+		file: 'nodes/OdooErp/helpers/posOrderBuild.ts',
+		find: 'if (Math.abs(drift) > c.tolerance + 1e-9) {',
+		replace: 'if (Math.abs(drift) > c.tolerance + 1e9) {',
 		tests: ['test/reliability/bad-input.test.ts'],
 	},
 	{
