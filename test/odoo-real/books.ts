@@ -130,11 +130,22 @@ export async function checkBooks(rpc: Rpc, companyId: number, invoices: PosInvoi
 
 	// The sessions' entries (their own, cash lines, combined bank payments): nothing left open on a reconcilable account.
 	const sessionIds = sessions.map((s) => s.id as number);
-	const payMoves = (await rpc.searchRead('account.payment', [['pos_session_id', 'in', sessionIds], ['pos_payment_method_id', '!=', false]], ['move_id', 'date'], ctx)).map((p) => m2o(p.move_id));
-	const cashMoves = (await rpc.searchRead('account.bank.statement.line', [['pos_session_id', 'in', sessionIds]], ['move_id', 'date'], ctx)).map((l) => m2o(l.move_id));
+	const payRows = await rpc.searchRead('account.payment', [['pos_session_id', 'in', sessionIds], ['pos_payment_method_id', '!=', false]], ['move_id', 'pos_session_id'], ctx);
+	const cashRows = await rpc.searchRead('account.bank.statement.line', [['pos_session_id', 'in', sessionIds]], ['move_id', 'pos_session_id'], ctx);
+	const payMoves = payRows.map((p) => m2o(p.move_id));
+	const cashMoves = cashRows.map((l) => m2o(l.move_id));
 	const allMoves = [...moveIds, ...payMoves, ...cashMoves].filter((x): x is number => !!x);
-	const dated = allMoves.length ? await rpc.call<Row[]>('account.move', 'read', [allMoves], { fields: ['date', 'state'], ...ctx }) : [];
-	out.push({ what: "cash lines and combined bank payments are posted and dated within the sessions' business days", ok: dated.every((m) => m.state === 'posted' && String(m.date) < today), detail: `${payMoves.length} bank payments, ${cashMoves.length} cash lines` });
+	// Each one of a closed session on that session's business day (an open session's are not final yet).
+	const closedIds = new Set(sessions.filter((s) => s.state === 'closed').map((s) => s.id as number));
+	const sessionOfMove = new Map([...payRows, ...cashRows].map((r) => [m2o(r.move_id), m2o(r.pos_session_id) as number]));
+	const ofClosed = [...payMoves, ...cashMoves].filter((x): x is number => !!x && closedIds.has(sessionOfMove.get(x) as number));
+	const dated = ofClosed.length ? await rpc.call<Row[]>('account.move', 'read', [ofClosed], { fields: ['date', 'state'], ...ctx }) : [];
+	const offDay = dated.filter((m) => m.state !== 'posted' || m.date !== dayOf.get(sessionOfMove.get(m.id as number) as number));
+	out.push({
+		what: "cash lines and combined bank payments of closed sessions are posted and dated on their session's business day",
+		ok: offDay.length === 0,
+		detail: `${payMoves.length} bank payments, ${cashMoves.length} cash lines (${dated.length} of closed sessions)${offDay[0] ? `; ${offDay.length} not, first ${String(offDay[0].id)}: ${String(offDay[0].state)} ${String(offDay[0].date)} for ${dayOf.get(sessionOfMove.get(offDay[0].id as number) as number)}` : ''}`,
+	});
 	// The POS receivable accounts: the company's default and each payment method's. (The bank's outstanding
 	// receipts stay open until the bank statement is reconciled: that is the bank's business, not the close's.)
 	const methods = await rpc.searchRead('pos.payment.method', [], ['receivable_account_id'], ctx);

@@ -8,7 +8,7 @@ import { setClock } from '../../runner/clock';
 import type { Engine } from '../../runner/engine';
 import { type TemplateSettings, runTemplate } from '../../runner/flows';
 import type { Sandboxes } from '../../sandbox';
-import { type Check, m2o, money } from './books';
+import { type Check, checkBooks, m2o, money } from './books';
 import { OutageProxy } from './outage';
 import { chain, node, rl, totalWithTips } from '../helpers';
 import type { Rpc } from './rpc';
@@ -171,6 +171,11 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 	});
 	out.push(await outageHalfway(w));
 	out.push(await w.phase('relations field by field', () => relations(w)));
+	// The same checks of the books as after the main run, on everything the scenarios added (the
+	// late sale waits for a person: it has no order); today's sessions are not a past day yet.
+	const all = sb.codeplus.allInvoices().filter((i) => !(i.StoreId === late.StoreId && i.TransactNum === late.TransactNum));
+	const books = await w.phase('the books again after these scenarios', () => checkBooks(rpc, companyId, all, today));
+	out.push(...books.map((c) => ({ ...c, what: `after the later scenarios: ${c.what}` })));
 	return out;
 }
 
