@@ -120,3 +120,13 @@ export const valuesInput: INodeProperties[] = [
 		],
 	},
 ];
+
+/** The fields a Get or Get Many returns, loaded from the model. */
+export const fieldsOption: INodeProperties = {
+	displayName: 'Field Names or IDs',
+	name: 'fields',
+	type: 'multiOptions',
+	typeOptions: { loadOptionsMethod: 'getModelFields', loadOptionsDependsOn: ['model.value'] },
+	default: [],
+	description: 'Fields to return; none returns every field. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+};

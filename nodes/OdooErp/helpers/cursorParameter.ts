@@ -1,3 +1,4 @@
+/** The canonical export's cursor, kept as an Odoo system parameter (one per cursor key). */
 import type { OdooClient } from '../transport';
 import { passOn } from './items';
 

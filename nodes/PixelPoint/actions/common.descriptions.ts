@@ -26,20 +26,4 @@ export const allStores: INodeProperties = {
 	description: 'Whether to read every store of the company instead of one; each item gets its StoreId',
 };
 
-export const returnAll: INodeProperties = {
-	displayName: 'Return All',
-	name: 'returnAll',
-	type: 'boolean',
-	default: true,
-	description: 'Whether to return all results or only up to a given limit',
-};
-
-export const limit: INodeProperties = {
-	displayName: 'Limit',
-	name: 'limit',
-	type: 'number',
-	typeOptions: { minValue: 1 },
-	default: 50,
-	description: 'Max number of results to return',
-	displayOptions: { show: { returnAll: [false] } },
-};
+export { limitProperty as limit, returnAllProperty as returnAll } from '../../shared/descriptions';

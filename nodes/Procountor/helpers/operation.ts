@@ -3,6 +3,7 @@
  * with an error naming it, running per item, and the Return All / Limit pair.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { limitProperty, returnAllProperty } from '../../shared/descriptions';
 import { failItem, ok } from '../../shared/items';
 import type { ProcountorClient } from '../transport';
 import { InputError } from './salesInvoice';
@@ -49,17 +50,6 @@ export function perItem(fn: (this: IExecuteFunctions, client: ProcountorClient, 
 }
 
 /** Return All and Limit, for a Get Many (its displayOptions come from the operation's description). */
-export const listProperties: INodeProperties[] = [
-	{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: true, description: 'Whether to return all results or only up to a given limit' },
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
-];
+export const listProperties: INodeProperties[] = [returnAllProperty, limitProperty];
 
 export const limitOf = (ctx: IExecuteFunctions, i: number): number => (ctx.getNodeParameter('returnAll', i, true) ? Infinity : (ctx.getNodeParameter('limit', i, 50) as number));

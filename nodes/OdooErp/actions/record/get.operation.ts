@@ -4,16 +4,7 @@ import { failItem, ok } from '../../helpers/items';
 import { getModel } from '../../helpers/params';
 import { InputError, parseIds } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
-import { modelLocator } from '../common.descriptions';
-
-export const fieldsOption: INodeProperties = {
-	displayName: 'Field Names or IDs',
-	name: 'fields',
-	type: 'multiOptions',
-	typeOptions: { loadOptionsMethod: 'getModelFields', loadOptionsDependsOn: ['model.value'] },
-	default: [],
-	description: 'Fields to return; none returns every field. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-};
+import { fieldsOption, modelLocator } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	modelLocator,

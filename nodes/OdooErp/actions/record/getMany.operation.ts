@@ -4,8 +4,8 @@ import { failItem, ok } from '../../helpers/items';
 import { getModel } from '../../helpers/params';
 import { parseDomain } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
-import { modelLocator } from '../common.descriptions';
-import { fieldsOption } from './get.operation';
+import { limitProperty, returnAllOffProperty } from '../../../shared/descriptions';
+import { fieldsOption, modelLocator } from '../common.descriptions';
 
 const PAGE = 1000;
 
@@ -22,22 +22,8 @@ const properties: INodeProperties[] = [
 	modelLocator,
 	domainProperty,
 	fieldsOption,
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	returnAllOffProperty,
+	limitProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
