@@ -52,13 +52,16 @@ const utc = (iso: unknown, field: string, where: string): string => {
 	return new Date(t).toISOString().slice(0, 19).replace('T', ' ');
 };
 
+/** How an error names an invoice: "Store 1, transaction 100001". */
+export const invoiceLabel = (inv: Pick<Invoice, 'storeId' | 'transact'>): string => `Store ${inv.storeId}, transaction ${inv.transact}`;
+
 /** Checks one PixelPoint invoice and reads it into what the import needs. */
 export function parseInvoice(json: IDataObject, i: number): Invoice {
 	const storeId = Number(json.StoreId);
 	const transact = Number(json.TransactNum);
 	if (!Number.isInteger(storeId) || storeId <= 0) throw new InputError(`StoreId is missing or not a store number (got ${JSON.stringify(json.StoreId)})`, 'StoreId');
 	if (!Number.isInteger(transact) || transact <= 0) throw new InputError(`Store ${storeId}: TransactNum is missing or not a number (got ${JSON.stringify(json.TransactNum)})`, 'TransactNum');
-	const where = `Store ${storeId}, transaction ${transact}`;
+	const where = invoiceLabel({ storeId, transact });
 	const status = String(json.Status ?? '').toUpperCase();
 	if (!['CLOSED', 'REFUND', 'VOID'].includes(status)) throw new InputError(`${where}: Status ${JSON.stringify(json.Status)} is not CLOSED, REFUND or VOID`, 'Status');
 	const businessDate = String(json.BusinessDate ?? '');

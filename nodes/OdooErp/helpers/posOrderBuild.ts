@@ -6,7 +6,7 @@
 import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 import type { OdooDialect } from '../transport';
-import { type Invoice, type Tender, discountPercent } from './pixelpointInvoice';
+import { type Invoice, type Tender, discountPercent, invoiceLabel } from './pixelpointInvoice';
 import type { PpXids } from './pixelpoint';
 import type { LineInput, TaxBook } from './taxBook';
 import { roundTo } from './taxEngine';
@@ -46,7 +46,7 @@ const uuidOf = (text: string) => {
 
 /** One invoice's order; an invoice Odoo would total otherwise than PixelPoint (beyond the tolerance) fails. */
 export function buildOrder(inv: Invoice, c: OrderContext): BuiltOrder {
-	const where = `Store ${inv.storeId}, transaction ${inv.transact}`;
+	const where = invoiceLabel(inv);
 	const inputs: LineInput[] = [];
 	const lines: IDataObject[] = inv.lines.map((l, k) => {
 		const pid = c.refs.get(c.x.product(l.ProdNum))!;

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { failItem, ok } from '../../helpers/items';
-import { type Invoice, discountPercent, parseInvoice } from '../../helpers/pixelpointInvoice';
+import { type Invoice, discountPercent, invoiceLabel, parseInvoice } from '../../helpers/pixelpointInvoice';
 import { type PpXids, ownProducts } from '../../helpers/pixelpoint';
 import { namespaceOf, namespaceProperty } from '../../helpers/posMasterData';
 import { type BuiltOrder, buildOrder } from '../../helpers/posOrderBuild';
@@ -261,7 +261,7 @@ async function checkInvoices(
 	const lineInputs: LineInput[] = [];
 	for (const inv of pending) {
 		try {
-			const where = `Store ${inv.storeId}, transaction ${inv.transact}`;
+			const where = invoiceLabel(inv);
 			if (!refs.has(x.store(inv.storeId))) throw new InputError(`${where}: store ${inv.storeId} has no POS shop in Odoo: run the master-data template first`, 'StoreId');
 			for (const l of inv.lines) {
 				const pid = refs.get(x.product(l.ProdNum));
