@@ -10,7 +10,7 @@ process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS ??= 'false';
 // their results instead; the tests keep n8n's error lines, which their secret scan reads.
 process.env.N8N_LOG_LEVEL ??= process.env.JEST_WORKER_ID ? 'error' : 'silent';
 
-import { ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, PollContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
@@ -29,11 +29,13 @@ import type {
 	IRun,
 	IRunExecutionData,
 	IVersionedNodeType,
+	IWebhookData,
+	IWebhookResponseData,
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { ICredentialsHelper, NodeHelpers, Workflow, createRunExecutionData } from 'n8n-workflow';
+import { ICredentialsHelper, Node, NodeHelpers, Workflow, createRunExecutionData, redactedHeaders } from 'n8n-workflow';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runJsTask } from './code-task';
@@ -54,6 +56,8 @@ const BASE_NODES: Record<string, [string, string]> = {
 	if: ['If/If.node', 'If'],
 	merge: ['Merge/Merge.node', 'Merge'],
 	noOp: ['NoOp/NoOp.node', 'NoOp'],
+	// Signs the tills' tokens with the counter API's JWT credential (pos-invoice-payment).
+	jwt: ['Jwt/Jwt.node', 'Jwt'],
 	splitInBatches: ['SplitInBatches/SplitInBatches.node', 'SplitInBatches'],
 	executeWorkflowTrigger: ['ExecuteWorkflow/ExecuteWorkflowTrigger/ExecuteWorkflowTrigger.node', 'ExecuteWorkflowTrigger'],
 	// n8n's built-in Odoo node: the per-item baseline of the benchmarks.
@@ -203,8 +207,9 @@ export class CredentialsHelper extends ICredentialsHelper {
 		throw new Error('getCredentials is not used by this engine');
 	}
 
-	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, _details: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
-		const data = this.store[type];
+	/** A credential by its ID where one was given under it (one JWT credential per store), else by its type. */
+	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, details: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
+		const data = (details?.id ? this.store[details.id] : undefined) ?? this.store[type];
 		if (!data) throw new Error(`No credentials of type ${type} were given to the engine`);
 		return { ...data };
 	}
@@ -216,7 +221,7 @@ export class CredentialsHelper extends ICredentialsHelper {
 	async updateCredentialsOauthTokenData(): Promise<void> {}
 
 	getCredentialsProperties(type: string): INodeProperties[] {
-		return credentialType(type).properties;
+		return OWN_CREDENTIALS[type] ? credentialType(type).properties : [];
 	}
 }
 
@@ -238,6 +243,22 @@ export interface RunOptions {
 	/** Items the start node emits (e.g. a poll result or webhook body). */
 	startItems?: INodeExecutionData[];
 	startNode?: string;
+}
+
+/** An HTTP request to a Webhook node, as a till or a platform sends it. */
+export interface WebhookRequest {
+	method: 'GET' | 'POST';
+	headers?: Record<string, string>;
+	query?: IDataObject;
+	body?: unknown;
+}
+
+/** What the caller got back: n8n's own refusal (authentication), or the Respond to Webhook node's answer. */
+export interface WebhookAnswer {
+	statusCode: number;
+	body: unknown;
+	/** The workflow's run, when the request got past the Webhook node. */
+	result?: RunResult;
 }
 
 /** Sees every finished run and the credentials it ran with (tests scan them for leaked secrets). */
@@ -328,6 +349,79 @@ export class Engine {
 		};
 		for (const observe of Engine.observers) observe(result, this.credentials.all());
 		return result;
+	}
+
+	/**
+	 * A request through a Webhook node as n8n serves it: the node's own `webhook()` (its
+	 * authentication among it) answers first; a request it lets through runs the workflow from there.
+	 */
+	async request(data: IWorkflowBase, nodeName: string, req: WebhookRequest, opts: { staticData?: IDataObject } = {}): Promise<WebhookAnswer> {
+		const workflow = this.workflow(data, opts.staticData);
+		const node = workflow.getNode(nodeName);
+		if (!node) throw new Error(`No node ${nodeName}`);
+		const type = this.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+		if (!type.webhook || !type.description.webhooks?.length) throw new Error(`${node.type} is not a webhook node`);
+		const headers = Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+		const body = req.body ?? {};
+		const httpRequest = {
+			method: req.method,
+			headers: { ...(req.method === 'POST' ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(JSON.stringify(body))) } : {}), ...headers },
+			query: req.query ?? {},
+			body,
+			params: {},
+			ip: '127.0.0.1',
+			ips: [] as string[],
+			contentType: req.method === 'POST' ? 'application/json' : undefined,
+		};
+		let statusCode = 200;
+		let ended: unknown;
+		const httpResponse = {
+			writeHead(code: number) {
+				statusCode = code;
+				return httpResponse;
+			},
+			status(code: number) {
+				statusCode = code;
+				return httpResponse;
+			},
+			setHeader: () => httpResponse,
+			end(chunk?: unknown) {
+				ended = chunk === undefined ? '' : String(chunk);
+			},
+			send(chunk?: unknown) {
+				ended = chunk;
+			},
+			json(chunk?: unknown) {
+				ended = chunk;
+			},
+		};
+		const hooks = new ExecutionLifecycleHooks('webhook', `webhook-${Date.now()}`, data);
+		const additionalData = { ...this.additionalData(hooks), httpRequest, httpResponse } as unknown as IWorkflowExecuteAdditionalData;
+		const webhookData = {
+			httpMethod: req.method,
+			path: String(node.parameters.path ?? ''),
+			node: node.name,
+			webhookDescription: type.description.webhooks[0],
+			workflowId: workflow.id,
+			isTest: false,
+		} as unknown as IWebhookData;
+		const ctx = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], null);
+		// n8n's class-based nodes (such as the Webhook node) take the context as an argument, older ones as `this`.
+		const answer = type instanceof Node ? await (type as unknown as { webhook(c: WebhookContext): Promise<IWebhookResponseData> }).webhook(ctx) : await type.webhook.call(ctx);
+		if (answer.noWebhookResponse || !answer.workflowData) return { statusCode, body: ended };
+		// n8n keeps the header that authenticated the request out of the execution's data.
+		const items = answer.workflowData.flat().map((item) => ({ ...item, json: { ...item.json, headers: redactedHeaders(httpRequest) as IDataObject } }));
+		const result = await this.run(data, { startNode: nodeName, mode: 'webhook', staticData: opts.staticData, startItems: items });
+		const res = (result.responses[0] ?? {}) as { statusCode?: number; body?: unknown };
+		let out = res.body;
+		if (typeof out === 'string') {
+			try {
+				out = JSON.parse(out) as unknown;
+			} catch {
+				// a plain-text answer stays as it is
+			}
+		}
+		return { statusCode: res.statusCode ?? 200, body: out, result };
 	}
 
 	/** One poll of a polling trigger in trigger mode, as n8n's scheduler does. */

@@ -28,10 +28,11 @@ const RUN_ORDER = [
 	'pixelpoint-master-data',
 	'procountor-master-data',
 	'pixelpoint-order-import',
+	// A till pays at the counter while the store's day is open, before the nightly close.
+	'pos-invoice-payment',
 	'pos-session-auto-close',
 	'odoo-invoices-to-procountor',
 	'procountor-payments-to-odoo',
-	'pos-invoice-payment',
 	'odoo-invoices-canonical-sync',
 ];
 
@@ -122,40 +123,71 @@ export function startNodeOf(wf: IWorkflowBase): { name: string; mode: 'trigger' 
 	throw new Error(`Workflow "${wf.name}" has neither a Schedule nor a Manual Trigger to start from`);
 }
 
-/** Webhook templates: each Webhook node is called once with the sample request pinned on it. */
+/**
+ * A till token from the template's own "Sign Till Token" step (n8n's JWT node with the webhooks'
+ * credential), as an integrator issues one: run from the manual trigger that leads to it.
+ */
+async function tillToken(engine: Engine, wf: IWorkflowBase): Promise<string | undefined> {
+	const sign = wf.nodes.find((n) => n.type === 'n8n-nodes-base.jwt' && !n.disabled);
+	const manual = wf.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger' && !n.disabled);
+	if (!sign || !manual) return undefined;
+	const r = await engine.run({ ...wf, pinData: {} }, { startNode: manual.name, mode: 'manual' });
+	const token = r.output(sign.name)[0]?.token;
+	return typeof token === 'string' ? token : undefined;
+}
+
+/**
+ * Webhook templates: each Webhook node gets its pinned sample request over n8n's own webhook
+ * handling (its authentication included); a webhook that takes a till's JWT gets the token the
+ * template itself issues.
+ */
 async function runWebhooks(engine: Engine, name: string, wf: IWorkflowBase, staticData: IDataObject, started: number): Promise<FlowOutcome> {
 	const summary: IDataObject[] = [];
 	const pin = (wf.pinData ?? {}) as Record<string, IDataObject[]>;
-	for (const hook of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook' && !n.disabled)) {
+	const hooks = wf.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook' && !n.disabled);
+	let token: string | undefined;
+	if (hooks.some((h) => h.parameters.authentication === 'jwtAuth')) {
+		try {
+			token = await tillToken(engine, wf);
+		} catch (e) {
+			return { template: name, ok: false, summary, error: `Issuing a till token: ${(e as Error).message}`, ms: Date.now() - started };
+		}
+		if (!token) return { template: name, ok: false, summary, error: 'The template issues no till token (no JWT Sign step after a manual trigger)', ms: Date.now() - started };
+	}
+	for (const hook of hooks) {
 		const samples = pin[hook.name] ?? [];
 		for (const sample of samples) {
 			const item = (sample.json ?? sample) as IDataObject;
-			let r;
+			const method = String(hook.parameters.httpMethod ?? 'GET') === 'POST' ? 'POST' : 'GET';
+			const headers = { ...((item.headers ?? {}) as Record<string, string>), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+			let res;
 			try {
-				r = await engine.run({ ...wf, pinData: {} }, { startNode: hook.name, mode: 'webhook', staticData, startItems: [{ json: item }] });
+				res = await engine.request({ ...wf, pinData: {} }, hook.name, { method, headers, query: (item.query ?? {}) as IDataObject, body: item.body ?? {} }, { staticData });
 			} catch (e) {
 				return { template: name, ok: false, summary, error: `${hook.name}: ${(e as Error).message}`, ms: Date.now() - started };
 			}
-			if (r.error) return { template: name, ok: false, summary, error: `${hook.name}: ${r.error.message}`, ms: Date.now() - started };
-			const res = r.responses[0] as { body?: unknown; statusCode?: number } | undefined;
-			// A 5xx answer is a failure a client would retry (with the same Idempotency-Key).
-			if ((res?.statusCode ?? 200) >= 500) {
-				return { template: name, ok: false, summary, error: `${hook.name} answered ${res?.statusCode}: ${JSON.stringify(res?.body).slice(0, 300)}`, ms: Date.now() - started };
+			if (res.result?.error) return { template: name, ok: false, summary, error: `${hook.name}: ${res.result.error.message}`, ms: Date.now() - started };
+			// A 5xx answer is a failure a client would retry (with the same Idempotency-Key); a 401/403 means the template refused its own till.
+			if (res.statusCode >= 500 || res.statusCode === 401 || res.statusCode === 403) {
+				return { template: name, ok: false, summary, error: `${hook.name} answered ${res.statusCode}: ${JSON.stringify(res.body).slice(0, 300)}`, ms: Date.now() - started };
 			}
 			summary.push({
-				request: `${hook.parameters.httpMethod ?? 'GET'} /webhook/${hook.parameters.path} ${JSON.stringify(item.query ?? {})} ${JSON.stringify(item.body ?? {})}`,
-				status: res?.statusCode ?? 200,
-				response: (res?.body ?? null) as IDataObject,
+				request: `${method} /webhook/${hook.parameters.path} ${JSON.stringify(item.query ?? {})} ${JSON.stringify(item.body ?? {})}`,
+				status: res.statusCode,
+				response: (res.body ?? null) as IDataObject,
 			});
 		}
 	}
 	return { template: name, ok: true, summary, ms: Date.now() - started };
 }
 
-/** A template started by webhooks only (no schedule or manual trigger): it answers a point of sale, so its samples go only to the sandboxes. */
+/**
+ * A template served by webhooks (no schedule; a manual trigger there only issues tokens): it answers
+ * a point of sale, so its samples go only to the sandboxes.
+ */
 export function isWebhookOnly(wf: IWorkflowBase): boolean {
-	const startable = wf.nodes.some((n) => ['n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.manualTrigger'].includes(n.type) && !n.disabled);
-	return !startable && wf.nodes.some((n) => n.type === 'n8n-nodes-base.webhook' && !n.disabled);
+	const scheduled = wf.nodes.some((n) => n.type === 'n8n-nodes-base.scheduleTrigger' && !n.disabled);
+	return !scheduled && wf.nodes.some((n) => n.type === 'n8n-nodes-base.webhook' && !n.disabled);
 }
 
 export async function runTemplate(

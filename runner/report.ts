@@ -98,7 +98,8 @@ function webhookWords(w: IDataObject): string[] {
 		return [`${head}: ${res.customerName} has ${count(res.openCount)} open invoice(s), ${eur(res.totalDue)} due`];
 	}
 	if (res.paymentId !== undefined) {
-		return [`${head}: payment of ${eur(res.amount)} ${res.status} on ${res.invoice} (${res.paymentState}, ${eur(res.residual)} still open)`];
+		const who = res.till ? ` by till ${res.till}${res.session ? ` in ${res.session}` : ''}` : '';
+		return [`${head}: payment of ${eur(res.amount)} ${res.status} on ${res.invoice}${who} (${res.paymentState}, ${eur(res.residual)} still open)`];
 	}
 	if (res.sessionId !== undefined) {
 		const c = (res.cash ?? {}) as IDataObject;

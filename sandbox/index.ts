@@ -1,4 +1,5 @@
 /** Starts every sandbox with demo data; used by `npm run sandbox`, the flows runner and the tests. */
+import { randomBytes } from 'node:crypto';
 import { CodeplusSandbox, type CodeplusOptions } from './codeplus/server';
 import { OdooSandbox, type OdooSandboxOptions } from './odoo/server';
 import { ProcountorSandbox, type ProcountorOptions } from './procountor/server';
@@ -60,6 +61,8 @@ export async function startSandboxes(ports: SandboxPorts = {}, options: SandboxO
 	const procountor = new ProcountorSandbox(options.procountor);
 	const receiver = new ReceiverSandbox();
 	const all = [odoo, codeplus, procountor, receiver];
+	// A new secret for every start: no till token outlives the sandboxes that signed it.
+	const tillSecret = randomBytes(24).toString('base64url');
 	try {
 		await listenOn('odoo', ports.odoo, (p) => odoo.start(p));
 		await listenOn('codeplus', ports.codeplus, (p) => codeplus.start(p));
@@ -100,6 +103,8 @@ export async function startSandboxes(ports: SandboxPorts = {}, options: SandboxO
 					apiKey: procountor.options.apiKey,
 					accessToken: '',
 				},
+				// n8n's own JWT credential of the counter API's webhooks: the tills' tokens are signed with it.
+				jwtAuth: { keyType: 'passphrase', secret: tillSecret, algorithm: 'HS256' },
 			};
 		},
 	};

@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as audit from './actions/audit/Audit.resource';
 import * as invoice from './actions/invoice/Invoice.resource';
 import * as payment from './actions/payment/Payment.resource';
+import * as posCounter from './actions/posCounter/PosCounter.resource';
 import * as posMasterData from './actions/posMasterData/PosMasterData.resource';
 import * as posOrder from './actions/posOrder/PosOrder.resource';
 import * as posSession from './actions/posSession/PosSession.resource';
@@ -35,6 +36,7 @@ export class OdooErp implements INodeType {
 					{ name: 'Audit Log', value: 'audit', description: 'Records of integration runs, in a Discuss channel' },
 					{ name: 'Invoice', value: 'invoice', description: 'Customer invoices: export, unpaid, post' },
 					{ name: 'Payment', value: 'payment', description: 'Payments registered on customer invoices' },
+					{ name: 'POS Counter', value: 'posCounter', description: 'Requests of authenticated tills: open invoices, payments, session summary' },
 					{ name: 'POS Master Data', value: 'posMasterData', description: 'PixelPoint stores, tenders, categories, products, sale types' },
 					{ name: 'POS Order', value: 'posOrder', description: 'Import PixelPoint invoices as POS orders' },
 					{ name: 'POS Session', value: 'posSession', description: 'Close sessions of past business dates' },
@@ -44,6 +46,7 @@ export class OdooErp implements INodeType {
 				default: 'record',
 			},
 			...record.description,
+			...posCounter.description,
 			...posMasterData.description,
 			...posOrder.description,
 			...posSession.description,

@@ -5,6 +5,7 @@ import { OdooClient } from '../transport';
 import * as audit from './audit/Audit.resource';
 import * as invoice from './invoice/Invoice.resource';
 import * as payment from './payment/Payment.resource';
+import * as posCounter from './posCounter/PosCounter.resource';
 import * as posMasterData from './posMasterData/PosMasterData.resource';
 import * as posOrder from './posOrder/PosOrder.resource';
 import * as posSession from './posSession/PosSession.resource';
@@ -15,6 +16,7 @@ type Operation = (this: IExecuteFunctions, client: OdooClient) => Promise<INodeE
 
 const resources: Record<string, Record<string, { execute: Operation }>> = {
 	record: record as unknown as Record<string, { execute: Operation }>,
+	posCounter: posCounter as unknown as Record<string, { execute: Operation }>,
 	posMasterData: posMasterData as unknown as Record<string, { execute: Operation }>,
 	posOrder: posOrder as unknown as Record<string, { execute: Operation }>,
 	posSession: posSession as unknown as Record<string, { execute: Operation }>,

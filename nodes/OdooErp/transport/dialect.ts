@@ -35,6 +35,8 @@ export interface OdooDialect {
 	 * keeping an all-price-included total (19, `per-tax`).
 	 */
 	readonly taxRounding: 'line-first' | 'per-tax';
+	/** A payment's memo: its entry's `ref` through _inherits (16, 17), its own `memo` field (18+). */
+	readonly paymentMemoField: 'ref' | 'memo';
 	/** Whether an API key is sent over JSON-2 (`/json/2/<model>/<method>`, 19+) instead of JSON-RPC. */
 	readonly json2: boolean;
 }
@@ -49,6 +51,7 @@ export function dialectFor(version: number): OdooDialect {
 		posCategoryField: version <= 16 ? 'pos_categ_id' : 'pos_categ_ids',
 		channelModel: version <= 16 ? 'mail.channel' : 'discuss.channel',
 		taxRounding: version >= 19 ? 'per-tax' : 'line-first',
+		paymentMemoField: version >= 18 ? 'memo' : 'ref',
 		json2: version >= 19,
 	};
 }

@@ -309,8 +309,11 @@ export function createPayment(
 	const methodLine = [...env.db.table('account.payment.method.line').values()].find(
 		(l) => l.journal_id === vals.journal_id && l.payment_type === vals.payment_type,
 	);
+	const { ref, ...rest } = vals;
 	const pay = env.db.create(env, 'account.payment', {
-		...vals,
+		...rest,
+		// The memo: `ref` (the entry's, through _inherits) up to 17, the payment's own `memo` from 18.
+		[env.db.version >= 18 ? 'memo' : 'ref']: ref,
 		amount: money(Math.abs(vals.amount)),
 		partner_type: 'customer',
 		payment_method_line_id: methodLine?.id ?? false,
@@ -792,7 +795,9 @@ export function defineAccount(db: Database): void {
 			payment_type: { type: 'selection', string: 'Payment Type', selection: ['inbound', 'outbound'], default: 'inbound', required: true },
 			partner_type: { type: 'selection', string: 'Partner Type', selection: ['customer', 'supplier'], default: 'customer' },
 			partner_id: { type: 'many2one', string: 'Customer/Vendor', relation: 'res.partner' },
-			ref: { type: 'char', string: 'Memo' },
+			// The memo: the entry's ref through _inherits up to 17, a field of the payment's own from 18.
+			ref: { type: 'char', string: 'Memo', versions: [0, 17] },
+			memo: { type: 'char', string: 'Memo', versions: [18, 99] },
 			state: { type: 'selection', string: 'Status', selection: ['draft', 'posted', 'cancel'], default: 'draft', required: true },
 			move_id: { type: 'many2one', string: 'Journal Entry', relation: 'account.move', ondelete: 'cascade' },
 			payment_method_line_id: { type: 'many2one', string: 'Payment Method', relation: 'account.payment.method.line' },
@@ -849,7 +854,7 @@ export function defineAccount(db: Database): void {
 				move_type: 'entry',
 				journal_id: journal.id,
 				date: rec.date,
-				ref: rec.ref || false,
+				ref: rec.ref || rec.memo || false,
 				partner_id: rec.partner_id || false,
 				line_ids: [
 					[0, 0, { account_id: outstandingAccount(env, rec), debit: inbound ? amount : 0, credit: inbound ? 0 : amount, partner_id: rec.partner_id || false }],

@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { UnknownOutcomeError } from '../../../shared/http';
-import { createClaim } from '../../helpers/claims';
 import type { ExternalIdRow } from '../../helpers/interfaces';
-import { failItem, ok, passOn } from '../../helpers/items';
+import { failItem, ok } from '../../helpers/items';
+import { findKeyedPayment, payInvoice } from '../../helpers/payments';
 import { InputError } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
 
@@ -91,12 +90,6 @@ const INVOICE_FIELDS = ['name', 'move_type', 'state', 'partner_id', 'amount_resi
 /** A claim left by a run that crashed before paying may be taken over after this long. */
 const STALE_CLAIM_MS = 10 * 60 * 1000;
 
-/** The payment whose memo carries the idempotency key, if one was made. */
-async function findKeyedPayment(client: OdooClient, key: string): Promise<number | undefined> {
-	const ids = await client.call<number[]>('account.payment', 'search', { args: [[['ref', '=like', `% ${key}`]]], kwargs: { limit: 1 } });
-	return ids[0];
-}
-
 async function journalOf(ctx: IExecuteFunctions, client: OdooClient, i: number, mode: string, sessionId: number | undefined): Promise<number> {
 	if (mode === 'journal') {
 		const loc = ctx.getNodeParameter('journal', i) as { mode?: string; value?: string | number };
@@ -131,8 +124,6 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	const items = this.getInputData();
 	const out: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {
-		let claim: number | undefined;
-		let paid = false;
 		try {
 			const rawInvoice = String(this.getNodeParameter('invoiceId', i, '') ?? '').trim();
 			// Nothing to pay: an empty item from "Always Output Data" upstream.
@@ -207,37 +198,14 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			const date = String(this.getNodeParameter('paymentDate', i, '') ?? '').trim() || new Date().toISOString().slice(0, 10);
 			if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new InputError(`Payment Date "${date}" is not YYYY-MM-DD`, 'paymentDate');
 
-			// Rules hold: take the key (unique index) so a concurrent retry cannot pay as well.
-			if (xid) claim = await createClaim(client, { ...xid, model: 'account.payment', res_id: 0 });
-			const context = { active_model: 'account.move', active_ids: [invoiceId] };
-			// The key goes in the memo, so a payment whose answer was lost can be found again.
-			const memo = key ? `${inv.name} ${key}` : inv.name;
-			const wizard = await client.call<number>('account.payment.register', 'create', {
-				args: [{ amount, journal_id: journalId, payment_date: date, communication: memo }],
-				kwargs: { context },
-				idempotent: true, // a wizard is a transient record: a second one is harmless
-			});
-			let paymentId: number;
-			try {
-				const action = await client.call<{ res_id?: number }>('account.payment.register', 'action_create_payments', { ids: [wizard], kwargs: { context } });
-				paymentId = Number(action.res_id);
-			} catch (error) {
-				const adopted = key && error instanceof UnknownOutcomeError ? await findKeyedPayment(client, key) : undefined;
-				if (!adopted) throw passOn(client.node, error);
-				paymentId = adopted;
-			}
-			paid = true;
-			if (sessionId) await client.call('account.payment', 'write', { ids: [paymentId], args: [{ pos_session_id: sessionId }], idempotent: true });
-			if (claim) await client.call('ir.model.data', 'write', { ids: [claim], args: [{ res_id: paymentId }], idempotent: true });
-			claim = undefined;
+			// Rules hold: pay once per key. The key goes in the memo, so a payment whose answer was lost can be found again.
+			const paymentId = await payInvoice(client, { invoiceId, amount, journalId, date, memo: inv.name, key: xid, sessionId });
 			const [after] = await client.call<InvoiceRow[]>('account.move', 'read', { ids: [invoiceId], kwargs: { fields: INVOICE_FIELDS } });
 			const json: IDataObject = { status: 'registered', paymentId, invoiceId, invoice: inv.name, amount, journalId, paymentDate: date, paymentState: after.payment_state, residual: after.amount_residual };
 			if (sessionId) json.sessionId = sessionId;
 			if (key) json.idempotencyKey = key;
 			out.push(ok(json, i));
 		} catch (error) {
-			// Nothing paid: release the key. Paid but not fully recorded: keep it, so a retry cannot pay again.
-			if (claim && !paid) await client.call('ir.model.data', 'unlink', { ids: [claim], idempotent: true }).catch(() => undefined);
 			const item = failItem(this, error, i);
 			// What it was about, for a flow's waiting list.
 			const about = String(this.getNodeParameter('idempotencyKey', i, '') ?? '').trim();

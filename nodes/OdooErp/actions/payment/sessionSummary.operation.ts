@@ -2,13 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 import { failItem, ok } from '../../helpers/items';
 import { InputError } from '../../helpers/utils';
+import { sessionInvoicePayments } from '../../helpers/sessionPayments';
 import type { OdooClient } from '../../transport';
 
 export const description = updateDisplayOptions({ show: { resource: ['payment'], operation: ['sessionSummary'] } }, [
 	{ displayName: 'POS Session ID', name: 'sessionId', type: 'string', default: '', required: true },
 ] as INodeProperties[]);
-
-const money = (v: number) => Math.round(v * 100) / 100;
 
 /** Invoice payments taken in a POS session, split into cash and bank, each with its invoice and journal. */
 export async function execute(this: IExecuteFunctions, client: OdooClient): Promise<INodeExecutionData[]> {
@@ -21,49 +20,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			if (!Number.isInteger(sessionId) || sessionId <= 0) throw new InputError(`POS Session ID "${raw}" is not an ID`, 'sessionId');
 			const [session] = await client.call<IDataObject[]>('pos.session', 'read', { ids: [sessionId], kwargs: { fields: ['name', 'state'] } });
 			if (!session) throw new InputError(`No POS session with ID ${sessionId}`, 'sessionId');
-			// Invoice payments only: the session's own combined POS payments reconcile no invoice.
-			const payments = await client.call<Array<{ id: number; name: string; amount: number; date: string; journal_id: [number, string]; reconciled_invoice_ids: number[]; payment_type: string }>>(
-				'account.payment',
-				'search_read',
-				{
-					// Stored fields only (Odoo ignores a domain on reconciled_invoice_ids): invoice payments taken at the
-					// counter carry the session but no POS payment method; Odoo's combined card settlements carry one.
-					args: [[['pos_session_id', '=', sessionId], ['pos_payment_method_id', '=', false], ['state', 'not in', ['draft', 'cancel', 'canceled', 'rejected']]]],
-					kwargs: { fields: ['name', 'amount', 'date', 'journal_id', 'reconciled_invoice_ids', 'payment_type'], order: 'id' },
-				},
-			);
-			const journalIds = [...new Set(payments.map((p) => p.journal_id[0]))];
-			const journals = journalIds.length ? await client.call<Array<{ id: number; type: string }>>('account.journal', 'read', { ids: journalIds, kwargs: { fields: ['type'] } }) : [];
-			const invoiceIds = [...new Set(payments.flatMap((p) => p.reconciled_invoice_ids))];
-			const invoices = invoiceIds.length ? await client.call<Array<{ id: number; name: string }>>('account.move', 'read', { ids: invoiceIds, kwargs: { fields: ['name'] } }) : [];
-			const typeOf = new Map(journals.map((j) => [j.id, j.type]));
-			const lines = payments.filter((p) => p.reconciled_invoice_ids.length).map((p) => ({
-				paymentId: p.id,
-				payment: p.name,
-				amount: (p.payment_type === 'outbound' ? -1 : 1) * p.amount,
-				date: p.date,
-				journalId: p.journal_id[0],
-				journal: p.journal_id[1],
-				journalType: typeOf.get(p.journal_id[0]) ?? 'bank',
-				invoiceIds: p.reconciled_invoice_ids,
-				invoices: p.reconciled_invoice_ids.map((id) => invoices.find((inv) => inv.id === id)?.name ?? String(id)),
-			}));
-			const sum = (type: string) => money(lines.filter((l) => l.journalType === type).reduce((s, l) => s + l.amount, 0));
-			const count = (type: string) => lines.filter((l) => l.journalType === type).length;
-			out.push(
-				ok(
-					{
-						sessionId,
-						session: session.name,
-						state: session.state,
-						cash: { total: sum('cash'), count: count('cash') },
-						bank: { total: sum('bank'), count: count('bank') },
-						total: money(sum('cash') + sum('bank')),
-						payments: lines,
-					},
-					i,
-				),
-			);
+			out.push(ok(await sessionInvoicePayments(client, sessionId, session as { name: string; state: string }), i));
 		} catch (error) {
 			out.push(failItem(this, error, i));
 		}
