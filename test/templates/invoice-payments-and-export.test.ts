@@ -1,7 +1,7 @@
-/** The POS counter payment API and the canonical invoice export, through n8n's engine. */
+/** Register on Invoice with the cap, and the canonical invoice export, through n8n's engine (the counter API: counter-api.test.ts). */
 import type { IDataObject } from 'n8n-workflow';
 import { Engine } from '../../runner/engine';
-import { loadTemplate, runTemplate } from '../../runner/flows';
+import { runTemplate } from '../../runner/flows';
 import { startSandboxes, type Sandboxes } from '../../sandbox';
 import { chain, node } from '../helpers';
 
@@ -20,84 +20,6 @@ function invoice(sb: Sandboxes, partner: number, price: number, post = true): nu
 		return m.id;
 	});
 }
-
-describe('Template: POS counter invoice payments', () => {
-	let sb: Sandboxes;
-	let engine: Engine;
-	const wf = loadTemplate('pos-invoice-payment');
-	const call = async (hook: string, request: IDataObject) => {
-		const r = await engine.run({ ...wf, pinData: {} }, { startNode: hook, mode: 'webhook', startItems: [{ json: { headers: {}, params: {}, query: {}, body: {}, ...request } }] });
-		expect(r.error).toBeUndefined();
-		return r.responses[0] as unknown as { statusCode: number; body: IDataObject };
-	};
-	const pay = (body: IDataObject, headers: IDataObject = {}) => call('POST Payment', { body, headers });
-	const paymentCount = () => sb.odoo.db.table('account.payment').size;
-	beforeEach(async () => {
-		sb = await startSandboxes();
-		engine = new Engine(sb.credentials());
-	});
-	afterEach(async () => {
-		await sb.stop();
-	});
-
-	test('partial then full payment: not_paid → partial → paid; the refusals write nothing', async () => {
-		const customer = 9;
-		const id = invoice(sb, customer, 100); // 114.00 with VAT 14 %
-		const unpaid = await call('GET Unpaid Invoices', { query: { customer: String(customer) } });
-		expect(unpaid.statusCode).toBe(200);
-		expect(unpaid.body).toMatchObject({ customerId: 9, openCount: 2 });
-		expect((unpaid.body.invoices as IDataObject[]).find((i) => i.id === id)).toMatchObject({ residual: 114, paymentState: 'not_paid' });
-
-		const first = await pay({ invoice: id, customer, amount: 40, method: 'cash' });
-		expect(first).toMatchObject({ statusCode: 200, body: { status: 'registered', paymentState: 'partial', residual: 74 } });
-		const before = paymentCount();
-		const refusals: Array<[IDataObject, number, RegExp]> = [
-			[{ invoice: id, customer, amount: 500, method: 'bank' }, 422, /500\.00 is more than the open balance 74\.00/],
-			[{ invoice: id, amount: 10, method: 'bank' }, 400, /customer is required/],
-			[{ invoice: invoice(sb, customer, 50, false), customer, amount: 10, method: 'bank' }, 409, /draft invoice: only posted invoices can be paid/],
-			[{ invoice: id, customer: 10, amount: 10, method: 'bank' }, 409, /belongs to Deco Addict, not to customer 10/],
-			[{ invoice: id, customer, amount: 10, method: 'cash', session: 1 }, 409, /POS session POS\/00001 is closed/],
-			[{ invoice: 999999, customer, amount: 10, method: 'cash' }, 404, /No invoice with ID 999999/],
-			[{ invoice: id, customer, amount: -3, method: 'cash' }, 400, /must be a number above zero/],
-		];
-		for (const [body, status, message] of refusals) {
-			const res = await pay(body);
-			expect({ body, status: res.statusCode }).toEqual({ body, status });
-			expect(String(res.body.error)).toMatch(message);
-		}
-		expect(paymentCount()).toBe(before);
-
-		// The rest by bank, with an idempotency key: a retry returns the same payment.
-		const rest = await pay({ invoice: id, customer, method: 'bank' }, { 'idempotency-key': 'till-7-0042' });
-		expect(rest).toMatchObject({ statusCode: 200, body: { status: 'registered', amount: 74, paymentState: 'paid', residual: 0 } });
-		const retry = await pay({ invoice: id, customer, method: 'bank' }, { 'idempotency-key': 'till-7-0042' });
-		expect(retry.body).toMatchObject({ status: 'already registered', paymentId: rest.body.paymentId, paymentState: 'paid' });
-		const paidAgain = await pay({ invoice: id, customer, amount: 1, method: 'bank' });
-		expect(paidAgain.statusCode).toBe(409);
-		expect(paymentCount()).toBe(before + 1);
-	});
-
-	test('the session summary equals the cash and bank invoice payments registered in that session', async () => {
-		const db = sb.odoo.db;
-		const env = sb.odoo.env();
-		const session = db.transaction(() => {
-			const cash = db.create(env, 'account.journal', { name: 'Cash Counter', type: 'cash', code: 'CCTR' });
-			const method = db.create(env, 'pos.payment.method', { name: 'Cash Counter', journal_id: cash.id });
-			const config = db.create(env, 'pos.config', { name: 'Counter', payment_method_ids: [[6, 0, [method.id, 2]]] });
-			return db.create(env, 'pos.session', { config_id: config.id, state: 'opened' }).id;
-		});
-		const a = invoice(sb, 9, 100);
-		const b = invoice(sb, 10, 200);
-		await pay({ invoice: a, customer: 9, amount: 20, method: 'cash', session });
-		await pay({ invoice: a, customer: 9, amount: 30.5, method: 'cash', session });
-		await pay({ invoice: b, customer: 10, amount: 99.99, method: 'bank', session });
-		await pay({ invoice: b, customer: 10, amount: 1, method: 'bank' }); // not at the counter
-		const s = await call('GET Session Summary', { query: { session: String(session) } });
-		expect(s.statusCode).toBe(200);
-		expect(s.body).toMatchObject({ cash: { total: 50.5, count: 2 }, bank: { total: 99.99, count: 1 }, total: 150.49 });
-		expect((s.body.payments as IDataObject[]).map((p) => p.journalType).sort()).toEqual(['bank', 'cash', 'cash']);
-	});
-});
 
 describe('Payment → Register on Invoice: the cap at the open balance', () => {
 	test('with the cap, a payment above the residual pays exactly the residual; a second is "nothing to pay"; without it, it is refused and nothing is written', async () => {
