@@ -266,3 +266,37 @@ describe('POS counter API: only the tills get in, and only where they belong', (
 		expect((await unpaid({ customer: String(w.customer), ref: w.invoiceName }, till({ sub: 'helsinki-till-2', jti: 'helsinki-till-2-2026-01' }))).statusCode).toBe(200);
 	});
 });
+
+describe('POS counter API: 20 tills at once', () => {
+	test('each payment once, none above the open balance, retries answered with the first payment', async () => {
+		const sb = await startSandboxes();
+		try {
+			const creds = sb.credentials();
+			const engine = new Engine(creds);
+			const w = setUp(sb);
+			const wf = { ...loadTemplate('pos-invoice-payment'), pinData: {} };
+			const staticData: IDataObject = {};
+			const send = (k: number) =>
+				engine.request(wf, 'POST Payment', {
+					method: 'POST',
+					headers: { authorization: `Bearer ${sign({ ...TILL, sub: `helsinki-till-${k}`, jti: `t${k}` }, String(creds.jwtAuth.secret))}`, 'idempotency-key': `load-${k}-0001` },
+					body: { invoice: w.invoice, customer: w.customer, amount: 10, method: 'bank' },
+				}, { staticData });
+			const tills = Array.from({ length: 20 }, (_, k) => k + 1);
+			const first = await Promise.all(tills.map(send));
+			const again = await Promise.all(tills.map(send));
+			const env = sb.odoo.env();
+			const payments = sb.odoo.db.read(env, 'account.payment', sb.odoo.db.search(env, 'account.payment', []), ['amount', 'reconciled_invoice_ids']).filter((p) => (p.reconciled_invoice_ids as number[]).includes(w.invoice));
+			const [inv] = sb.odoo.db.read(env, 'account.move', [w.invoice], ['amount_residual']);
+			// 114.00 open: eleven payments of 10.00 fit, nine are refused as more than what is left.
+			expect(first.map((r) => r.statusCode).sort()).toEqual([...Array(11).fill(200), ...Array(9).fill(422)]);
+			expect(payments).toHaveLength(11);
+			expect(inv.amount_residual).toBe(4);
+			for (const [k, r] of again.entries()) {
+				if (first[k].statusCode === 200) expect(r.body).toMatchObject({ status: 'already registered', paymentId: (first[k].body as IDataObject).paymentId });
+			}
+		} finally {
+			await sb.stop();
+		}
+	});
+});

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
 import { postAudit } from '../../helpers/audit';
 import {
 	type CounterRequest,
@@ -260,6 +260,51 @@ async function takePayment(c: Ctx): Promise<IDataObject> {
 			: new Refusal(409, `Store ${c.till.store} has no open POS session: the counter takes payments while the store's day is open`, false);
 	}
 
+	// One payment at a time per invoice: two tills paying the same invoice at once never pay more than is open.
+	const lock = await lockInvoice(c, invoiceId);
+	try {
+		return await payLocked(c, { invoiceId, customerId, cents, method, key, xid, store, session });
+	} finally {
+		await c.client.call('ir.model.data', 'unlink', { ids: [lock], idempotent: true }).catch(() => undefined);
+	}
+}
+
+/** How long a lock on an invoice may be held before another execution takes it over (one that crashed). */
+const STALE_LOCK_MS = 2 * 60 * 1000;
+
+/** A lock on the invoice as an external ID (Odoo's unique index): waits a few seconds for another payment of it to end. */
+async function lockInvoice(c: Ctx, invoiceId: number): Promise<number> {
+	const row = { module: 'pos_counter', name: `paying_invoice_${invoiceId}`, model: 'account.move', res_id: invoiceId };
+	for (let attempt = 0; attempt < 40; attempt++) {
+		const [held] = await c.client.call<Array<{ id: number; create_date?: string }>>('ir.model.data', 'search_read', {
+			args: [[['module', '=', row.module], ['name', '=', row.name]]],
+			kwargs: { fields: ['create_date'] },
+		});
+		if (held) {
+			const age = c.client.serverNow() - Date.parse(`${String(held.create_date ?? '').replace(' ', 'T')}Z`);
+			if (age > STALE_LOCK_MS) await c.client.call('ir.model.data', 'unlink', { ids: [held.id], idempotent: true });
+			else {
+				await sleep(150 + Math.random() * 200);
+				continue;
+			}
+		}
+		try {
+			return await c.client.call<number>('ir.model.data', 'create', { args: [row] });
+		} catch {
+			// Another execution took it between the look and the create: look again.
+		}
+	}
+	throw new Refusal(409, 'Another payment of this invoice is being registered: retry in a moment with the same Idempotency-Key', false);
+}
+
+async function payLocked(
+	c: Ctx,
+	p: { invoiceId: number; customerId: number; cents: number; method: string; key: string; xid: { module: string; name: string }; store: { payment_method_ids: number[] }; session: { id: number; name: string } },
+): Promise<IDataObject> {
+	const { invoiceId, customerId, cents, method, key, xid, store, session } = p;
+	// The same key sent twice at once: the second finds the first's payment once it holds the lock.
+	const [done] = await c.client.call<Array<{ res_id: number }>>('ir.model.data', 'search_read', { args: [[['module', '=', xid.module], ['name', '=', xid.name]]], kwargs: { fields: ['res_id'] } });
+	if (done?.res_id) return await replay(c, done.res_id, { invoiceId, cents, method }, key);
 	const [inv] = await c.client.call<Array<{ id: number; name: string; state: string; partner_id: M2o; commercial_partner_id: M2o; amount_residual: number; payment_state: string }>>(
 		'account.move',
 		'search_read',
