@@ -1,4 +1,5 @@
 /** Shared by the tests: sandboxes on free ports, credentials for them, workflow builders. */
+import { createHmac } from 'node:crypto';
 import type { ICredentialDataDecryptedObject, IDataObject, INode, IWorkflowBase } from 'n8n-workflow';
 import { Engine, PACKAGE_NAME } from '../runner/engine';
 import { CodeplusSandbox, type CodeplusOptions } from '../sandbox/codeplus/server';
@@ -103,4 +104,13 @@ export async function startCodeplus(opts: Partial<CodeplusOptions> = {}): Promis
 /** What the guest paid for a PixelPoint sale, tips included: the Odoo order's total when tips are imported. */
 export function totalWithTips(inv: { FinalTotal: number; Payments: Array<{ Tip: number }> }): number {
 	return Math.round((inv.FinalTotal + inv.Payments.reduce((s, p) => s + p.Tip, 0)) * 100) / 100;
+}
+
+const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+
+/** A till token as n8n's JWT node signs one (HS256; `none` leaves it unsigned, as an attacker would). */
+export function signHs256(claims: IDataObject, secret: string, alg: 'HS256' | 'none' = 'HS256'): string {
+	const head = `${b64({ alg, typ: 'JWT' })}.${b64({ iat: 1764000000, ...claims })}`;
+	if (alg === 'none') return `${head}.`;
+	return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
 }

@@ -160,7 +160,7 @@ async function mainRun(version: string, { src, dumpFile, dataDir, templateDb }: 
 		check({ what: 'the second run of every template writes nothing (counts, write dates, chatter)', ok: changed.length === 0, detail: changed.length ? changed.map((k) => `${k}: ${JSON.stringify(before[k])} → ${JSON.stringify(after[k])}`).join('; ') : 'unchanged' });
 		const engineAt = (url: string) => new Engine({ ...creds, odooErpApi: { ...creds.odooErpApi, url } });
 		(
-			await laterScenarios({ rpc, engine, other: passwordEngine, engineAt, odooUrl: server.url, db, sb, companyId: company.id, settings, today: TODAY, phase: (label, fn) => phase(`Odoo ${version}: ${label}`, fn) })
+			await laterScenarios({ rpc, engine, other: passwordEngine, engineAt, odooUrl: server.url, db, sb, companyId: company.id, companyName: 'Ravintola Testi Oy', version: major, settings, today: TODAY, phase: (label, fn) => phase(`Odoo ${version}: ${label}`, fn) })
 		).forEach(check);
 	} finally {
 		await json2?.down();

@@ -6,11 +6,11 @@
  */
 import { setClock } from '../../runner/clock';
 import type { Engine } from '../../runner/engine';
-import { type TemplateSettings, runTemplate } from '../../runner/flows';
+import { type TemplateSettings, loadTemplate, runTemplate } from '../../runner/flows';
 import type { Sandboxes } from '../../sandbox';
 import { type Check, checkBooks, m2o, money } from './books';
 import { OutageProxy } from './outage';
-import { chain, node, rl, totalWithTips } from '../helpers';
+import { chain, node, rl, signHs256, totalWithTips } from '../helpers';
 import type { Rpc } from './rpc';
 import { sql } from './server';
 
@@ -23,6 +23,10 @@ export interface ScenarioWorld {
 	other: Engine;
 	sb: Sandboxes;
 	companyId: number;
+	/** The restaurant company's name, as a till token names it. */
+	companyName: string;
+	/** Odoo's major version. */
+	version: number;
 	settings: TemplateSettings;
 	/** The import's day (the harness clock), e.g. 2026-01-06. */
 	today: string;
@@ -73,6 +77,12 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 	const pay = money(Math.min(25, invoice.amount_residual / 2));
 	const counter = await w.phase('a payment at the counter', () =>
 		runTemplate(engine, 'pos-invoice-payment', {}, settings, (wf) => {
+			// The till's token names this database's restaurant company and store 2 (as an integrator fills the Till step).
+			const tillStep = wf.nodes.find((n) => n.name === 'Till')!;
+			for (const a of (tillStep.parameters.assignments as { assignments: Array<{ name: string; value: unknown }> }).assignments) {
+				if (a.name === 'company') a.value = w.companyName;
+				if (a.name === 'store') a.value = 2;
+			}
 			wf.pinData = {
 				'POST Payment': [{ json: { headers: { 'idempotency-key': `real-counter-${invoice.id}` }, params: {}, query: {}, body: { invoice: invoice.id, customer: invoice.partner_id[0], amount: pay, method: 'cash', session: sessionId } } }],
 			};
@@ -84,6 +94,34 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 		what: 'a payment taken at the counter during an open session is registered and reconciled with the invoice',
 		ok: counter.ok && Number(counter.summary[0]?.status) === 200 && money(afterPay.amount_residual) === money(invoice.amount_residual - pay),
 		detail: `${invoice.name}: ${invoice.amount_residual} → ${afterPay.amount_residual} (${afterPay.payment_state}); answer ${JSON.stringify(answered).slice(0, 160)}`,
+	});
+	// Who took it, from Odoo's own record of the payment: the till and the session in its memo (`ref` up to 17, `memo` from 18).
+	const memoField = w.version >= 18 ? 'memo' : 'ref';
+	const [taken] = answered.paymentId ? await rpc.call<Row[]>('account.payment', 'read', [[Number(answered.paymentId)]], { fields: [memoField, 'pos_session_id'], ...ctx }) : [];
+	const memo = String(taken?.[memoField] ?? '');
+	out.push({
+		what: 'the counter payment names its till and its session on the payment in Odoo',
+		ok: !!taken && memo.includes('till helsinki-till-1') && m2o(taken.pos_session_id) === sessionId && memo.includes(String((taken.pos_session_id as [number, string])[1])),
+		detail: `${memoField} "${memo}", session ${JSON.stringify(taken?.pos_session_id)}`,
+	});
+	// Refused requests change nothing in Odoo: another company's till, an amount above the balance, no token.
+	const stamp = async () => JSON.stringify(await Promise.all(['account.payment', 'account.move', 'ir.model.data'].map(async (m) => (await rpc.searchRead<Row>(m, [], ['write_date'], { order: 'write_date desc', limit: 1, context: { allowed_company_ids: [companyId] } }))[0]?.write_date ?? '')));
+	const countPayments = async () => (await rpc.searchRead('account.payment', [], ['id'], ctx)).length;
+	const before = [await stamp(), await countPayments()];
+	const tillWf = loadTemplate('pos-invoice-payment');
+	const secret = String((engine.credentials.all().jwtAuth as { secret?: string } | undefined)?.secret ?? '');
+	const token = (claims: Row) => signHs256({ sub: 'helsinki-till-1', jti: 'helsinki-till-1-2026-01', company: w.companyName, store: 2, ...claims }, secret);
+	const refusals = await w.phase('refused counter requests', async () => [
+		await engine.request(tillWf, 'POST Payment', { method: 'POST', headers: { 'idempotency-key': 'real-refused-0001' }, body: { invoice: invoice.id, customer: invoice.partner_id[0], amount: 1, method: 'cash' } }),
+		await engine.request(tillWf, 'POST Payment', { method: 'POST', headers: { authorization: `Bearer ${token({ company: 'Holding Inc' })}`, 'idempotency-key': 'real-refused-0002' }, body: { invoice: invoice.id, customer: invoice.partner_id[0], amount: 1, method: 'cash' } }),
+		await engine.request(tillWf, 'POST Payment', { method: 'POST', headers: { authorization: `Bearer ${token({})}`, 'idempotency-key': 'real-refused-0003' }, body: { invoice: invoice.id, customer: invoice.partner_id[0], amount: 99999, method: 'bank' } }),
+		await engine.request(tillWf, 'GET Unpaid Invoices', { method: 'GET', headers: { authorization: `Bearer ${token({})}` }, query: { customer: String(invoice.partner_id[0]), ref: 'NOT-SHOWN' } }),
+	]);
+	const after = [await stamp(), await countPayments()];
+	out.push({
+		what: 'refused counter requests (no token, another company, above the balance, a reference not shown) change nothing in Odoo',
+		ok: refusals.map((r) => r.statusCode).join() === '401,403,422,404' && JSON.stringify(after) === JSON.stringify(before),
+		detail: `answers ${refusals.map((r) => r.statusCode).join(', ')}; payments ${String(before[1])} → ${String(after[1])}, latest writes ${before[0] === after[0] ? 'unchanged' : 'CHANGED'}`,
 	});
 
 	// The night after: the session of today is now a past business day and is closed.

@@ -3,20 +3,13 @@
  * Odoo node answers. Every refusal is checked against Odoo's own records (nothing written) and
  * against what the answer says (nothing of another company).
  */
-import { createHmac } from 'node:crypto';
 import type { IDataObject, IWorkflowBase } from 'n8n-workflow';
 import { Engine, type WebhookAnswer } from '../../runner/engine';
 import { loadTemplate } from '../../runner/flows';
 import { startSandboxes, type Sandboxes } from '../../sandbox';
+import { signHs256 } from '../helpers';
 
-const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
-
-/** A till token as n8n's JWT node signs it (HS256). */
-function sign(claims: IDataObject, secret: string, alg = 'HS256'): string {
-	const head = `${b64({ alg, typ: 'JWT' })}.${b64({ iat: 1764000000, ...claims })}`;
-	if (alg === 'none') return `${head}.`;
-	return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
-}
+const sign = (claims: IDataObject, secret: string, alg: 'HS256' | 'none' = 'HS256') => signHs256(claims, secret, alg);
 
 const TILL = { sub: 'helsinki-till-1', jti: 'helsinki-till-1-2026-01', company: 'Ravintola Demo Oy', store: 1 };
 const MODELS = ['account.move', 'account.move.line', 'account.payment', 'account.partial.reconcile', 'pos.session', 'res.partner', 'ir.model.data'];
