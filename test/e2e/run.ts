@@ -23,10 +23,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { IConnections, INode, IWorkflowBase } from 'n8n-workflow';
 import { chromium, type Page } from 'playwright-core';
-import { applySettings, listTemplates, loadTemplate } from '../../runner/flows';
+import { applySettings, isWebhookOnly, listTemplates, loadTemplate } from '../../runner/flows';
 import { DateTime } from 'luxon';
 import { type SandboxOptions, startSandboxes, type Sandboxes } from '../../sandbox';
-import { totalWithTips } from '../helpers';
+import { signHs256, totalWithTips } from '../helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The committed screenshots (shown in the README) change only on purpose: E2E_UPDATE_SCREENSHOTS=1. */
@@ -270,7 +270,7 @@ async function main(): Promise<void> {
 		}
 		check('n8n import:workflow, every template', failures.length === 0, `${templateNames.length} templates`);
 
-		const scheduled = templateNames.filter((n, i) => templates[i].nodes.some((x) => x.type === 'n8n-nodes-base.manualTrigger')); // webhook-only: in queue mode below
+		const scheduled = templateNames.filter((n, i) => templates[i].nodes.some((x) => x.type === 'n8n-nodes-base.manualTrigger') && !isWebhookOnly(templates[i])); // webhook templates: in queue mode below
 		for (const name of scheduled) {
 			if (name === 'procountor-payments-to-odoo') recordPayments(sb);
 			await execute(host, name, baseEnv, work, '');
@@ -665,16 +665,26 @@ async function openWorkflow(page: Page, url: string): Promise<{ nodes: number; u
 async function webhookTemplate(base: string, sb: Sandboxes): Promise<void> {
 	const wf = loadTemplate('pos-invoice-payment');
 	const pin = (wf.pinData ?? {}) as Record<string, Array<{ json: { query: Record<string, string>; body: Record<string, unknown>; headers: Record<string, string> } }>>;
-	const unpaid = pin['GET Unpaid Invoices'][0].json;
 	const pay = pin['POST Payment'][0].json;
-	const summary = pin['GET Session Summary'][0].json;
 	const invoice = Number(pay.body.invoice);
-	const before = odooRead(sb, 'account.move', [['id', '=', invoice]], ['amount_residual'])[0].amount_residual as number;
+	const [inv] = odooRead(sb, 'account.move', [['id', '=', invoice]], ['amount_residual', 'name']);
+	const before = inv.amount_residual as number;
+	// The tills' tokens, signed with the JWT credential n8n holds for the webhooks (as the template's own Sign step does).
+	const secret = String(sb.credentials().jwtAuth.secret);
+	const token = (k: number) => signHs256({ sub: `helsinki-till-${k}`, jti: `e2e-till-${k}`, company: 'Ravintola Demo Oy', store: 1 }, secret);
+	const auth = (k = 1) => ({ authorization: `Bearer ${token(k)}` });
+	const unpaidUrl = `${base}/webhook/pos/unpaid-invoices?${new URLSearchParams({ customer: String(pay.body.customer), ref: String(inv.name) })}`;
 
-	const list = await fetch(`${base}/webhook/pos/unpaid-invoices?${new URLSearchParams(unpaid.query)}`);
+	const open = await fetch(unpaidUrl);
+	const wrong = await fetch(unpaidUrl, { headers: { authorization: `Bearer ${signHs256({ sub: 'x', jti: 'y', company: 'Ravintola Demo Oy', store: 1 }, 'not-the-secret')}` } });
+	const unauthPay = await fetch(`${base}/webhook/pos/payments`, { method: 'POST', headers: { 'content-type': 'application/json', ...pay.headers }, body: JSON.stringify(pay.body) });
+	const afterRefused = odooRead(sb, 'account.move', [['id', '=', invoice]], ['amount_residual'])[0].amount_residual as number;
+	check('without a till token the webhooks answer 401, with a wrong one 403, and nothing is paid', open.status === 401 && wrong.status === 403 && unauthPay.status === 401 && afterRefused === before, `HTTP ${open.status}, ${wrong.status}, ${unauthPay.status}; residual ${before} -> ${afterRefused}`);
+
+	const list = await fetch(unpaidUrl, { headers: auth() });
 	const listBody = (await list.json()) as { invoices?: unknown[] } | unknown[];
-	check('GET /webhook/pos/unpaid-invoices answers from Odoo', list.status === 200, `HTTP ${list.status}, ${JSON.stringify(listBody).slice(0, 120)}`);
-	const post = () => fetch(`${base}/webhook/pos/payments`, { method: 'POST', headers: { 'content-type': 'application/json', ...pay.headers }, body: JSON.stringify(pay.body) });
+	check('GET /webhook/pos/unpaid-invoices answers a till with its token from Odoo', list.status === 200, `HTTP ${list.status}, ${JSON.stringify(listBody).slice(0, 120)}`);
+	const post = () => fetch(`${base}/webhook/pos/payments`, { method: 'POST', headers: { 'content-type': 'application/json', ...pay.headers, ...auth() }, body: JSON.stringify(pay.body) });
 	const first = await post();
 	const firstBody = await first.text();
 	const again = await post(); // the till retries with the same Idempotency-Key
@@ -683,8 +693,43 @@ async function webhookTemplate(base: string, sb: Sandboxes): Promise<void> {
 	check('POST /webhook/pos/payments registers the payment once, the retry answers the same', first.status === 200 && again.status === 200 && money(before - after) === Number(pay.body.amount), `HTTP ${first.status}/${again.status}, residual ${before} -> ${after}; ${firstBody.slice(0, 100)}`);
 	const paymentId = (body: string) => (JSON.parse(body) as { paymentId?: number }).paymentId;
 	check('the retried request got the first payment back, not a new one', paymentId(firstBody) !== undefined && paymentId(againBody) === paymentId(firstBody), `payment ${paymentId(firstBody)}, retry ${paymentId(againBody)}: ${againBody.slice(0, 80)}`);
-	const s = await fetch(`${base}/webhook/pos/session-summary?${new URLSearchParams(summary.query)}`);
-	check('GET /webhook/pos/session-summary answers', s.status === 200, `HTTP ${s.status}, ${(await s.text()).slice(0, 120)}`);
+	const memo = String(odooRead(sb, 'account.payment', [['id', '=', paymentId(firstBody) ?? 0]], ['ref'])[0]?.ref ?? '');
+	check('the payment names the till that took it, in Odoo', memo.includes('till helsinki-till-1'), memo);
+	const s = await fetch(`${base}/webhook/pos/session-summary`, { headers: auth() });
+	check('GET /webhook/pos/session-summary answers the till its store session', s.status === 200, `HTTP ${s.status}, ${(await s.text()).slice(0, 120)}`);
+
+	// 20 tills at once on one invoice through n8n's webhooks and its workers: each payment once, none above the balance.
+	const target = odooRead(sb, 'account.move', [['move_type', '=', 'out_invoice'], ['state', '=', 'posted'], ['payment_state', '=', 'not_paid'], ['id', '!=', invoice]], ['amount_residual', 'partner_id', 'name'])[0];
+	const residual = Number(target.amount_residual);
+	const each = money(Math.max(0.01, Math.floor((residual / 14) * 100) / 100));
+	const t0 = Date.now();
+	const latencies: number[] = [];
+	const answers = await Promise.all(
+		Array.from({ length: 20 }, async (_, k) => {
+			const t = Date.now();
+			const r = await fetch(`${base}/webhook/pos/payments`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'idempotency-key': `e2e-load-${k}-0001`, ...auth(k + 1) },
+				body: JSON.stringify({ invoice: target.id, customer: (target.partner_id as [number, string])[0], amount: each, method: 'bank' }),
+			});
+			latencies.push(Date.now() - t);
+			return { status: r.status, body: (await r.json().catch(() => ({}))) as { status?: string } };
+		}),
+	);
+	const wall = (Date.now() - t0) / 1000;
+	const payments = odooRead(sb, 'account.payment', [], ['amount', 'reconciled_invoice_ids']).filter((p) => (p.reconciled_invoice_ids as number[]).includes(Number(target.id)));
+	const left = odooRead(sb, 'account.move', [['id', '=', target.id]], ['amount_residual'])[0].amount_residual as number;
+	const registered = answers.filter((a) => a.status === 200 && a.body.status === 'registered').length;
+	const errors = answers.filter((a) => a.status >= 500).length;
+	latencies.sort((x, y) => x - y);
+	const p95 = latencies[Math.ceil(latencies.length * 0.95) - 1];
+	const expected = Math.min(20, Math.floor(Math.round(residual * 100) / Math.round(each * 100)));
+	check(
+		'20 tills paying one invoice at once: every payment once, none above the open balance',
+		payments.length === registered && registered === expected && left >= 0 && errors === 0,
+		`${registered} registered (${expected} fit in ${residual}), ${answers.filter((a) => a.status === 422).length} refused as above the balance, ${errors} errors; residual ${left}; p95 ${p95} ms, median ${latencies[9]} ms, ${wall.toFixed(1)} s in all`,
+	);
+	console.log(`  20-till load: p95 ${p95} ms, median ${latencies[9]} ms, max ${latencies[19]} ms, ${errors} errors, ${wall.toFixed(1)} s`);
 }
 
 main().catch((e: Error) => {
