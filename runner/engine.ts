@@ -126,10 +126,18 @@ export class NodeTypeRegistry implements INodeTypes {
 	}
 }
 
+/** n8n's own credential types the templates use: the canonical sync's header, the counter API's JWT. */
+const BASE_CREDENTIALS: Record<string, [string, string]> = {
+	httpHeaderAuth: ['HttpHeaderAuth.credentials', 'HttpHeaderAuth'],
+	jwtAuth: ['JwtAuth.credentials', 'JwtAuth'],
+};
+
 export function credentialType(name: string): ICredentialType {
-	const entry = OWN_CREDENTIALS[name];
-	if (!entry) throw new Error(`Unknown credential type ${name}`);
-	return loadExport<ICredentialType>(ownModule(entry[0]), entry[1]);
+	const own = OWN_CREDENTIALS[name];
+	if (own) return loadExport<ICredentialType>(ownModule(own[0]), own[1]);
+	const base = BASE_CREDENTIALS[name];
+	if (base) return loadExport<ICredentialType>(require.resolve(`n8n-nodes-base/dist/credentials/${base[0]}`), base[1]);
+	throw new Error(`Unknown credential type ${name}`);
 }
 
 /** Resolves `={{$credentials.x}}`-style templates of generic authentication. */
@@ -166,7 +174,8 @@ export class CredentialsHelper extends ICredentialsHelper {
 		if (typeof auth === 'function') return await auth(credentials, requestOptions);
 		const out: IHttpRequestOptions = { ...requestOptions, headers: { ...(requestOptions.headers ?? {}) }, qs: { ...(requestOptions.qs ?? {}) } };
 		const props = auth.properties as { headers?: IDataObject; qs?: IDataObject; body?: IDataObject };
-		for (const [k, v] of Object.entries(props.headers ?? {})) out.headers![k] = resolveCredentialTemplate(v, credentials) as string;
+		// A header's name may come from the credential too (n8n's Header Auth).
+		for (const [k, v] of Object.entries(props.headers ?? {})) out.headers![String(resolveCredentialTemplate(k, credentials))] = resolveCredentialTemplate(v, credentials) as string;
 		for (const [k, v] of Object.entries(props.qs ?? {})) out.qs![k] = resolveCredentialTemplate(v, credentials) as string;
 		if (props.body && typeof out.body === 'object' && out.body !== null) {
 			for (const [k, v] of Object.entries(props.body)) (out.body as IDataObject)[k] = resolveCredentialTemplate(v, credentials) as string;
@@ -221,7 +230,7 @@ export class CredentialsHelper extends ICredentialsHelper {
 	async updateCredentialsOauthTokenData(): Promise<void> {}
 
 	getCredentialsProperties(type: string): INodeProperties[] {
-		return OWN_CREDENTIALS[type] ? credentialType(type).properties : [];
+		return credentialType(type).properties;
 	}
 }
 

@@ -105,6 +105,8 @@ export async function startSandboxes(ports: SandboxPorts = {}, options: SandboxO
 				},
 				// n8n's own JWT credential of the counter API's webhooks: the tills' tokens are signed with it.
 				jwtAuth: { keyType: 'passphrase', secret: tillSecret, algorithm: 'HS256' },
+				// n8n's Header Auth credential of the canonical sync's HTTP step: the receiver's bearer token.
+				httpHeaderAuth: { name: 'Authorization', value: `Bearer ${receiver.token}` },
 			};
 		},
 	};

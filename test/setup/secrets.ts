@@ -6,7 +6,7 @@
  */
 import { Engine } from '../../runner/engine';
 
-const SECRET_FIELDS = ['password', 'apiKey', 'token', 'clientSecret', 'accessToken', 'secret'];
+const SECRET_FIELDS = ['password', 'apiKey', 'token', 'clientSecret', 'accessToken', 'secret', 'value'];
 /** Credential fields holding a URL: a user name and password typed into one are secrets too. */
 const URL_FIELDS = ['url', 'baseUrl', 'customUrl'];
 const leaks: string[] = [];

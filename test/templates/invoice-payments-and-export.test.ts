@@ -121,3 +121,30 @@ describe('Template: canonical invoice export', () => {
 		}
 	});
 });
+
+describe('Template: canonical invoice export, sent with its credential', () => {
+	test('the endpoint gets the Header Auth credential; a wrong token or a plain-http endpoint elsewhere sends nothing and moves nothing', async () => {
+		const sb = await startSandboxes();
+		try {
+			invoice(sb, 9, 25);
+			const creds = sb.credentials();
+			// A plain http endpoint on another host: refused before any request, the invoices wait.
+			const plain = await runTemplate(new Engine(creds), 'odoo-invoices-canonical-sync', {}, { ...sb.settings(), endpoint: 'http://invoices.example.com/canonical' });
+			expect(plain.ok).toBe(false);
+			expect(plain.error).toMatch(/plain http to another host: use https, or set allowPlainHttp/);
+			expect(sb.receiver.requests + sb.receiver.refused).toBe(0);
+			// A wrong token: the platform refuses, nothing counts as sent, the token is not printed.
+			const wrong = await runTemplate(new Engine({ ...creds, httpHeaderAuth: { name: 'Authorization', value: 'Bearer not-the-token-4711' } }), 'odoo-invoices-canonical-sync', {}, sb.settings());
+			expect(wrong.ok).toBe(false);
+			expect(sb.receiver.refused).toBe(1);
+			expect(sb.receiver.received).toHaveLength(0);
+			expect(JSON.stringify(wrong)).not.toContain('not-the-token-4711');
+			// With the credential: sent once.
+			const right = await runTemplate(new Engine(creds), 'odoo-invoices-canonical-sync', {}, sb.settings());
+			expect(right.summary[0]).toMatchObject({ status: 'success' });
+			expect(sb.receiver.received.length).toBeGreaterThan(0);
+		} finally {
+			await sb.stop();
+		}
+	});
+});
