@@ -9,8 +9,6 @@ import { loadTemplate } from '../../runner/flows';
 import { startSandboxes, type Sandboxes } from '../../sandbox';
 import { signHs256 } from '../helpers';
 
-const sign = (claims: IDataObject, secret: string, alg: 'HS256' | 'none' = 'HS256') => signHs256(claims, secret, alg);
-
 const TILL = { sub: 'helsinki-till-1', jti: 'helsinki-till-1-2026-01', company: 'Ravintola Demo Oy', store: 1 };
 const MODELS = ['account.move', 'account.move.line', 'account.payment', 'account.partial.reconcile', 'pos.session', 'res.partner', 'ir.model.data'];
 const OTHER_COMPANY_WORDS = ['Muu Yhtiö Oy', 'Salainen Asiakas', 'INV/OTHER/0001', 'Other Store'];
@@ -93,7 +91,7 @@ describe('POS counter API: only the tills get in, and only where they belong', (
 	let w: World;
 	let wf: IWorkflowBase;
 	let staticData: IDataObject;
-	const till = (claims: IDataObject = {}) => `Bearer ${sign({ ...TILL, ...claims }, w.secret)}`;
+	const till = (claims: IDataObject = {}) => `Bearer ${signHs256({ ...TILL, ...claims }, w.secret)}`;
 	const send = async (hook: string, method: 'GET' | 'POST', req: { headers?: Record<string, string>; query?: IDataObject; body?: unknown }): Promise<WebhookAnswer> =>
 		await w.engine.request(wf, hook, { method, headers: req.headers ?? {}, query: req.query, body: req.body }, { staticData });
 	const unpaid = (query: IDataObject, auth = till()) => send('GET Unpaid Invoices', 'GET', { headers: auth ? { authorization: auth } : {}, query });
@@ -168,9 +166,9 @@ describe('POS counter API: only the tills get in, and only where they belong', (
 		const ok = { invoice: w.invoice, customer: w.customer, amount: 5, method: 'cash' };
 		const cases: Array<[string, () => Promise<WebhookAnswer>, number, RegExp?]> = [
 			['no Authorization header', () => unpaid({ customer: c, ref: w.invoiceName }, ''), 401],
-			['a token signed with another secret', () => unpaid({ customer: c, ref: w.invoiceName }, `Bearer ${sign(TILL, 'not-the-secret')}`), 403],
+			['a token signed with another secret', () => unpaid({ customer: c, ref: w.invoiceName }, `Bearer ${signHs256(TILL, 'not-the-secret')}`), 403],
 			['a token that is no JWT', () => unpaid({ customer: c, ref: w.invoiceName }, 'Bearer abc.def'), 403],
-			['an unsigned token (alg none)', () => unpaid({ customer: c, ref: w.invoiceName }, `Bearer ${sign(TILL, '', 'none')}`), 403],
+			['an unsigned token (alg none)', () => unpaid({ customer: c, ref: w.invoiceName }, `Bearer ${signHs256(TILL, '', 'none')}`), 403],
 			['an expired token', () => unpaid({ customer: c, ref: w.invoiceName }, till({ exp: 1700000000 })), 403],
 			['a payment without a token', () => pay(ok, undefined, ''), 401],
 			['a revoked token (its ID listed)', () => unpaid({ customer: c, ref: w.invoiceName }, till({ sub: 'tampere-till-9', jti: 'tampere-till-9-2025-12' })), 403, /revoked/],
@@ -272,7 +270,7 @@ describe('POS counter API: 20 tills at once', () => {
 			const send = (k: number) =>
 				engine.request(wf, 'POST Payment', {
 					method: 'POST',
-					headers: { authorization: `Bearer ${sign({ ...TILL, sub: `helsinki-till-${k}`, jti: `t${k}` }, String(creds.jwtAuth.secret))}`, 'idempotency-key': `load-${k}-0001` },
+					headers: { authorization: `Bearer ${signHs256({ ...TILL, sub: `helsinki-till-${k}`, jti: `t${k}` }, String(creds.jwtAuth.secret))}`, 'idempotency-key': `load-${k}-0001` },
 					body: { invoice: w.invoice, customer: w.customer, amount: 10, method: 'bank' },
 				}, { staticData });
 			const tills = Array.from({ length: 20 }, (_, k) => k + 1);

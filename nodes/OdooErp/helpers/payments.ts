@@ -15,6 +15,32 @@ export async function findKeyedPayment(client: OdooClient, key: string): Promise
 	return ids[0];
 }
 
+/** A claim left by a run that crashed before paying may be taken over after this long. */
+const STALE_CLAIM_MS = 10 * 60 * 1000;
+
+/**
+ * What an idempotency key already did: the payment it made (a claim whose answer was lost is
+ * completed from the payment's memo), `busy` while another execution holds it, or nothing — a
+ * stale claim of a crashed run is removed, so the key can pay.
+ */
+export async function keyedPayment(client: OdooClient, key: { module: string; name: string }): Promise<{ paymentId?: number; busy?: boolean }> {
+	const [found] = await client.call<Array<{ id: number; res_id: number; create_date?: string }>>('ir.model.data', 'search_read', {
+		args: [[['module', '=', key.module], ['name', '=', key.name]]],
+		kwargs: { fields: ['res_id', 'create_date'] },
+	});
+	if (!found) return {};
+	if (found.res_id) return { paymentId: found.res_id };
+	// A claim without its payment: another execution is at it, or one lost its answer.
+	const adopted = await findKeyedPayment(client, `${key.module}.${key.name}`);
+	if (adopted) {
+		await client.call('ir.model.data', 'write', { ids: [found.id], args: [{ res_id: adopted }], idempotent: true });
+		return { paymentId: adopted };
+	}
+	if (!(client.ageMs(found.create_date) > STALE_CLAIM_MS)) return { busy: true };
+	await client.call('ir.model.data', 'unlink', { ids: [found.id], idempotent: true });
+	return {};
+}
+
 export interface PayInvoice {
 	invoiceId: number;
 	/** In euros, already checked against the open balance. */

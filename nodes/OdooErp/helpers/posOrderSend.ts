@@ -126,7 +126,7 @@ export async function lockOrders(
 			args: [[['module', '=', module], ['name', 'in', candidates.map(lockName)]]],
 			kwargs: { fields: ['name', 'create_date'] },
 		});
-		const stale = held.filter((h) => client.serverNow() - Date.parse(`${h.create_date.replace(' ', 'T')}Z`) > LOCK_STALE_MS);
+		const stale = held.filter((h) => client.ageMs(h.create_date) > LOCK_STALE_MS);
 		if (stale.length) await client.call('ir.model.data', 'unlink', { ids: stale.map((h) => h.id), idempotent: true });
 		const busy = new Set(held.filter((h) => !stale.includes(h)).map((h) => h.name));
 		for (const b of candidates) if (busy.has(lockName(b))) skip(b.inv, 'being imported by another execution');

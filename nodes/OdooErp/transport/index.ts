@@ -104,6 +104,12 @@ const TRANSIENT_ODOO_ERRORS = new Set([
 	'psycopg2.extensions.TransactionRollbackError',
 ]);
 
+/** Whether a company named by a person (its ID, or its name in any case) is this one. */
+export function namesCompany(wanted: string, company: { id: number; name: string }): boolean {
+	const w = wanted.trim().toLowerCase();
+	return w === String(company.id) || w === company.name.trim().toLowerCase();
+}
+
 export class OdooApiError extends Error {
 	constructor(
 		readonly data: OdooErrorData,
@@ -210,6 +216,11 @@ export class OdooClient {
 	 */
 	serverNow(): number {
 		return Date.now() + this.serverOffsetMs;
+	}
+
+	/** How old a record's timestamp (Odoo's `YYYY-MM-DD HH:MM:SS`, UTC) is on Odoo's clock; NaN without one. */
+	ageMs(odooTimestamp: string | false | undefined): number {
+		return this.serverNow() - Date.parse(`${String(odooTimestamp || '').replace(' ', 'T')}Z`);
 	}
 
 	/** One request under the retry policy; `answered` is a status handed back instead of failing. */
@@ -368,7 +379,7 @@ export class OdooClient {
 			let id = user.company_id[0];
 			if (wanted) {
 				const companies = await this.call<Array<{ id: number; name: string }>>('res.company', 'read', { ids: allowed, kwargs: { fields: ['name'] }, anyCompany: true });
-				const match = companies.find((c) => String(c.id) === wanted || c.name.trim().toLowerCase() === wanted.toLowerCase());
+				const match = companies.find((c) => namesCompany(wanted, c));
 				if (!match) {
 					throw this.apiError(
 						`The login "${this.creds.username}" may not work in the company "${wanted}"`,

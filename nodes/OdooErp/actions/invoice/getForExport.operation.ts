@@ -94,7 +94,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	});
 	// Claims of runs that stopped midway: released, then claimed again below like new ones.
 	const staleMs = Number(this.getNodeParameter('staleMinutes', 0, 30)) * 60_000;
-	const old = claimed.filter((c) => client.serverNow() - Date.parse(`${c.create_date.replace(' ', 'T')}Z`) > staleMs);
+	const old = claimed.filter((c) => client.ageMs(c.create_date) > staleMs);
 	const resumed = new Set<number>();
 	// Invoices whose last export failed (retry_invoice_<id>): tried again, looking first for what got through.
 	const retries = await client.call<ExternalIdRow[]>('ir.model.data', 'search_read', {

@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { ExternalIdRow } from '../../helpers/interfaces';
 import { failItem, ok } from '../../helpers/items';
-import { findKeyedPayment, payInvoice } from '../../helpers/payments';
+import { keyedPayment, payInvoice } from '../../helpers/payments';
 import { InputError } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
 
@@ -87,8 +86,6 @@ interface InvoiceRow {
 
 const INVOICE_FIELDS = ['name', 'move_type', 'state', 'partner_id', 'amount_residual', 'payment_state'];
 
-/** A claim left by a run that crashed before paying may be taken over after this long. */
-const STALE_CLAIM_MS = 10 * 60 * 1000;
 
 async function journalOf(ctx: IExecuteFunctions, client: OdooClient, i: number, mode: string, sessionId: number | undefined): Promise<number> {
 	if (mode === 'journal') {
@@ -137,27 +134,12 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				const dot = key.indexOf('.');
 				if (dot <= 0 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(key)) throw new InputError(`Idempotency Key "${key}" must look like module.name`, 'idempotencyKey');
 				xid = { module: key.slice(0, dot), name: key.slice(dot + 1) };
-				const [found] = await client.call<Array<ExternalIdRow & { create_date?: string }>>('ir.model.data', 'search_read', {
-					args: [[['module', '=', xid.module], ['name', '=', xid.name]]],
-					kwargs: { fields: ['res_id', 'model', 'create_date'] },
-				});
-				if (found?.res_id) {
+				const done = await keyedPayment(client, xid);
+				if (done.busy) throw new InputError(`A payment with key ${key} is being registered by another execution`, 'idempotencyKey');
+				if (done.paymentId) {
 					const [inv] = await client.call<InvoiceRow[]>('account.move', 'read', { ids: [invoiceId], kwargs: { fields: INVOICE_FIELDS } });
-					out.push(ok({ status: 'already registered', paymentId: found.res_id, invoiceId, paymentState: inv?.payment_state, residual: inv?.amount_residual, idempotencyKey: key }, i));
+					out.push(ok({ status: 'already registered', paymentId: done.paymentId, invoiceId, paymentState: inv?.payment_state, residual: inv?.amount_residual, idempotencyKey: key }, i));
 					continue;
-				}
-				if (found) {
-					// A claim without its payment: another execution is at it, or one lost its answer.
-					const adopted = await findKeyedPayment(client, key);
-					if (adopted) {
-						await client.call('ir.model.data', 'write', { ids: [found.id], args: [{ res_id: adopted }], idempotent: true });
-						const [inv] = await client.call<InvoiceRow[]>('account.move', 'read', { ids: [invoiceId], kwargs: { fields: INVOICE_FIELDS } });
-						out.push(ok({ status: 'already registered', paymentId: adopted, invoiceId, paymentState: inv?.payment_state, residual: inv?.amount_residual, idempotencyKey: key }, i));
-						continue;
-					}
-					const age = client.serverNow() - Date.parse(`${String(found.create_date ?? '').replace(' ', 'T')}Z`);
-					if (!(age > STALE_CLAIM_MS)) throw new InputError(`A payment with key ${key} is being registered by another execution`, 'idempotencyKey');
-					await client.call('ir.model.data', 'unlink', { ids: [found.id], idempotent: true });
 				}
 			}
 			const [inv] = await client.call<InvoiceRow[]>('account.move', 'read', { ids: [invoiceId], kwargs: { fields: INVOICE_FIELDS } });

@@ -25,11 +25,12 @@ import {
 	toMoney,
 } from '../../helpers/counter';
 import { ok } from '../../helpers/items';
+import { openInvoicesAnswer, openInvoicesOf } from '../../helpers/openInvoices';
 import { type PpXids, ppXids } from '../../helpers/pixelpoint';
-import { findKeyedPayment, payInvoice } from '../../helpers/payments';
+import { keyedPayment, payInvoice } from '../../helpers/payments';
 import { namespaceProperty } from '../../helpers/posMasterData';
 import { sessionInvoicePayments } from '../../helpers/sessionPayments';
-import type { OdooClient, OdooCompany } from '../../transport';
+import { type OdooClient, type OdooCompany, namesCompany } from '../../transport';
 
 const properties: INodeProperties[] = [
 	{
@@ -94,7 +95,6 @@ interface Ctx {
 	request: CounterRequest;
 	company: OdooCompany;
 	x: PpXids;
-	ns: string;
 	cashCeilingCents: number;
 	auditChannel: string;
 	itemIndex: number;
@@ -102,10 +102,7 @@ interface Ctx {
 
 /** The token names the company by ID or name; it must be the one this credential works in. */
 function refuseOtherCompany(till: Till, company: OdooCompany): void {
-	const claim = till.company.trim().toLowerCase();
-	if (claim !== String(company.id) && claim !== company.name.trim().toLowerCase()) {
-		throw new Refusal(403, "This till token is not for this company's counter", true);
-	}
+	if (!namesCompany(till.company, company)) throw new Refusal(403, "This till token is not for this company's counter", true);
 }
 
 /** The till's store (its pos.config), in this company. */
@@ -136,42 +133,11 @@ async function openInvoices(c: Ctx): Promise<IDataObject> {
 		kwargs: { fields: ['name', 'ref'], limit: 1 },
 	});
 	if (!partner) throw miss;
-	const invoices = await c.client.call<IDataObject[]>('account.move', 'search_read', {
-		args: [
-			[
-				['move_type', '=', 'out_invoice'],
-				['state', '=', 'posted'],
-				['payment_state', 'in', ['not_paid', 'partial']],
-				['commercial_partner_id', '=', customerId],
-				['company_id', '=', c.company.id],
-			],
-		],
-		kwargs: { fields: ['name', 'payment_reference', 'invoice_date', 'invoice_date_due', 'amount_total', 'amount_residual', 'payment_state', 'currency_id'], order: 'invoice_date_due, id' },
-	});
+	const invoices = await openInvoicesOf(c.client, customerId);
 	const proven = normalShown(partner.ref) === shown || invoices.some((inv) => normalShown(inv.name) === shown || normalShown(inv.payment_reference) === shown);
 	if (!proven) throw miss;
-	const totalDue = toMoney(invoices.reduce((s, inv) => s + Math.round(Number(inv.amount_residual) * 100), 0));
-	return {
-		customerId,
-		customerName: partner.name,
-		openCount: invoices.length,
-		totalDue,
-		invoices: invoices.map((inv) => ({
-			id: inv.id,
-			number: inv.name,
-			date: inv.invoice_date,
-			dueDate: inv.invoice_date_due,
-			total: inv.amount_total,
-			residual: inv.amount_residual,
-			paymentState: inv.payment_state,
-			currency: Array.isArray(inv.currency_id) ? inv.currency_id[1] : null,
-		})),
-		till: c.till.name,
-	};
+	return { ...openInvoicesAnswer(partner, invoices), till: c.till.name };
 }
-
-/** A claim left by a run that crashed before paying may be taken over after this long. */
-const STALE_CLAIM_MS = 10 * 60 * 1000;
 
 interface PaymentRow {
 	id: number;
@@ -231,22 +197,15 @@ async function takePayment(c: Ctx): Promise<IDataObject> {
 	// A till's keys are its own: another till's key can neither collide nor be replayed.
 	const xid = { module: 'pos_counter', name: `t${tillKey(c.till)}_${key}` };
 	const want = { invoiceId, cents, method, session: sessionAsked };
-	const [found] = await c.client.call<Array<{ id: number; res_id: number; create_date?: string }>>('ir.model.data', 'search_read', {
-		args: [[['module', '=', xid.module], ['name', '=', xid.name]]],
-		kwargs: { fields: ['res_id', 'create_date'] },
-	});
-	if (found?.res_id) return await replay(c, found.res_id, want, key);
-	if (found) {
-		// A claim without its payment: another execution is at it, or one lost its answer.
-		const adopted = await findKeyedPayment(c.client, `${xid.module}.${xid.name}`);
-		if (adopted) {
-			await c.client.call('ir.model.data', 'write', { ids: [found.id], args: [{ res_id: adopted }], idempotent: true });
-			return await replay(c, adopted, want, key);
-		}
-		const age = c.client.serverNow() - Date.parse(`${String(found.create_date ?? '').replace(' ', 'T')}Z`);
-		if (!(age > STALE_CLAIM_MS)) throw new Refusal(409, 'A payment with this Idempotency-Key is being registered: ask again in a moment with the same key', false);
-		await c.client.call('ir.model.data', 'unlink', { ids: [found.id], idempotent: true });
-	}
+	/** The payment the key already made, answered again (only for the same request); undefined when the key may pay. */
+	const already = async (): Promise<IDataObject | undefined> => {
+		const done = await keyedPayment(c.client, xid);
+		if (done.busy) throw new Refusal(409, 'A payment with this Idempotency-Key is being registered: ask again in a moment with the same key', false);
+		return done.paymentId ? await replay(c, done.paymentId, want, key) : undefined;
+	};
+	// A retry is answered before anything else is looked at, whatever became of the session since.
+	const first = await already();
+	if (first) return first;
 
 	const store = await storeOf(c);
 	const sessions = await c.client.call<Array<{ id: number; name: string }>>('pos.session', 'search_read', {
@@ -263,7 +222,8 @@ async function takePayment(c: Ctx): Promise<IDataObject> {
 	// One payment at a time per invoice: two tills paying the same invoice at once never pay more than is open.
 	const lock = await lockInvoice(c, invoiceId);
 	try {
-		return await payLocked(c, { invoiceId, customerId, cents, method, key, xid, store, session });
+		// The same key sent twice at once: the second finds the first's payment once it holds the lock.
+		return (await already()) ?? (await payLocked(c, { invoiceId, customerId, cents, method, key, xid, store, session }));
 	} finally {
 		await c.client.call('ir.model.data', 'unlink', { ids: [lock], idempotent: true }).catch(() => undefined);
 	}
@@ -281,8 +241,7 @@ async function lockInvoice(c: Ctx, invoiceId: number): Promise<number> {
 			kwargs: { fields: ['create_date'] },
 		});
 		if (held) {
-			const age = c.client.serverNow() - Date.parse(`${String(held.create_date ?? '').replace(' ', 'T')}Z`);
-			if (age > STALE_LOCK_MS) await c.client.call('ir.model.data', 'unlink', { ids: [held.id], idempotent: true });
+			if (c.client.ageMs(held.create_date) > STALE_LOCK_MS) await c.client.call('ir.model.data', 'unlink', { ids: [held.id], idempotent: true });
 			else {
 				await sleep(150 + Math.random() * 200);
 				continue;
@@ -302,9 +261,6 @@ async function payLocked(
 	p: { invoiceId: number; customerId: number; cents: number; method: string; key: string; xid: { module: string; name: string }; store: { payment_method_ids: number[] }; session: { id: number; name: string } },
 ): Promise<IDataObject> {
 	const { invoiceId, customerId, cents, method, key, xid, store, session } = p;
-	// The same key sent twice at once: the second finds the first's payment once it holds the lock.
-	const [done] = await c.client.call<Array<{ res_id: number }>>('ir.model.data', 'search_read', { args: [[['module', '=', xid.module], ['name', '=', xid.name]]], kwargs: { fields: ['res_id'] } });
-	if (done?.res_id) return await replay(c, done.res_id, { invoiceId, cents, method }, key);
 	const [inv] = await c.client.call<Array<{ id: number; name: string; state: string; partner_id: M2o; commercial_partner_id: M2o; amount_residual: number; payment_state: string }>>(
 		'account.move',
 		'search_read',
@@ -406,8 +362,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	const items = this.getInputData();
 	const out: INodeExecutionData[] = [];
 	const staticData = this.getWorkflowStaticData('node');
-	const throttle = ((staticData.tills as ThrottleState | undefined) ??= {}) as ThrottleState;
-	staticData.tills = throttle;
+	const throttle = (staticData.tills ??= {}) as ThrottleState;
 	for (let i = 0; i < items.length; i++) {
 		const endpoint = this.getNodeParameter('endpoint', i) as string;
 		const options = this.getNodeParameter('options', i, {}) as { auditChannel?: string; maxFailures?: number; windowMinutes?: number; maxBytes?: number };
@@ -429,7 +384,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			refuseOtherCompany(till, company);
 			const ns = String(this.getNodeParameter('namespace', i, 'pixelpoint')).trim();
 			const ceiling = Number(this.getNodeParameter('cashCeiling', i, 500));
-			ctx = { client, till, request, company, x: ppXids(ns), ns, cashCeilingCents: Math.round((Number.isFinite(ceiling) ? ceiling : 0) * 100), auditChannel, itemIndex: i };
+			ctx = { client, till, request, company, x: ppXids(ns), cashCeilingCents: Math.round((Number.isFinite(ceiling) ? ceiling : 0) * 100), auditChannel, itemIndex: i };
 			out.push(ok({ statusCode: 200, body: await handler(ctx) }, i));
 		} catch (error) {
 			if (error instanceof Refusal) {
