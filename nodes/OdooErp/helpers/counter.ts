@@ -174,7 +174,7 @@ export function parseIdempotencyKey(headers: IDataObject): string {
 export function parseShown(raw: unknown): string {
 	const s = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
 	if (!s) throw new Refusal(400, 'ref is required: an invoice number of the customer (e.g. INV/2026/00012) or the customer\'s reference');
-	if (s.length > 64 || /[\u0000-\u001f]/.test(s)) throw new Refusal(400, 'ref is not an invoice number or a customer reference');
+	if (s.length > 64 || [...s].some((c) => c.charCodeAt(0) < 0x20)) throw new Refusal(400, 'ref is not an invoice number or a customer reference');
 	return normalShown(s);
 }
 

@@ -12,8 +12,11 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const flow = checkFlow(String(this.getNodeParameter('flow', i)));
-			const { rows: _rows, ...state } = await readState(client, flow);
-			out.push(ok({ ...state, ...waitingSummary(state) }, i));
+			const state = await readState(client, flow);
+			// The waiting rows are summarised, not listed: a long list would be one huge item.
+			const shown: Partial<typeof state> = { ...state };
+			delete shown.rows;
+			out.push(ok({ ...shown, ...waitingSummary(state) }, i));
 		} catch (error) {
 			out.push(failItem(this, error, i));
 		}

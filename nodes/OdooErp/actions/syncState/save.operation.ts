@@ -60,7 +60,10 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			}
 			const saved = await saveResults(client, flow, results, cursors, now);
 			const state = await readState(client, flow);
-			const { results: _r, cursors: _c, ...rest } = items[i].json;
+			// What came in is passed on without the results and cursors it saved.
+			const rest = { ...items[i].json };
+			delete rest.results;
+			delete rest.cursors;
 			out.push(ok({ ...rest, flow, ...saved, ...waitingSummary(state) }, i));
 		} catch (error) {
 			out.push(failItem(this, error, i));
