@@ -20,7 +20,7 @@ export class OdooErp implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Odoo 16-19: records, batched upserts by external ID, POS and invoices',
+		description: 'Odoo 17-19: records, batched upserts by external ID, POS and invoices',
 		defaults: { name: 'Odoo ERP' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -1,21 +1,28 @@
 /**
- * `npm run test:e2e`: day one of an integrator, automated, in a real n8n 2.x.
+ * `npm run test:e2e`: day one of an integrator, automated, in real n8n — one row per n8n line users
+ * are on (.ci/versions.json: n8n 2.x on Node 24 in full, n8n 1.x on its Node for the CLI and the
+ * editor; E2E_ROWS=2 or 1 chooses, E2E_PARTS=cli,queue,installer,editor the parts).
  *
- * 1. Installs the pinned n8n (cached; see install-n8n.sh), packs this package and installs the
+ * 1. Installs the row's n8n (cached; see install-n8n.sh), packs this package and installs the
  *    tarball in n8n's community nodes folder, as `npm install` in ~/.n8n/nodes would.
  * 2. CLI: imports credentials pointing at fresh sandboxes and every template with n8n's own
  *    `import:credentials` / `import:workflow`, runs each scheduled template with `n8n execute --id`
  *    and checks the sandboxes: orders equal to the cent, sessions closed, invoices sent, payments
  *    registered, canonical invoices received. Then runs each again: nothing may change.
- * 3. Queue mode: PostgreSQL + Redis, one main and two workers (concurrency 1 each). The editor is
- *    opened in headless Chromium: the node panel is searched for each node of the package and a
- *    template is opened (screenshots in docs/screenshots/). Then the order import is started
- *    twice at once (a copy of the template whose schedule is a webhook), so each worker runs one:
- *    no duplicate order, no second session. The webhook template answers its three endpoints.
+ * 3. Queue mode (2.x): PostgreSQL + Redis, one main and two workers (concurrency 1 each). The
+ *    editor is opened in headless Chromium: the node panel is searched for each node of the
+ *    package, a template is opened (screenshots in docs/screenshots/), every node is opened. Then
+ *    the order import is started twice at once (a copy of the template whose schedule is a
+ *    webhook), so each worker runs one: no duplicate order, no second session. The webhook
+ *    template answers its three endpoints to tills with a token, and 20 tills pay at once.
+ * 4. The installer (2.x): the package published to a local registry and installed, updated,
+ *    uninstalled and installed again through n8n's own community-package installer, and once by
+ *    N8N_COMMUNITY_PACKAGES at start-up (registry.ts says how n8n reaches that registry).
+ * 5. The editor (1.x): every node of the package opened.
  *
  * Exits non-zero when any check fails. Needs: PostgreSQL and Redis on 127.0.0.1 (trust auth),
- * Debian's chromium (CHROMIUM, default /usr/bin/chromium). The work folder (logs, n8n's user
- * folder) is kept when a check fails and removed otherwise.
+ * Debian's chromium (CHROMIUM, default /usr/bin/chromium), openssl. The work folder (logs, n8n's
+ * user folders) is kept when a check fails (or E2E_KEEP=1) and removed otherwise.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -324,6 +331,7 @@ async function main(): Promise<void> {
 		} else if (parts.has('editor')) await editorPart(host, baseEnv, rowWork, templates);
 	}
 
+	stopAll(); // anything a failed part left running
 	console.log('\n== The matrix');
 	for (const [label, r] of results) console.log(`  ${r.failed ? 'FAIL' : 'ok  '} ${label}: ${r.passed} checks passed, ${r.failed} failed`);
 	// Logs stay for a failed run only.
