@@ -215,13 +215,19 @@ describe('POS counter API: only the tills get in, and only where they belong', (
 		for (const [what, call, status, message] of cases) {
 			staticData = {}; // each case as a till's first refusal (slowing is the next test's)
 			const before = snapshot(w.sb);
+			const callsBefore = w.sb.odoo.http.counter.snapshot();
 			const res = await call();
+			// Not even a write undone again (a lock taken and released): no writing call at all.
+			const writes = Object.entries(w.sb.odoo.http.counter.snapshot())
+				.filter(([k, n]) => /\/(create|write|unlink|copy|action_\w+|button_\w+|message_post|reconcile)$/.test(k) && n !== (callsBefore[k] ?? 0))
+				.map(([k]) => k);
 			const text = JSON.stringify(res.body ?? '');
 			const leaked = OTHER_COMPANY_WORDS.filter((word) => text.includes(word));
 			const problems = [
 				res.statusCode !== status ? `status ${res.statusCode}, not ${status}` : '',
 				message && !message.test(text) ? `answer ${text.slice(0, 120)} does not say ${message}` : '',
 				snapshot(w.sb) !== before ? 'Odoo changed' : '',
+				writes.length ? `wrote to Odoo: ${writes.join(', ')}` : '',
 				leaked.length ? `the answer shows ${leaked.join(', ')}` : '',
 				res.result && (res.result.run.data.resultData.runData['Odoo: Till Request']?.length ?? 0) === 0 ? 'the till request step did not run' : '',
 			].filter(Boolean);

@@ -219,6 +219,8 @@ async function takePayment(c: Ctx): Promise<IDataObject> {
 			: new Refusal(409, `Store ${c.till.store} has no open POS session: the counter takes payments while the store's day is open`, false);
 	}
 
+	// Refused before the lock is taken: a refusal writes nothing.
+	await payable(c, { invoiceId, customerId, cents, method, store });
 	// One payment at a time per invoice: two tills paying the same invoice at once never pay more than is open.
 	const lock = await lockInvoice(c, invoiceId);
 	try {
@@ -256,19 +258,19 @@ async function lockInvoice(c: Ctx, invoiceId: number): Promise<number> {
 	throw new Refusal(409, 'Another payment of this invoice is being registered: retry in a moment with the same Idempotency-Key', false);
 }
 
-async function payLocked(
-	c: Ctx,
-	p: { invoiceId: number; customerId: number; cents: number; method: string; key: string; xid: { module: string; name: string }; store: { payment_method_ids: number[] }; session: { id: number; name: string } },
-): Promise<IDataObject> {
-	const { invoiceId, customerId, cents, method, key, xid, store, session } = p;
-	const [inv] = await c.client.call<Array<{ id: number; name: string; state: string; partner_id: M2o; commercial_partner_id: M2o; amount_residual: number; payment_state: string }>>(
-		'account.move',
-		'search_read',
-		{
-			args: [[['id', '=', invoiceId], ['move_type', '=', 'out_invoice'], ['company_id', '=', c.company.id]]],
-			kwargs: { fields: ['name', 'state', 'partner_id', 'commercial_partner_id', 'amount_residual', 'payment_state'], limit: 1 },
-		},
-	);
+type Invoice = { id: number; name: string; state: string; partner_id: M2o; commercial_partner_id: M2o; amount_residual: number; payment_state: string };
+
+/**
+ * The invoice and the journal of the store's method, or the refusal. Asked before the invoice lock
+ * (so a refused payment writes nothing, not even the lock) and again under it (the answer of record:
+ * another till may have paid the invoice in between).
+ */
+async function payable(c: Ctx, p: { invoiceId: number; customerId: number; cents: number; method: string; store: { payment_method_ids: number[] } }): Promise<{ inv: Invoice; journalId: number }> {
+	const { invoiceId, customerId, cents, method, store } = p;
+	const [inv] = await c.client.call<Invoice[]>('account.move', 'search_read', {
+		args: [[['id', '=', invoiceId], ['move_type', '=', 'out_invoice'], ['company_id', '=', c.company.id]]],
+		kwargs: { fields: ['name', 'state', 'partner_id', 'commercial_partner_id', 'amount_residual', 'payment_state'], limit: 1 },
+	});
 	const ownedBy = (m2o: M2o) => !!m2o && m2o[0] === customerId;
 	// Another company's invoice, another customer's, or none: the same answer.
 	if (!inv || !(ownedBy(inv.partner_id) || ownedBy(inv.commercial_partner_id))) throw new Refusal(404, `No invoice ${invoiceId} of customer ${customerId}`);
@@ -282,12 +284,21 @@ async function payLocked(
 		: [];
 	const allowed = methods.find((m) => m.type === method && m.journal_id);
 	if (!allowed || !allowed.journal_id) throw new Refusal(422, `Store ${c.till.store} takes no ${method} payments`);
+	return { inv, journalId: allowed.journal_id[0] };
+}
+
+async function payLocked(
+	c: Ctx,
+	p: { invoiceId: number; customerId: number; cents: number; method: string; key: string; xid: { module: string; name: string }; store: { payment_method_ids: number[] }; session: { id: number; name: string } },
+): Promise<IDataObject> {
+	const { invoiceId, cents, method, key, xid, session } = p;
+	const { inv, journalId } = await payable(c, p);
 
 	const date = new Date().toISOString().slice(0, 10);
 	const amount = toMoney(cents);
 	// Who took it, in the payment's memo: the till and the session (the key follows, to find a payment whose answer was lost).
 	const memo = `${inv.name} · till ${c.till.name} · ${session.name}`;
-	const paymentId = await payInvoice(c.client, { invoiceId, amount, journalId: allowed.journal_id[0], date, memo, key: xid, sessionId: session.id });
+	const paymentId = await payInvoice(c.client, { invoiceId, amount, journalId, date, memo, key: xid, sessionId: session.id });
 	const [after] = await c.client.call<Array<{ amount_residual: number; payment_state: string }>>('account.move', 'read', { ids: [invoiceId], kwargs: { fields: ['amount_residual', 'payment_state'] } });
 	const [paid] = await c.client.call<Array<{ name: string }>>('account.payment', 'read', { ids: [paymentId], kwargs: { fields: ['name'] } });
 	const answer: IDataObject = {
@@ -298,7 +309,7 @@ async function payLocked(
 		invoice: inv.name,
 		amount,
 		method,
-		journalId: allowed.journal_id[0],
+		journalId,
 		paymentDate: date,
 		sessionId: session.id,
 		session: session.name,
