@@ -123,20 +123,33 @@ async function json2(url: string, db: string, key: string, model: string, method
 	return res.ok ? { result: body } : { error: { data: body as { name?: string; message?: string } } };
 }
 
-/** The webhook samples of the counter-payment template, on real ids: unpaid invoices, a partial cash payment, the session summary. */
+/**
+ * The webhook samples of the counter-payment template, on real ids: unpaid invoices (the customer
+ * and an invoice number the till was shown), a partial cash payment, the session summary; the till
+ * token the template issues names the invoice's company (the restaurant's, whatever the database
+ * calls it) and the store of the open session.
+ */
 async function counterRequests(direct: Rpc): Promise<(wf: IWorkflowBase) => void> {
-	const [invoice] = await direct.searchRead<{ id: number; partner_id: [number, string]; amount_residual: number }>(
+	const [invoice] = await direct.searchRead<{ id: number; name: string; partner_id: [number, string]; company_id: [number, string]; amount_residual: number }>(
 		'account.move',
 		[['move_type', '=', 'out_invoice'], ['state', '=', 'posted'], ['payment_state', '=', 'not_paid']],
-		['partner_id', 'amount_residual'],
+		['name', 'partner_id', 'company_id', 'amount_residual'],
 		{ order: 'id', limit: 1 },
 	);
-	const [session] = await direct.searchRead<{ id: number }>('pos.session', [['state', '=', 'opened']], ['id'], { order: 'id', limit: 1 });
+	const [session] = await direct.searchRead<{ id: number; config_id: [number, string] }>('pos.session', [['state', '=', 'opened'], ['company_id', '=', invoice?.company_id[0] ?? 0]], ['config_id'], { order: 'id', limit: 1 });
 	if (!invoice || !session) throw new Error('no unpaid invoice or open session for the counter payment');
+	// The store is PixelPoint's store number, the suffix of its shop's external id (pixelpoint.store_<n>).
+	const [xid] = await direct.searchRead<{ name: string }>('ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.config'], ['res_id', '=', session.config_id[0]]], ['name'], { limit: 1 });
+	const store = Number(xid?.name.replace(/^store_/, ''));
+	if (!store) throw new Error(`the open session's shop ${session.config_id[1]} is no PixelPoint store`);
 	const req = (body: Record<string, unknown>, query: Record<string, unknown> = {}, headers: Record<string, unknown> = {}) => ({ json: { headers, params: {}, query, body } });
 	return (wf) => {
+		for (const a of (wf.nodes.find((n) => n.name === 'Till')!.parameters.assignments as { assignments: Array<{ name: string; value: unknown }> }).assignments) {
+			if (a.name === 'company') a.value = invoice.company_id[1];
+			if (a.name === 'store') a.value = store;
+		}
 		wf.pinData = {
-			'GET Unpaid Invoices': [req({}, { customer: String(invoice.partner_id[0]) })],
+			'GET Unpaid Invoices': [req({}, { customer: String(invoice.partner_id[0]), ref: invoice.name })],
 			'POST Payment': [req({ invoice: invoice.id, customer: invoice.partner_id[0], amount: 25, method: 'cash', session: session.id }, {}, { 'idempotency-key': `contract-${invoice.id}` })],
 			'GET Session Summary': [req({}, { session: String(session.id) })],
 		};
