@@ -19,6 +19,11 @@ overrides='"linkedom": "0.18.12"'
 tag=$(printf '%s' "$overrides" | sha1sum | cut -c1-8)
 dir="$root/n8n-$N8N_VERSION-node-$NODE_VERSION-$tag"
 if [ -f "$dir/.complete" ]; then echo "$dir"; exit 0; fi
+# One install at a time per folder: .ci/run starts them early in the background, the e2e waits here.
+mkdir -p "$root"
+exec 9>"$dir.lock"
+flock 9
+if [ -f "$dir/.complete" ]; then echo "$dir"; exit 0; fi
 
 rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
 log="$dir/install.log"

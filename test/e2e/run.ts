@@ -1099,7 +1099,17 @@ async function installerPart(host: N8nHost, work: string, tgz: string, templates
 	}
 }
 
-main().catch((e: Error) => {
+/** `run.ts --install-only`: each row's n8n installed into the cache (.ci/run starts it early, in the background). */
+function installOnly(): void {
+	for (const row of VERSIONS.e2e) {
+		rowLabel = `${row.line} (n8n ${row.n8n}, Node ${row.node})`;
+		installHost(row);
+	}
+	process.exit(failures.length ? 1 : 0);
+}
+
+if (process.argv.includes('--install-only')) installOnly();
+else main().catch((e: Error) => {
 	console.error(e.stack ?? e.message);
 	stopAll();
 	process.exit(1);
