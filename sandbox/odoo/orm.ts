@@ -4,7 +4,7 @@
  * (product.product → product.template), computed fields, prefix-notation domains with dotted
  * paths, `active_test`, ordering, and an undo log so one RPC call is all-or-nothing.
  */
-import { OdooError, mandatoryFieldError, missingError, valueError } from './errors';
+import { OdooError, accessError, mandatoryFieldError, missingError, valueError } from './errors';
 
 export type FieldType =
 	| 'char'
@@ -35,6 +35,13 @@ export interface Env {
 	db: Database;
 	uid: number;
 	context: Ctx;
+	/**
+	 * The active companies of a call over RPC (Odoo's env.companies: the context's
+	 * allowed_company_ids, else the user's current company). Odoo's multi-company record rules
+	 * apply to them: records of other companies are invisible, and writing one is refused. Undefined
+	 * for the sandbox's own and the tests' direct access, which sees everything (Odoo's sudo).
+	 */
+	companies?: number[];
 }
 
 export interface FieldDef {
@@ -434,6 +441,7 @@ export class Database {
 	write(env: Env, model: string, ids: number[], vals: Record<string, unknown>): void {
 		const m = this.model(model);
 		const recs = this.mustBrowse(env, model, ids);
+		this.checkCompanies(env, model, recs, 'modify');
 		const { own, delegated, inverses } = this.split(m, vals);
 		m.beforeWrite?.(env, recs, own);
 		if (m.inherits && Object.keys(delegated).length) {
@@ -486,6 +494,7 @@ export class Database {
 		const m = this.model(model);
 		const t = this.table(model);
 		const recs = ids.map((id) => t.get(id)).filter((r): r is Rec => !!r);
+		this.checkCompanies(env, model, recs, 'delete');
 		m.beforeUnlink?.(env, recs);
 		for (const rec of recs) {
 			this.deleteRaw(model, rec.id);
@@ -646,8 +655,31 @@ export class Database {
 		return target ? [v, this.displayName(env, fd.def.relation!, target)] : false;
 	}
 
+	/**
+	 * Odoo's multi-company record rule, ['|', ('company_id', '=', False), ('company_id', 'in',
+	 * company_ids)], for a model with a company; undefined where no rule applies.
+	 */
+	companyRule(env: Env, model: string): ((rec: Rec) => boolean) | undefined {
+		const def = env.companies && this.model(model).fields.company_id;
+		if (!env.companies || !def || def.type !== 'many2one' || def.compute || def.relation !== 'res.company') return undefined;
+		const allowed = new Set(env.companies);
+		return (rec) => !rec.company_id || allowed.has(rec.company_id as number);
+	}
+
+	/** Refuses records the active companies may not see (Odoo's AccessError of a record rule). */
+	checkCompanies(env: Env, model: string, recs: Rec[], operation: string): void {
+		const visible = this.companyRule(env, model);
+		const out = visible ? recs.filter((r) => !visible(r)) : [];
+		if (!out.length) return;
+		const m = this.model(model);
+		throw accessError(
+			`Due to security restrictions, you are not allowed to ${operation} '${m.description}' (${model}) records.\n\nRecords: ${out.map((r) => `${String(r.display_name ?? r.name ?? r.id)} (id=${r.id})`).join(', ')}\n\nThis restriction is due to the following rules:\n- ${m.description} multi-company`,
+		);
+	}
+
 	read(env: Env, model: string, ids: number[], fields: string[] | undefined, load = true): Record<string, unknown>[] {
 		const m = this.model(model);
+		this.checkCompanies(env, model, ids.map((id) => this.table(m.name).get(id)).filter((r): r is Rec => !!r), 'access');
 		const names = fields && fields.length ? fields : this.fieldNames(model).filter((f) => !['json'].includes(this.fieldDef(model, f)!.def.type));
 		for (const f of names) if (f !== 'id' && !this.fieldDef(model, f)) throw valueError(`Invalid field '${f}' on model '${model}'`);
 		const t = this.table(m.name);
@@ -667,8 +699,10 @@ export class Database {
 		const pred = this.compileDomain(env, model, domain ?? []);
 		const activeTest = env.context.active_test !== false && !!this.fieldDef(model, 'active') && !domainMentions(domain ?? [], 'active');
 		const matched: Rec[] = [];
+		const visible = this.companyRule(env, model);
 		for (const rec of this.table(model).values()) {
 			if (activeTest && this.get(env, model, rec, 'active') === false) continue;
+			if (visible && !visible(rec)) continue;
 			if (pred(rec)) matched.push(rec);
 		}
 		const sorted = this.sortRecs(env, model, matched, opts.order);
@@ -936,6 +970,11 @@ export function pyRepr(v: unknown): string {
 	if (typeof v === 'string') return `'${v}'`;
 	if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
 	return String(v);
+}
+
+/** Where a new record of a model with a company goes: the first active company of the call (Odoo's env.company). */
+export function activeCompany(env: Env): number {
+	return env.companies?.[0] ?? ((env.db.browse('res.users', env.uid)?.company_id as number) || 1);
 }
 
 /** The company the API user works in (its current company): where records are made and read. */

@@ -250,6 +250,13 @@ function integrator(
 		db.call(env, 'account.move', 'action_post', [m.id], {});
 	}
 	for (const [model, next] of Object.entries(f.sequences)) if (db.models.has(model)) db.setSequence(model, Math.max(next, db.nextId(model)));
+	// The chart, journals, shops and documents made above belong to the restaurant company, as on the
+	// real database (the holding's own chart is not modelled): Odoo's company rules then show them
+	// to a call in that company only.
+	for (const [name, m] of db.models) {
+		if (['res.users', 'res.company', 'stock.warehouse'].includes(name) || m.fields.company_id?.relation !== 'res.company' || m.fields.company_id.compute) continue;
+		for (const r of db.table(name).values()) if (r.company_id === 1) db.updateRaw(name, r, { company_id: f.companyId });
+	}
 }
 
 /** A Finnish restaurant company: EUR, the VAT rates PixelPoint stores use, price-included variants. */

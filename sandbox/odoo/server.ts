@@ -208,7 +208,23 @@ export class OdooSandbox {
 		});
 		Object.assign(p, rest);
 		const env = this.env((context as Record<string, unknown>) ?? {});
+		env.companies = this.activeCompanies(env);
 		return this.db.transaction(() => def.fn(env, ids, p));
+	}
+
+	/**
+	 * A call's active companies, as Odoo reads them: the context's allowed_company_ids, each one of
+	 * the user's allowed companies (else "Access to unauthorized or invalid companies."), the first
+	 * being where new records go; without them, the user's current company alone.
+	 */
+	private activeCompanies(env: Env): number[] {
+		const user = this.db.browse('res.users', env.uid);
+		const current = (user?.company_id as number) || 1;
+		const asked = env.context.allowed_company_ids;
+		if (!Array.isArray(asked) || !asked.length) return [current];
+		const mine = new Set([current, ...(((user?.company_ids as number[] | undefined) ?? []))]);
+		if (asked.some((c) => typeof c !== 'number' || !mine.has(c))) throw accessError('Access to unauthorized or invalid companies.');
+		return asked as number[];
 	}
 
 	private json2(req: SandboxRequest, model: string, name: string): JsonReply {

@@ -130,7 +130,7 @@ export async function checkBooks(rpc: Rpc, companyId: number, invoices: PosInvoi
 
 	// The sessions' entries (their own, cash lines, combined bank payments): nothing left open on a reconcilable account.
 	const sessionIds = sessions.map((s) => s.id as number);
-	const payRows = await rpc.searchRead('account.payment', [['pos_session_id', 'in', sessionIds], ['pos_payment_method_id', '!=', false]], ['move_id', 'pos_session_id'], ctx);
+	const payRows = await rpc.searchRead('account.payment', [['pos_session_id', 'in', sessionIds], ['pos_payment_method_id', '!=', false]], ['move_id', 'pos_session_id', 'date'], ctx);
 	const cashRows = await rpc.searchRead('account.bank.statement.line', [['pos_session_id', 'in', sessionIds]], ['move_id', 'pos_session_id'], ctx);
 	const payMoves = payRows.map((p) => m2o(p.move_id));
 	const cashMoves = cashRows.map((l) => m2o(l.move_id));
@@ -145,6 +145,13 @@ export async function checkBooks(rpc: Rpc, companyId: number, invoices: PosInvoi
 		what: "cash lines and combined bank payments of closed sessions are posted and dated on their session's business day",
 		ok: offDay.length === 0,
 		detail: `${payMoves.length} bank payments, ${cashMoves.length} cash lines (${dated.length} of closed sessions)${offDay[0] ? `; ${offDay.length} not, first ${String(offDay[0].id)}: ${String(offDay[0].state)} ${String(offDay[0].date)} for ${dayOf.get(sessionOfMove.get(offDay[0].id as number) as number)}` : ''}`,
+	});
+	// The payments' own dates (account.payment.date: the payment's own field from 18, its entry's on 17).
+	const payOffDay = payRows.filter((p) => closedIds.has(m2o(p.pos_session_id) as number) && p.date !== dayOf.get(m2o(p.pos_session_id) as number));
+	out.push({
+		what: "combined bank payments of closed sessions carry their session's business day as their own date (account.payment.date)",
+		ok: payOffDay.length === 0,
+		detail: `${payRows.filter((p) => closedIds.has(m2o(p.pos_session_id) as number)).length} payments of closed sessions; ${payOffDay.length} off their day${payOffDay[0] ? `, first ${String(payOffDay[0].id)} dated ${String(payOffDay[0].date)} for ${dayOf.get(m2o(payOffDay[0].pos_session_id) as number)}` : ''}`,
 	});
 	// The POS receivable accounts: the company's default and each payment method's. (The bank's outstanding
 	// receipts stay open until the bank statement is reconciled: that is the bank's business, not the close's.)

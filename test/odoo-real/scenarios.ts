@@ -210,12 +210,49 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 	});
 	out.push(await outageHalfway(w));
 	out.push(await w.phase('relations field by field', () => relations(w)));
+	out.push(await w.phase('an accountant edits a combined payment of a session closed after its day', () => editedPayment(w)));
 	// The same checks of the books as after the main run, on everything the scenarios added (the
 	// late sale waits for a person: it has no order); today's sessions are not a past day yet.
 	const all = sb.codeplus.allInvoices().filter((i) => !(i.StoreId === late.StoreId && i.TransactNum === late.TransactNum));
 	const books = await w.phase('the books again after these scenarios', () => checkBooks(rpc, companyId, all, today));
 	out.push(...books.map((c) => ({ ...c, what: `after the later scenarios: ${c.what}` })));
 	return out;
+}
+
+/**
+ * 7. An accountant edits a combined bank payment of a closed session (the harness's business days
+ *    lie long before the real server's today, so every one was closed after its day): its memo, and on 18+ its payment reference, which makes Odoo rewrite the payment's entry
+ *    from the payment (_synchronize_to_moves). The entry must stay on the business day, as the
+ *    payment's own date says.
+ */
+async function editedPayment(w: ScenarioWorld): Promise<Check> {
+	const { rpc, companyId } = w;
+	const ctx = { context: { allowed_company_ids: [companyId] } };
+	const xids = await rpc.searchRead<{ res_id: number; name: string }>('ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.session'], ['name', '=like', 'session_%']], ['res_id', 'name'], { order: 'name' });
+	const dayOf = new Map(xids.map((x) => [x.res_id, `${x.name.slice(-8, -4)}-${x.name.slice(-4, -2)}-${x.name.slice(-2)}`]));
+	const payments = await rpc.searchRead<{ id: number; date: string; move_id: [number, string]; pos_session_id: [number, string] }>(
+		'account.payment',
+		[['pos_session_id', 'in', [...dayOf.keys()]], ['pos_session_id.state', '=', 'closed'], ['pos_payment_method_id', '!=', false]],
+		['date', 'move_id', 'pos_session_id'],
+		{ ...ctx, order: 'id' },
+	);
+	const target = payments[0];
+	if (!target) return { what: 'an edited combined payment of a session closed after its day keeps its entry on the business day', ok: false, detail: 'no combined payment of a closed session' };
+	const day = dayOf.get(target.pos_session_id[0]);
+	const edit = w.version >= 18 ? { memo: 'Checked against the bank statement', payment_reference: 'checked' } : { ref: 'Checked against the bank statement' };
+	let refused = '';
+	try {
+		await rpc.call('account.payment', 'write', [[target.id], edit], ctx);
+	} catch (error) {
+		refused = (error as Error).message.slice(0, 200);
+	}
+	const [pay] = await rpc.call<Row[]>('account.payment', 'read', [[target.id]], { fields: ['date', 'move_id'], ...ctx });
+	const [move] = await rpc.call<Row[]>('account.move', 'read', [[target.move_id[0]]], { fields: ['date', 'state', 'name'], ...ctx });
+	return {
+		what: 'an edited combined payment of a session closed after its day keeps its entry on the business day (payment and entry dated alike)',
+		ok: !refused && payments.every((p) => p.date === dayOf.get(p.pos_session_id[0])) && pay.date === day && move.date === day && move.state === 'posted',
+		detail: `${payments.length} payments of closed sessions, ${payments.filter((p) => p.date === dayOf.get(p.pos_session_id[0])).length} on their day before the edit; edited ${String(move.name)} (${Object.keys(edit).join(', ')})${refused ? `, refused: ${refused}` : ''}: payment ${String(pay.date)}, entry ${String(move.date)} ${String(move.state)} for ${day}`,
+	};
 }
 
 /**

@@ -297,3 +297,35 @@ describe('POS counter API: 20 tills at once', () => {
 		}
 	});
 });
+
+/**
+ * On 18 and 19 a bank payment waits `in_process` until the bank statement matches it: it is taken
+ * money all the same, and the session summary counts it.
+ */
+describe.each([18, 19] as const)('POS counter API on Odoo %i: the session summary', (version) => {
+	test('counts a bank payment Odoo keeps in_process beside a cash one', async () => {
+		const sb = await startSandboxes({}, { odoo: { version } });
+		try {
+			const creds = sb.credentials();
+			const engine = new Engine(creds);
+			const w = setUp(sb);
+			const wf = { ...loadTemplate('pos-invoice-payment'), pinData: {} };
+			const staticData: IDataObject = {};
+			const auth = { authorization: `Bearer ${signHs256(TILL, String(creds.jwtAuth.secret))}` };
+			const pay = (amount: number, method: string, key: string) =>
+				engine.request(wf, 'POST Payment', { method: 'POST', headers: { ...auth, 'idempotency-key': key }, body: { invoice: w.invoice, customer: w.customer, amount, method } }, { staticData });
+			const cash = await pay(40, 'cash', 'version-0001');
+			expect(cash.body).toMatchObject({ status: 'registered' });
+			const bank = await pay(30, 'bank', 'version-0002');
+			expect(bank.statusCode).toBe(200);
+			const env = sb.odoo.env();
+			const [p] = sb.odoo.db.read(env, 'account.payment', [Number((bank.body as IDataObject).paymentId)], ['state']);
+			expect(p.state).toBe('in_process');
+			const s = await engine.request(wf, 'GET Session Summary', { method: 'GET', headers: auth, query: {} }, { staticData });
+			expect(s.statusCode).toBe(200);
+			expect(s.body).toMatchObject({ sessionId: w.openSession, cash: { total: 40, count: 1 }, bank: { total: 30, count: 1 }, total: 70 });
+		} finally {
+			await sb.stop();
+		}
+	});
+});

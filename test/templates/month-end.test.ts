@@ -71,3 +71,52 @@ describe('Month end and year end', () => {
 		expect(lines.filter((l) => l.amount_residual !== 0)).toEqual([]);
 	});
 });
+
+/**
+ * Odoo 18 and 19 give a payment a date of its own and write it back onto its entry at the
+ * payment's next edit: a session closed after its day must leave its combined bank payments dated
+ * on the business day too, or one later edit moves their entries into the closing day's period.
+ */
+describe.each([18, 19] as const)('Payments of sessions closed after their day, Odoo %i', (version) => {
+	let sb: Sandboxes;
+	beforeAll(async () => {
+		setClock('2027-01-03T08:00:00Z');
+		sb = await startSandboxes({}, { odoo: { version }, codeplus: { days: 3 } });
+	});
+	afterAll(async () => {
+		await sb.stop();
+	});
+
+	test("every combined payment's own date is its business day, and stays so after the payment is edited", async () => {
+		const engine = new Engine(sb.credentials());
+		for (const t of ['pixelpoint-master-data', 'pixelpoint-order-import', 'pos-session-auto-close']) {
+			const r = await runTemplate(engine, t);
+			expect({ t, ok: r.ok, error: r.error }).toEqual({ t, ok: true, error: undefined });
+		}
+		const db = sb.odoo.db;
+		const env = sb.odoo.env();
+		const sessions = db.read(env, 'ir.model.data', db.search(env, 'ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.session']]), ['name', 'res_id']);
+		const rows: Array<{ day: string; payment: string; entry: string }> = [];
+		for (const x of sessions) {
+			const m = /_(\d{4})(\d{2})(\d{2})$/.exec(String(x.name))!;
+			const day = `${m[1]}-${m[2]}-${m[3]}`;
+			for (const p of db.read(env, 'account.payment', db.search(env, 'account.payment', [['pos_session_id', '=', x.res_id], ['pos_payment_method_id', '!=', false]]), ['date', 'move_id'])) {
+				const [mv] = db.read(env, 'account.move', [(p.move_id as [number, string])[0]], ['date']);
+				rows.push({ day, payment: String(p.date), entry: String(mv.date) });
+			}
+		}
+		expect(rows.length).toBeGreaterThan(3);
+		expect(rows.filter((r) => r.payment !== r.day || r.entry !== r.day)).toEqual([]);
+
+		// An edit that makes Odoo rewrite the entry from the payment (its partner) leaves the entry on the business day.
+		const [one] = db.search(env, 'account.payment', [['pos_payment_method_id', '!=', false]], { limit: 1 });
+		const [before] = db.read(env, 'account.payment', [one], ['date', 'move_id']);
+		db.transaction(() => db.write(env, 'account.payment', [one], { partner_id: false, memo: 'edited by an accountant' }));
+		const [entry] = db.read(env, 'account.move', [(before.move_id as [number, string])[0]], ['date']);
+		expect(entry.date).toBe(before.date);
+
+		// The next close writes nothing more.
+		const again = await runTemplate(engine, 'pos-session-auto-close');
+		expect(again.ok).toBe(true);
+	});
+});

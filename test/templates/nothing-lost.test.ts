@@ -182,6 +182,9 @@ describe('Nothing lost: failed invoices wait in Odoo and are imported once the c
 		expect(first.summary[0]).toMatchObject({ status: 'failed', created: sold.length - 1, failed: 1, waitingCount: 1 });
 		expect(first.summary[0].oldestWaiting).toMatchObject({ key, reason: expect.stringMatching(/payments come to .* but FinalTotal is/) });
 		expect(String(first.summary[0].error)).toContain(`transaction ${bad.TransactNum}`);
+		// The audit record as Odoo keeps it (the channel's last message), not as the flow reported it.
+		const posted = [...sb.odoo.db.table('mail.message').values()].filter((m) => String(m.body).startsWith('Ravintola') || String(m.body).includes('PixelPoint order import')).map((m) => String(m.body));
+		expect(posted[posted.length - 1]).toMatch(new RegExp(`PixelPoint order import: failed — created ${sold.length - 1}, skipped \\d+, failed 1, waiting 1 \\(oldest ${key} since`));
 		const state = syncState(sb);
 		expect(state.waiting.get(key)).toMatchObject({ retryable: false, scope: '1' });
 		// Invoices closed after it are in Odoo, and store 1's cursor moved past it.

@@ -83,20 +83,51 @@ interface MoveRow {
 	state: string;
 }
 
-/** The session's journal entries: its own, its cash lines' and its combined bank payments' (not invoice payments taken at the counter). */
-async function sessionMoves(client: OdooClient, sessionId: number, moveId: number | undefined): Promise<MoveRow[]> {
+interface SessionPaymentRow {
+	id: number;
+	date: string;
+	move_id: [number, string] | false;
+}
+
+/**
+ * The session's journal entries: its own, its cash lines' and its combined bank payments' (not
+ * invoice payments taken at the counter), and those payments themselves.
+ */
+async function sessionMoves(client: OdooClient, sessionId: number, moveId: number | undefined): Promise<{ moves: MoveRow[]; payments: SessionPaymentRow[] }> {
 	const [session] = await client.call<Array<{ statement_line_ids?: number[] }>>('pos.session', 'read', { ids: [sessionId], kwargs: { fields: ['statement_line_ids'] } });
 	const lines = session?.statement_line_ids?.length
 		? await client.call<Array<{ move_id: [number, string] | false }>>('account.bank.statement.line', 'read', { ids: session.statement_line_ids, kwargs: { fields: ['move_id'] } })
 		: [];
 	// Stored fields only: Odoo ignores a domain on a non-stored field (and matches everything).
-	const payments = await client.call<Array<{ move_id: [number, string] | false }>>('account.payment', 'search_read', {
+	const payments = await client.call<SessionPaymentRow[]>('account.payment', 'search_read', {
 		args: [[['pos_session_id', '=', sessionId], ['pos_payment_method_id', '!=', false]]],
-		kwargs: { fields: ['move_id'] },
+		kwargs: { fields: ['date', 'move_id'] },
 	});
 	const ids = [moveId, ...lines.map((l) => (l.move_id ? l.move_id[0] : undefined)), ...payments.map((p) => (p.move_id ? p.move_id[0] : undefined))].filter((x): x is number => !!x);
-	if (!ids.length) return [];
-	return await client.call<MoveRow[]>('account.move', 'read', { ids: [...new Set(ids)], kwargs: { fields: ['name', 'date', 'state'] } });
+	if (!ids.length) return { moves: [], payments };
+	return { moves: await client.call<MoveRow[]>('account.move', 'read', { ids: [...new Set(ids)], kwargs: { fields: ['name', 'date', 'state'] } }), payments };
+}
+
+/**
+ * Entries among `ids` with a line matched to a line of an entry outside `own`: a bank statement
+ * line an accountant reconciled with a combined payment, say. Drafting such an entry would undo
+ * that matching, which only the accountant may do.
+ */
+async function matchedElsewhere(client: OdooClient, ids: number[], own: Set<number>): Promise<number[]> {
+	const parts = await client.call<Array<{ debit_move_id: [number, string]; credit_move_id: [number, string] }>>('account.partial.reconcile', 'search_read', {
+		args: [['|', ['debit_move_id.move_id', 'in', ids], ['credit_move_id.move_id', 'in', ids]]],
+		kwargs: { fields: ['debit_move_id', 'credit_move_id'] },
+	});
+	if (!parts.length) return [];
+	const lineIds = [...new Set(parts.flatMap((p) => [p.debit_move_id[0], p.credit_move_id[0]]))];
+	const lines = await client.call<Array<{ id: number; move_id: [number, string] }>>('account.move.line', 'read', { ids: lineIds, kwargs: { fields: ['move_id'] } });
+	const moveOf = new Map(lines.map((l) => [l.id, l.move_id[0]]));
+	const out = new Set<number>();
+	for (const p of parts) {
+		const [d, c] = [moveOf.get(p.debit_move_id[0]), moveOf.get(p.credit_move_id[0])];
+		if (d !== undefined && c !== undefined && (!own.has(d) || !own.has(c))) for (const m of [d, c]) if (ids.includes(m)) out.add(m);
+	}
+	return [...out];
 }
 
 /**
@@ -104,17 +135,30 @@ async function sessionMoves(client: OdooClient, sessionId: number, moveId: numbe
  * later: a first run, a historic import). Each such entry is set to draft, given the business
  * date and a new number in that period's sequence (name "/", as Odoo numbers a new entry), and
  * posted; then the reconciliation Odoo made at the close is made again, account by account, so
- * the POS receivable is left settled. Every step checks where it stands: a run that stopped
- * half-way is finished by the next.
+ * the POS receivable is left settled. On 18+ a combined payment's own date is set too (Odoo
+ * writes it back onto the entry at the payment's next edit). Every step checks where it stands:
+ * a run that stopped half-way is finished by the next. An entry an accountant has matched with
+ * something outside the session is left as it is, and said.
  */
-async function dateOnBusinessDay(client: OdooClient, sessionId: number, moveId: number | undefined, businessDate: string): Promise<{ redated: number; moves: number }> {
-	const moves = await sessionMoves(client, sessionId, moveId);
-	const todo = moves.filter((m) => m.date !== businessDate || m.state !== 'posted');
-	if (!todo.length) return { redated: 0, moves: moves.length };
+async function dateOnBusinessDay(client: OdooClient, sessionId: number, moveId: number | undefined, businessDate: string): Promise<{ redated: number; moves: number; leftAlone: string[] }> {
+	const { moves, payments } = await sessionMoves(client, sessionId, moveId);
+	const ownDate = (await client.dialect()).paymentOwnDate;
+	const offPayments = ownDate ? payments.filter((p) => p.move_id && p.date !== businessDate) : [];
+	const offMoves = new Set(offPayments.map((p) => (p.move_id as [number, string])[0]));
+	let todo = moves.filter((m) => m.date !== businessDate || m.state !== 'posted' || offMoves.has(m.id));
+	if (!todo.length) return { redated: 0, moves: moves.length, leftAlone: [] };
+	const foreign = new Set(await matchedElsewhere(client, todo.filter((m) => m.state === 'posted').map((m) => m.id), new Set(moves.map((m) => m.id))));
+	const leftAlone = todo.filter((m) => foreign.has(m.id)).map((m) => m.name);
+	todo = todo.filter((m) => !foreign.has(m.id));
+	if (!todo.length) return { redated: 0, moves: moves.length, leftAlone };
 	const posted = todo.filter((m) => m.state === 'posted').map((m) => m.id);
 	if (posted.length) await client.call('account.move', 'button_draft', { ids: posted, idempotent: true });
 	const live = todo.filter((m) => m.state !== 'cancel');
 	const drafts = live.map((m) => m.id);
+	// The payment first: on 18+ writing its date rewrites its entry (date and old number), which the move writes below then renumber.
+	const draftSet = new Set(drafts);
+	const payIds = offPayments.filter((p) => draftSet.has((p.move_id as [number, string])[0])).map((p) => p.id);
+	if (payIds.length) await client.call('account.payment', 'write', { ids: payIds, args: [{ date: businessDate }], idempotent: true });
 	// A new number in the business date's period: the old one belonged to the day of the close.
 	const stale = live.filter((m) => !numberedIn(m, businessDate)).map((m) => m.id);
 	const same = live.filter((m) => numberedIn(m, businessDate)).map((m) => m.id);
@@ -122,7 +166,7 @@ async function dateOnBusinessDay(client: OdooClient, sessionId: number, moveId: 
 	if (same.length) await client.call('account.move', 'write', { ids: same, args: [{ date: businessDate }], idempotent: true });
 	await postAgain(client, drafts);
 	await reconcileAgain(client, moves.map((m) => m.id));
-	return { redated: todo.length, moves: moves.length };
+	return { redated: todo.length, moves: moves.length, leftAlone };
 }
 
 /**
@@ -208,6 +252,7 @@ export async function closeSession(client: OdooClient, session: SessionRow, busi
 	const dated = await dateOnBusinessDay(client, session.id, moveId, businessDate);
 	out.redatedEntries = dated.redated;
 	out.entries = dated.moves;
+	if (dated.leftAlone.length) out.message = `${out.message ? `${out.message}; ` : ''}not re-dated, matched by an accountant outside the session: ${dated.leftAlone.join(', ')}`;
 	if (moveId) {
 		out.moveId = moveId;
 		out.moveDate = businessDate;

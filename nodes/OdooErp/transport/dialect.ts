@@ -37,6 +37,11 @@ export interface OdooDialect {
 	readonly taxRounding: 'line-first' | 'per-tax';
 	/** A payment's memo: its entry's `ref` through _inherits (16, 17), its own `memo` field (18+). */
 	readonly paymentMemoField: 'ref' | 'memo';
+	/**
+	 * Whether a payment has a date of its own (18+), which Odoo writes back onto its entry whenever
+	 * the payment is edited; up to 17 the payment's date is its entry's (_inherits).
+	 */
+	readonly paymentOwnDate: boolean;
 	/** Whether an API key is sent over JSON-2 (`/json/2/<model>/<method>`, 19+) instead of JSON-RPC. */
 	readonly json2: boolean;
 }
@@ -52,6 +57,7 @@ export function dialectFor(version: number): OdooDialect {
 		channelModel: version <= 16 ? 'mail.channel' : 'discuss.channel',
 		taxRounding: version >= 19 ? 'per-tax' : 'line-first',
 		paymentMemoField: version >= 18 ? 'memo' : 'ref',
+		paymentOwnDate: version >= 18,
 		json2: version >= 19,
 	};
 }

@@ -1,7 +1,7 @@
 /** account.*: journals, taxes, moves and lines, partial reconciliation, payments, the payment wizard. */
 import { userError, validationError } from '../errors';
 import type { Database, Env, Rec } from '../orm';
-import { mainCompany, roundTo } from '../orm';
+import { activeCompany, mainCompany, roundTo } from '../orm';
 import { type SandboxTax, odoo19ComputeAll, odoo19Line, sandboxComputeAll } from '../taxes';
 
 export const RECEIVABLE_ACCOUNT = 6;
@@ -249,6 +249,9 @@ function paymentStateOf(env: Env, p: Rec, move: Rec): string {
 	return invoices.length && invoices.every((id) => paymentState(env, env.db.browse('account.move', id)!) === 'paid') ? 'paid' : 'in_process';
 }
 
+/** The payment fields whose writing makes Odoo 18+ rewrite the payment's entry (_get_trigger_fields_to_synchronize). */
+const PAYMENT_SYNC_FIELDS = ['date', 'amount', 'payment_type', 'partner_type', 'payment_reference', 'currency_id', 'partner_id', 'destination_account_id', 'partner_bank_id', 'journal_id'];
+
 /** Whether a payment's state is a posted one (17: posted; 18: in_process or paid). */
 const isPostedPayment = (state: unknown): boolean => state === 'posted' || state === 'in_process' || state === 'paid';
 
@@ -256,7 +259,9 @@ function syncPaymentState(env: Env, move: Rec): void {
 	for (const p of env.db.table('account.payment').values()) {
 		if (p.move_id !== move.id) continue;
 		const state = paymentStateOf(env, p, move);
-		if (p.state !== state || p.name !== move.name || p.date !== move.date) env.db.updateRaw('account.payment', p, { state, name: move.name, date: move.date });
+		// Up to 17 the payment's date is its entry's (_inherits); from 18 it is the payment's own and stays.
+		const date = env.db.version < 18 ? move.date : p.date;
+		if (p.state !== state || p.name !== move.name || p.date !== date) env.db.updateRaw('account.payment', p, { state, name: move.name, date });
 	}
 }
 
@@ -351,7 +356,7 @@ export function defineAccount(db: Database): void {
 				required: true,
 			},
 			reconcile: { type: 'boolean', string: 'Allow Reconciliation', default: false },
-			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: 1 },
+			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: (env: Env) => activeCompany(env) },
 		},
 	});
 
@@ -366,7 +371,7 @@ export function defineAccount(db: Database): void {
 			sequence: { type: 'integer', string: 'Sequence', default: 10 },
 			default_account_id: { type: 'many2one', string: 'Default Account', relation: 'account.account' },
 			currency_id: { type: 'many2one', string: 'Currency', relation: 'res.currency' },
-			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: 1 },
+			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: (env: Env) => activeCompany(env) },
 			bank_account_id: { type: 'many2one', string: 'Bank Account', relation: 'res.partner.bank' },
 			inbound_payment_method_line_ids: {
 				type: 'one2many',
@@ -450,7 +455,7 @@ export function defineAccount(db: Database): void {
 			description: { type: 'char', string: 'Label on Invoices' },
 			tax_exigibility: { type: 'selection', string: 'Tax Exigibility', selection: ['on_invoice', 'on_payment'], default: 'on_invoice' },
 			analytic: { type: 'boolean', string: 'Include in Analytic Cost', default: false },
-			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: 1 },
+			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: (env: Env) => activeCompany(env) },
 			active: { type: 'boolean', string: 'Active', default: true },
 		},
 		beforeCreate: (env, vals) => {
@@ -565,7 +570,7 @@ export function defineAccount(db: Database): void {
 					return j?.id ?? false;
 				},
 			},
-			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: 1 },
+			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: (env: Env) => activeCompany(env) },
 			line_ids: { type: 'one2many', string: 'Journal Items', relation: 'account.move.line', inverseName: 'move_id' },
 			invoice_line_ids: {
 				type: 'one2many',
@@ -864,10 +869,14 @@ export function defineAccount(db: Database): void {
 			env.db.updateRaw('account.payment', rec, { move_id: move.id });
 		},
 		afterWrite: (env, recs, vals) => {
-			if (!('date' in vals)) return;
+			// Up to 17 a payment's date is its entry's. From 18 Odoo's _synchronize_to_moves rewrites the
+			// entry from the payment whenever one of these fields is written: its date becomes the
+			// payment's own, and on 18 its name the payment's (19 keeps the entry's name).
+			const triggers = env.db.version >= 18 ? PAYMENT_SYNC_FIELDS : ['date'];
+			if (!triggers.some((f) => f in vals)) return;
 			for (const p of recs) {
 				const move = p.move_id ? env.db.browse('account.move', p.move_id as number) : undefined;
-				if (move) env.db.updateRaw('account.move', move, { date: p.date });
+				if (move) env.db.updateRaw('account.move', move, { date: p.date, ...(env.db.version === 18 && p.name && p.name !== '/' ? { name: p.name } : {}) });
 			}
 		},
 		methods: {

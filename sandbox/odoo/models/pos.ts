@@ -1,7 +1,7 @@
 /** point_of_sale: configs, payment methods, sessions, orders, lines, payments. */
 import { OdooError, userError, validationError } from '../errors';
 import type { Database, Env, Rec } from '../orm';
-import { mainCompany, roundTo } from '../orm';
+import { activeCompany, mainCompany, roundTo } from '../orm';
 import { INCOME_ACCOUNT, computeTaxes, createPayment, nextSequenceName, reconcile, taxLike } from './account';
 import { type SandboxTax, floatRound, odoo19DocumentTotal, odoo19Line } from '../taxes';
 
@@ -57,7 +57,7 @@ export function definePos(db: Database): void {
 				compute: (env, r) =>
 					[...env.db.table('pos.config').values()].filter((c) => ((c.payment_method_ids as number[]) ?? []).includes(r.id)).map((c) => c.id),
 			},
-			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: 1 },
+			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: (env: Env) => activeCompany(env) },
 			active: { type: 'boolean', string: 'Active', default: true },
 		},
 		beforeCreate: (env, vals) => {
@@ -137,7 +137,7 @@ export function definePos(db: Database): void {
 				},
 			},
 			iface_tax_included: { type: 'selection', string: 'Tax Display', selection: ['subtotal', 'total'], default: 'total' },
-			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: 1 },
+			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: (env: Env) => activeCompany(env) },
 			currency_id: { type: 'many2one', string: 'Currency', relation: 'res.currency', compute: (env) => mainCompany(env.db).currency_id },
 			pricelist_id: { type: 'many2one', string: 'Default Pricelist', relation: 'product.pricelist' },
 			active: { type: 'boolean', string: 'Active', default: true },
@@ -172,7 +172,7 @@ export function definePos(db: Database): void {
 			start_at: { type: 'datetime', string: 'Opening Date', default: (env: Env) => env.db.now() },
 			stop_at: { type: 'datetime', string: 'Closing Date' },
 			currency_id: { type: 'many2one', string: 'Currency', relation: 'res.currency', compute: (env) => mainCompany(env.db).currency_id },
-			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: 1 },
+			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: (env: Env) => activeCompany(env) },
 			move_id: { type: 'many2one', string: 'Journal Entry', relation: 'account.move' },
 			order_ids: { type: 'one2many', string: 'Orders', relation: 'pos.order', inverseName: 'session_id' },
 			order_count: {
@@ -311,7 +311,7 @@ export function definePos(db: Database): void {
 			payment_ids: { type: 'one2many', string: 'Payments', relation: 'pos.payment', inverseName: 'pos_order_id' },
 			fiscal_position_id: { type: 'many2one', string: 'Fiscal Position', relation: 'account.fiscal.position' },
 			pricelist_id: { type: 'many2one', string: 'Pricelist', relation: 'product.pricelist' },
-			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: 1 },
+			company_id: { type: 'many2one', string: 'Company', relation: 'res.company', default: (env: Env) => activeCompany(env) },
 			currency_id: { type: 'many2one', string: 'Currency', relation: 'res.currency', compute: (env) => mainCompany(env.db).currency_id },
 			to_invoice: { type: 'boolean', string: 'To invoice', default: false },
 			account_move: { type: 'many2one', string: 'Invoice', relation: 'account.move' },
@@ -685,6 +685,38 @@ function syncFromUi(env: Env, orders: unknown[]) {
 	});
 }
 
+/**
+ * Odoo's _post_statement_difference at the close of a cash-control session: the cash counted
+ * (cash_register_balance_end_real) against the expected drawer (the opening balance plus the cash
+ * payments); a difference becomes a statement line of the cash journal against its loss or profit
+ * account, "Cash difference observed during the counting (Loss) - closing".
+ */
+function postCashDifference(env: Env, s: Rec, date: string): void {
+	const db = env.db;
+	if (!db.get(env, 'pos.session', s, 'cash_control')) return;
+	const cashMethods = [...db.table('pos.payment.method').values()].filter((m) => db.get(env, 'pos.payment.method', m, 'is_cash_count'));
+	const orders = new Set([...db.table('pos.order').values()].filter((o) => o.session_id === s.id).map((o) => o.id));
+	const takings = [...db.table('pos.payment').values()].filter((p) => orders.has(p.pos_order_id as number) && cashMethods.some((m) => m.id === p.payment_method_id)).reduce((a, p) => a + (p.amount as number), 0);
+	const expected = money(Number(s.cash_register_balance_start ?? 0) + takings);
+	const difference = money(Number(s.cash_register_balance_end_real ?? 0) - expected);
+	const journal = cashMethods.map((m) => m.journal_id && db.browse('account.journal', m.journal_id as number)).find((j): j is Rec => !!j);
+	if (!difference || !journal) return;
+	const counterpart = ((difference < 0 ? journal.loss_account_id : journal.profit_account_id) as number) || INCOME_ACCOUNT;
+	const label = `Cash difference observed during the counting (${difference < 0 ? 'Loss' : 'Profit'}) - closing`;
+	const move = db.create(env, 'account.move', {
+		move_type: 'entry',
+		journal_id: journal.id,
+		date,
+		ref: false,
+		line_ids: [
+			[0, 0, { account_id: journal.default_account_id, name: label, debit: difference > 0 ? difference : 0, credit: difference < 0 ? -difference : 0 }],
+			[0, 0, { account_id: counterpart, name: label, debit: difference < 0 ? -difference : 0, credit: difference > 0 ? difference : 0 }],
+		],
+	});
+	db.call(env, 'account.move', 'action_post', [move.id], {});
+	db.create(env, 'account.bank.statement.line', { move_id: move.id, journal_id: journal.id, amount: difference, payment_ref: label, pos_session_id: s.id });
+}
+
 /** Posts the session entry (sales by tax set, taxes, receivable per method) and one combined bank payment per bank method. */
 function closeSession(env: Env, s: Rec) {
 	const db = env.db;
@@ -822,6 +854,7 @@ function closeSession(env: Env, s: Rec) {
 				}
 				for (const o of orders) if (o.state === 'paid') db.updateRaw('pos.order', o, { state: 'done' });
 			}
+			postCashDifference(env, s, today);
 			db.updateRaw('pos.session', s, { state: 'closed', stop_at: db.now(), write_date: db.now() });
 			return { successful: true };
 		});
