@@ -120,8 +120,8 @@ const MUTATIONS: Mutation[] = [
 		name: 'session-entries-not-dated',
 		what: "a session closed days later keeps the closing day's date on its entries",
 		file: 'nodes/OdooErp/helpers/posSessions.ts',
-		find: '\tconst todo = moves.filter((m) => m.date !== businessDate || m.state !== \'posted\');',
-		replace: '\tconst todo = moves.filter(() => false);',
+		find: "\tlet todo = moves.filter((m) => m.date !== businessDate || m.state !== 'posted' || offMoves.has(m.id));",
+		replace: '\tlet todo = moves.filter(() => false);',
 		tests: ['test/templates/pixelpoint-order-import.test.ts', 'test/templates/month-end.test.ts'],
 	},
 	{

@@ -153,6 +153,13 @@ export async function checkBooks(rpc: Rpc, companyId: number, invoices: PosInvoi
 		ok: payOffDay.length === 0,
 		detail: `${payRows.filter((p) => closedIds.has(m2o(p.pos_session_id) as number)).length} payments of closed sessions; ${payOffDay.length} off their day${payOffDay[0] ? `, first ${String(payOffDay[0].id)} dated ${String(payOffDay[0].date)} for ${dayOf.get(m2o(payOffDay[0].pos_session_id) as number)}` : ''}`,
 	});
+	// PixelPoint does not count the drawer: no close may make Odoo post a cash difference (a loss or profit that never happened).
+	const differences = cashRows.length ? await rpc.searchRead<{ payment_ref: string; amount: number }>('account.bank.statement.line', [['pos_session_id', 'in', sessionIds], ['payment_ref', 'ilike', 'Cash difference']], ['payment_ref', 'amount'], ctx) : [];
+	out.push({
+		what: 'no cash difference posted at any close',
+		ok: differences.length === 0,
+		detail: `${cashRows.length} cash lines of the sessions; ${differences.length} cash differences${differences[0] ? `, first ${differences[0].payment_ref} ${differences[0].amount}` : ''}`,
+	});
 	// The POS receivable accounts: the company's default and each payment method's. (The bank's outstanding
 	// receipts stay open until the bank statement is reconciled: that is the bank's business, not the close's.)
 	const methods = await rpc.searchRead('pos.payment.method', [], ['receivable_account_id'], ctx);

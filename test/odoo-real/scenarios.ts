@@ -220,10 +220,10 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 }
 
 /**
- * 7. An accountant edits a combined bank payment of a closed session (the harness's business days
- *    lie long before the real server's today, so every one was closed after its day): its memo, and on 18+ its payment reference, which makes Odoo rewrite the payment's entry
- *    from the payment (_synchronize_to_moves). The entry must stay on the business day, as the
- *    payment's own date says.
+ * 7. An accountant edits a combined card payment of a closed session (the harness's business days
+ *    lie long before the real server's today, so every one was closed after its day): its memo.
+ *    Its own date (18+) and its entry's must both be the business day, before and after; any later
+ *    edit through draft then rewrites the entry with that date.
  */
 async function editedPayment(w: ScenarioWorld): Promise<Check> {
 	const { rpc, companyId } = w;
@@ -239,7 +239,9 @@ async function editedPayment(w: ScenarioWorld): Promise<Check> {
 	const target = payments[0];
 	if (!target) return { what: 'an edited combined payment of a session closed after its day keeps its entry on the business day', ok: false, detail: 'no combined payment of a closed session' };
 	const day = dayOf.get(target.pos_session_id[0]);
-	const edit = w.version >= 18 ? { memo: 'Checked against the bank statement', payment_reference: 'checked' } : { ref: 'Checked against the bank statement' };
+	// (Real 18 refuses a posted payment's payment reference, amount or partner: "readonly fields on a
+	// posted move"; such an edit goes through draft, where Odoo takes the payment's own date.)
+	const edit = w.version >= 18 ? { memo: 'Checked against the bank statement' } : { ref: 'Checked against the bank statement' };
 	let refused = '';
 	try {
 		await rpc.call('account.payment', 'write', [[target.id], edit], ctx);

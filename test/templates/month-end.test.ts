@@ -108,12 +108,18 @@ describe.each([18, 19] as const)('Payments of sessions closed after their day, O
 		expect(rows.length).toBeGreaterThan(3);
 		expect(rows.filter((r) => r.payment !== r.day || r.entry !== r.day)).toEqual([]);
 
-		// An edit that makes Odoo rewrite the entry from the payment (its partner) leaves the entry on the business day.
+		// An edit that makes Odoo rewrite the entry from the payment (its partner) is refused while posted,
+		// as real 18 does; through draft it is taken, and the entry keeps the business day.
 		const [one] = db.search(env, 'account.payment', [['pos_payment_method_id', '!=', false]], { limit: 1 });
 		const [before] = db.read(env, 'account.payment', [one], ['date', 'move_id']);
-		db.transaction(() => db.write(env, 'account.payment', [one], { partner_id: false, memo: 'edited by an accountant' }));
-		const [entry] = db.read(env, 'account.move', [(before.move_id as [number, string])[0]], ['date']);
-		expect(entry.date).toBe(before.date);
+		expect(() => db.transaction(() => db.write(env, 'account.payment', [one], { partner_id: false }))).toThrow(/readonly fields on a posted move/);
+		db.transaction(() => {
+			db.call(env, 'account.payment', 'action_draft', [one], {});
+			db.write(env, 'account.payment', [one], { partner_id: false, memo: 'edited by an accountant' });
+			db.call(env, 'account.payment', 'action_post', [one], {});
+		});
+		const [entry] = db.read(env, 'account.move', [(before.move_id as [number, string])[0]], ['date', 'state']);
+		expect(entry).toMatchObject({ date: before.date, state: 'posted' });
 
 		// The next close writes nothing more.
 		const again = await runTemplate(engine, 'pos-session-auto-close');

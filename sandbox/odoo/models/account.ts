@@ -868,6 +868,15 @@ export function defineAccount(db: Database): void {
 			});
 			env.db.updateRaw('account.payment', rec, { move_id: move.id });
 		},
+		beforeWrite: (env, recs, vals) => {
+			// Real 18 refuses a field that rewrites the entry while the entry is posted (recorded: a payment
+			// reference written on a posted combined payment); such an edit goes through draft.
+			if (env.db.version < 18 || !PAYMENT_SYNC_FIELDS.some((f) => f in vals)) return;
+			for (const p of recs) {
+				const move = p.move_id ? env.db.browse('account.move', p.move_id as number) : undefined;
+				if (move?.state === 'posted') throw userError('You cannot modify the following readonly fields on a posted move: date, partner_id, currency_id, line_ids');
+			}
+		},
 		afterWrite: (env, recs, vals) => {
 			// Up to 17 a payment's date is its entry's. From 18 Odoo's _synchronize_to_moves rewrites the
 			// entry from the payment whenever one of these fields is written: its date becomes the
