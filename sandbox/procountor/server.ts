@@ -57,6 +57,21 @@ export interface PaymentEvent {
 	serviceCharge: number;
 }
 
+/**
+ * An invoice as the API answers it: the schema's Invoice has no total, so the sandbox's own
+ * `totalAmount` (kept for the payment status and the tests) is not sent.
+ */
+function invoiceAnswer(inv: Json): Json {
+	const { totalAmount: _total, ...rest } = inv;
+	return rest;
+}
+
+/** The partner list's invoicingInfo (the schema's BasicInvoicingInfo): no invoice channel, which only the full partner has. */
+function basicInvoicingInfo(ii: Json | undefined): Json {
+	const { invoiceChannel: _channel, ...rest } = ii ?? {};
+	return rest;
+}
+
 /** An item of `GET /payments/paymentevents`: the schema's fields for that endpoint only. */
 function listedEvent(e: PaymentEvent): Record<string, unknown> {
 	return { id: e.id, invoiceId: e.invoiceId, paymentDate: e.paymentDate, amount: e.amount, receiverName: e.receiverName, status: e.status, serviceCharge: e.serviceCharge, paidAmount: e.paidAmount, paidCurrency: e.paidCurrency };
@@ -354,7 +369,7 @@ export class ProcountorSandbox {
 			// The list gives basic info only.
 			return this.page(
 				req,
-				rows.map((p) => ({ id: p.id, name: p.name, billingAddress: p.billingAddress ?? p.address, invoicingInfo: p.invoicingInfo ?? {}, registryInfo: p.registryInfo ?? {}, type: p.type, version: p.version })),
+				rows.map((p) => ({ id: p.id, name: p.name, billingAddress: p.billingAddress ?? p.address, invoicingInfo: basicInvoicingInfo(p.invoicingInfo as Json | undefined), registryInfo: p.registryInfo ?? {}, type: p.type, version: p.version })),
 			);
 		}
 		if (req.method === 'POST' && id === undefined) {
@@ -514,7 +529,7 @@ export class ProcountorSandbox {
 				const id = this.nextId.invoice++;
 				const rec: Json = { ...body, id, status: 'UNFINISHED', totalAmount: this.totals(body), version: new Date().toISOString().slice(0, 19) };
 				this.invoices.set(id, rec);
-				return { status: 200, body: rec };
+				return { status: 200, body: invoiceAnswer(rec) };
 			}
 			if (req.method === 'GET') {
 				let rows = [...this.invoices.values()];
@@ -524,24 +539,24 @@ export class ProcountorSandbox {
 				const end = req.query.get('endDate');
 				if (start) rows = rows.filter((r) => String(r.date) >= start);
 				if (end) rows = rows.filter((r) => String(r.date) <= end);
-				return this.page(req, rows);
+				return this.page(req, rows.map(invoiceAnswer));
 			}
 		}
 		const ids = String(seg[1] ?? '').split(',').map(Number);
 		if (ids.some((x) => !Number.isInteger(x))) return this.fail(400, `Invalid invoice id ${seg[1]}`);
 		if (ids.length > 200) return this.fail(400, 'At most 200 invoice ids');
-		if (ids.length > 1 && req.method === 'GET' && seg.length === 2) return { status: 200, body: ids.map((x) => this.invoices.get(x)).filter(Boolean) };
+		if (ids.length > 1 && req.method === 'GET' && seg.length === 2) return { status: 200, body: ids.map((x) => this.invoices.get(x)).filter((x): x is Json => !!x).map(invoiceAnswer) };
 		const inv = this.invoices.get(ids[0]);
 		if (!inv) return this.fail(404, `Invoice ${seg[1]} not found`);
 		if (seg.length === 2) {
-			if (req.method === 'GET') return { status: 200, body: inv };
+			if (req.method === 'GET') return { status: 200, body: invoiceAnswer(inv) };
 			if (req.method === 'PUT') {
 				if (inv.status !== 'UNFINISHED') return this.fail(403, `Invoice ${inv.id} is ${inv.status}: only an UNFINISHED invoice can be changed`);
 				if (body.version !== inv.version) return this.fail(400, 'version does not match: the invoice was changed meanwhile', 'version');
 				const errors = this.validateInvoice(body);
 				if (errors.length) return { status: 400, body: { errors } };
 				Object.assign(inv, body, { id: inv.id, status: 'UNFINISHED', totalAmount: this.totals(body), version: new Date().toISOString().slice(0, 19) });
-				return { status: 200, body: inv };
+				return { status: 200, body: invoiceAnswer(inv) };
 			}
 		}
 		if (seg[2] === 'paymentevents' && req.method === 'GET') return this.page(req, this.events.filter((e) => e.invoiceId === inv.id).map(invoiceEvent));

@@ -129,7 +129,6 @@ export async function execute(this: IExecuteFunctions, client: ProcountorClient)
 						procountorPartnerId: Number(partner.id),
 						odooPartnerId: inv.partner.odooId,
 						status: 'SENT',
-						totalAmount: created.totalAmount ?? null,
 						amountTotal: inv.amountTotal,
 					},
 					i,
