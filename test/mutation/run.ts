@@ -236,6 +236,14 @@ const MUTATIONS: Mutation[] = [
 		replace: 'paymentOwnDate: false,',
 		tests: ['test/templates/month-end.test.ts'],
 	},
+	{
+		name: 'accountant-matching-undone',
+		what: "re-dating drafts an entry an accountant matched with a bank statement line (undoing the matching)",
+		file: 'nodes/OdooErp/helpers/posSessions.ts',
+		find: '\tif (!parts.length) return [];',
+		replace: '\tif (parts.length >= 0) return [];',
+		tests: ['test/templates/month-end.test.ts'],
+	},
 ];
 
 function runJest(tests: string[]): { ok: boolean; summary: string } {

@@ -126,3 +126,66 @@ describe.each([18, 19] as const)('Payments of sessions closed after their day, O
 		expect(again.ok).toBe(true);
 	});
 });
+
+/**
+ * Sessions an earlier version closed on 18 leave their combined payments dated on the closing
+ * day. The nightly close revisits the last month's closed sessions and dates those payments on
+ * their business day — except one an accountant has matched with a bank statement line: drafting
+ * it would undo the accountant's matching, so it stays as it is and the close says so.
+ */
+describe('Payments an earlier version left on the closing day, Odoo 18', () => {
+	let sb: Sandboxes;
+	beforeAll(async () => {
+		setClock('2027-01-03T08:00:00Z');
+		sb = await startSandboxes({}, { odoo: { version: 18 }, codeplus: { days: 3 } });
+	});
+	afterAll(async () => {
+		await sb.stop();
+	});
+
+	test('are dated on their business day by the next close, except one matched with the bank by an accountant', async () => {
+		const engine = new Engine(sb.credentials());
+		for (const t of ['pixelpoint-master-data', 'pixelpoint-order-import', 'pos-session-auto-close']) expect((await runTemplate(engine, t)).ok).toBe(true);
+		const db = sb.odoo.db;
+		const env = sb.odoo.env();
+		const payments = db.read(env, 'account.payment', db.search(env, 'account.payment', [['pos_payment_method_id', '!=', false]], { order: 'id' }), ['date', 'move_id', 'amount', 'outstanding_account_id']);
+		expect(payments.length).toBeGreaterThan(2);
+		const [matched, plain] = payments;
+		const day = String(matched.date);
+		// As an earlier version left them: the payment's own date on the closing day.
+		db.transaction(() => {
+			for (const p of [matched, plain]) db.updateRaw('account.payment', db.browse('account.payment', p.id as number)!, { date: '2027-01-03' });
+		});
+		// The accountant matches the first one's outstanding line with a bank statement entry.
+		const outstanding = (matched.outstanding_account_id as [number, string])[0];
+		const bankEntry = db.transaction(() => {
+			const m = db.create(env, 'account.move', {
+				move_type: 'entry',
+				journal_id: db.search(env, 'account.journal', [['code', '=', 'BNK1']])[0],
+				date: '2027-01-04',
+				line_ids: [
+					[0, 0, { account_id: 45, name: 'Card settlement', debit: matched.amount, credit: 0 }],
+					[0, 0, { account_id: outstanding, name: 'Card settlement', debit: 0, credit: matched.amount }],
+				],
+			});
+			db.call(env, 'account.move', 'action_post', [m.id], {});
+			const lines = db.search(env, 'account.move.line', [['account_id', '=', outstanding], ['move_id', 'in', [m.id, (matched.move_id as [number, string])[0]]]]);
+			db.call(env, 'account.move.line', 'reconcile', lines, {});
+			return m.id;
+		});
+		const partials = () => db.search(env, 'account.partial.reconcile', [['credit_move_id.move_id', '=', bankEntry]]).length;
+		expect(partials()).toBe(1);
+
+		const close = await runTemplate(engine, 'pos-session-auto-close');
+		expect(close.ok).toBe(true);
+		const [m, p] = db.read(env, 'account.payment', [matched.id as number, plain.id as number], ['date']);
+		expect(p.date).toBe(String(plain.date));
+		// Left as the accountant left it: still matched, its entry not drafted, and said.
+		expect(m.date).toBe('2027-01-03');
+		expect(partials()).toBe(1);
+		expect(db.read(env, 'account.move', [(matched.move_id as [number, string])[0]], ['date', 'state'])[0]).toMatchObject({ date: day, state: 'posted' });
+		const said = (close.summary[0].sessions as Array<{ message: string | null }>).map((s) => String(s.message)).filter((t) => t.includes('matched by an accountant'));
+		const [entry] = db.read(env, 'account.move', [(matched.move_id as [number, string])[0]], ['name']);
+		expect(said).toEqual([expect.stringContaining(String(entry.name))]);
+	});
+});

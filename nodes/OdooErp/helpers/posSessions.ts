@@ -33,6 +33,8 @@ export interface CloseResult extends IDataObject {
 	/** The session's entries (its own, cash lines, combined bank payments), and how many had to be dated anew. */
 	entries?: number;
 	redatedEntries?: number;
+	/** Entries left on their date because an accountant matched them with something outside the session. */
+	notRedated?: string[];
 }
 
 const SESSION_FIELDS = ['name', 'state', 'config_id', 'cash_control', 'cash_register_balance_start', 'move_id', 'start_at'];
@@ -252,7 +254,10 @@ export async function closeSession(client: OdooClient, session: SessionRow, busi
 	const dated = await dateOnBusinessDay(client, session.id, moveId, businessDate);
 	out.redatedEntries = dated.redated;
 	out.entries = dated.moves;
-	if (dated.leftAlone.length) out.message = `${out.message ? `${out.message}; ` : ''}not re-dated, matched by an accountant outside the session: ${dated.leftAlone.join(', ')}`;
+	if (dated.leftAlone.length) {
+		out.notRedated = dated.leftAlone;
+		out.message = `${out.message ? `${out.message}; ` : ''}not re-dated, matched by an accountant outside the session: ${dated.leftAlone.join(', ')}`;
+	}
 	if (moveId) {
 		out.moveId = moveId;
 		out.moveDate = businessDate;

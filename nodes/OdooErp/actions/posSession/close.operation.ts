@@ -122,7 +122,8 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 				continue;
 			}
 			const r = await closeSession(client, s, dateOf.get(s.id));
-			if (r.status !== 'skipped' || s.state !== 'closed') out.push(ok(r, 0));
+			// A closed session revisited is reported only when something was done or left for a person.
+			if (r.status !== 'skipped' || s.state !== 'closed' || r.redatedEntries || r.notRedated?.length) out.push(ok(r, 0));
 		}
 		return out;
 	}
