@@ -125,6 +125,24 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 		detail: `answers ${refusals.map((r) => r.statusCode).join(', ')}; ${changed.length ? `changed: ${changed.join(', ')}` : `unchanged (${JSON.stringify(before['account.payment'])} payments)`}`,
 	});
 
+	// The session summary a till asks for equals Odoo's own payments of the session: a second payment,
+	// by bank (in_process on 18 and 19 until the bank statement matches it), beside the cash one.
+	const bankPay = money(Math.min(5, afterPay.amount_residual / 2));
+	const bankAnswer = await engine.request(tillWf, 'POST Payment', { method: 'POST', headers: { authorization: `Bearer ${token({})}`, 'idempotency-key': `real-counter-bank-${invoice.id}` }, body: { invoice: invoice.id, customer: invoice.partner_id[0], amount: bankPay, method: 'bank' } });
+	const summary = await engine.request(tillWf, 'GET Session Summary', { method: 'GET', headers: { authorization: `Bearer ${token({})}` }, query: { session: String(sessionId) } });
+	const odooPays = await rpc.searchRead<{ amount: number; journal_id: [number, string]; state: string; payment_type: string }>('account.payment', [['pos_session_id', '=', sessionId], ['pos_payment_method_id', '=', false]], ['amount', 'journal_id', 'state', 'payment_type'], ctx);
+	const payJournals = odooPays.length ? await rpc.call<Row[]>('account.journal', 'read', [[...new Set(odooPays.map((p) => p.journal_id[0]))]], { fields: ['type'], ...ctx }) : [];
+	const journalType = new Map(payJournals.map((j) => [j.id as number, String(j.type)]));
+	const takenPays = odooPays.filter((p) => !['draft', 'cancel', 'canceled', 'rejected'].includes(p.state));
+	const odooTotal = (type: string) => money(takenPays.filter((p) => journalType.get(p.journal_id[0]) === type).reduce((a, p) => a + (p.payment_type === 'outbound' ? -1 : 1) * p.amount, 0));
+	const answeredSummary = (summary.body ?? {}) as { cash?: { total: number }; bank?: { total: number } };
+	out.push({
+		what: "the session summary a till asks for equals Odoo's own payments of the session (cash, and bank in_process on 18+)",
+		ok: bankAnswer.statusCode === 200 && summary.statusCode === 200 && answeredSummary.cash?.total === odooTotal('cash') && answeredSummary.bank?.total === odooTotal('bank') && odooTotal('bank') === bankPay && odooTotal('cash') === pay,
+		detail: `summary cash ${String(answeredSummary.cash?.total)}, bank ${String(answeredSummary.bank?.total)}; Odoo cash ${odooTotal('cash')}, bank ${odooTotal('bank')} (states ${odooPays.map((p) => p.state).join(', ')}); bank payment answered ${bankAnswer.statusCode}${bankAnswer.statusCode !== 200 ? ` ${JSON.stringify(bankAnswer.body).slice(0, 200)}` : ''}`,
+	});
+	const [afterBoth] = await rpc.call<Array<{ amount_residual: number; payment_state: string }>>('account.move', 'read', [[invoice.id]], { fields: ['amount_residual', 'payment_state'], ...ctx });
+
 	// The night after: the session of today is now a past business day and is closed.
 	const nextNight = Date.parse(`${today}T00:00:00Z`) + 86400000 + 2 * 3600000;
 	// The clock jumps to that night and back, keeping the time spent (phase timings stay true).
@@ -139,8 +157,8 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 		const [move] = entry ? await rpc.call<Row[]>('account.move', 'read', [[entry]], { fields: ['date', 'state'], ...ctx }) : [undefined];
 		out.push({
 			what: "the nightly close posts today's session on its business day and leaves the counter payment reconciled",
-			ok: close.ok && session.state === 'closed' && move?.state === 'posted' && move?.date === today && money(afterClose.amount_residual) === money(afterPay.amount_residual),
-			detail: `${String(session.name)} ${String(session.state)}, entry ${String(move?.state)} dated ${String(move?.date)}; ${invoice.name} residual ${afterPay.amount_residual} → ${afterClose.amount_residual} (${afterClose.payment_state})`,
+			ok: close.ok && session.state === 'closed' && move?.state === 'posted' && move?.date === today && money(afterClose.amount_residual) === money(afterBoth.amount_residual),
+			detail: `${String(session.name)} ${String(session.state)}, entry ${String(move?.state)} dated ${String(move?.date)}; ${invoice.name} residual ${afterBoth.amount_residual} → ${afterClose.amount_residual} (${afterClose.payment_state})`,
 		});
 	} finally {
 		setClock(Date.now() - shift);
