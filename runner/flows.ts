@@ -20,6 +20,9 @@ import { DEFAULT_NOW, setClock } from './clock';
 import { Engine } from './engine';
 import { redactUrlUserinfo } from '../nodes/shared/redact';
 import { describeOutcome } from './report';
+import { CodeplusApi } from '../credentials/CodeplusApi.credentials';
+import { OdooErpApi } from '../credentials/OdooErpApi.credentials';
+import { ProcountorApi } from '../credentials/ProcountorApi.credentials';
 
 export const WORKFLOWS_DIR = path.resolve(__dirname, '..', 'workflows');
 
@@ -225,6 +228,112 @@ export async function runTemplate(
 
 const CREDENTIAL_TYPES = ['odooErpApi', 'codeplusApi', 'procountorApi'];
 
+/** Each credential's fields and the required ones, from the package's own credential classes. */
+function credentialFields(): Record<string, { fields: string[]; required: string[] }> {
+	const out: Record<string, { fields: string[]; required: string[] }> = {};
+	for (const Cls of [OdooErpApi, CodeplusApi, ProcountorApi]) {
+		const c = new Cls();
+		out[c.name] = { fields: c.properties.map((p) => p.name), required: c.properties.filter((p) => p.required).map((p) => p.name) };
+	}
+	return out;
+}
+
+/** Edit distance, for "did you mean" (fields are short). */
+function distance(a: string, b: string): number {
+	const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+	for (let j = 1; j <= b.length; j++) d[0][j] = j;
+	for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+	return d[a.length][b.length];
+}
+
+/** The nearest known name, by edit distance or a shared word (login → username is a synonym Odoo users type). */
+function nearestField(name: string, known: string[]): string | undefined {
+	const synonyms: Record<string, string> = { login: 'username', user: 'username', db: 'database', dbname: 'database', key: 'apiKey', api_key: 'apiKey', token: 'token', secret: 'clientSecret', client_id: 'clientId', client_secret: 'clientSecret', host: 'url', baseurl: 'baseUrl', base_url: 'baseUrl', timeout: 'timeoutSeconds' };
+	const syn = synonyms[name.toLowerCase()];
+	if (syn && known.includes(syn)) return syn;
+	const ranked = known.map((k) => ({ k, d: distance(name, k) })).sort((x, y) => x.d - y.d);
+	return ranked[0] && ranked[0].d <= Math.max(2, Math.floor(name.length / 3)) ? ranked[0].k : undefined;
+}
+
+/**
+ * Where a JSON text first goes wrong (an offset), found by a small scanner of JSON's grammar:
+ * Node's own message quotes the text around the mistake, secrets included, and only some
+ * versions name a position.
+ */
+export function jsonErrorOffset(text: string): number | undefined {
+	let i = 0;
+	const ws = () => {
+		while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+	};
+	const fail = (): never => {
+		throw i;
+	};
+	const str = () => {
+		if (text[i] !== '"') fail();
+		i++;
+		while (i < text.length && text[i] !== '"') {
+			if (text[i] === '\\') i++;
+			else if (text.charCodeAt(i) < 0x20) fail();
+			i++;
+		}
+		if (i >= text.length) fail();
+		i++;
+	};
+	const value = (): void => {
+		ws();
+		const c = text[i];
+		if (c === '{') {
+			i++;
+			ws();
+			if (text[i] === '}') return void i++;
+			for (;;) {
+				ws();
+				str();
+				ws();
+				if (text[i] !== ':') fail();
+				i++;
+				value();
+				ws();
+				if (text[i] === ',') i++;
+				else if (text[i] === '}') return void i++;
+				else fail();
+			}
+		}
+		if (c === '[') {
+			i++;
+			ws();
+			if (text[i] === ']') return void i++;
+			for (;;) {
+				value();
+				ws();
+				if (text[i] === ',') i++;
+				else if (text[i] === ']') return void i++;
+				else fail();
+			}
+		}
+		if (c === '"') return str();
+		const lit = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
+		if (!lit) fail();
+		i += lit![0].length;
+	};
+	try {
+		value();
+		ws();
+		return i < text.length ? i : undefined;
+	} catch (at) {
+		return typeof at === 'number' ? at : undefined;
+	}
+}
+
+/** Where JSON.parse stopped, as line and column (never the text there, which may be a secret). */
+function jsonErrorPlace(text: string): string {
+	const at = jsonErrorOffset(text);
+	if (at === undefined) return '';
+	if (at >= text.length) return ' (it ends too early)';
+	const before = text.slice(0, at);
+	return ` at line ${before.split('\n').length}, column ${at - before.lastIndexOf('\n')}`;
+}
+
 /** The credentials file, or an error that names it and says what is wrong. */
 export function readCredentialsFile(file: string): Record<string, ICredentialDataDecryptedObject> {
 	let text: string;
@@ -236,8 +345,9 @@ export function readCredentialsFile(file: string): Record<string, ICredentialDat
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(text);
-	} catch (e) {
-		throw new Error(`The credentials file ${path.resolve(file)} is not valid JSON: ${(e as Error).message}`);
+	} catch {
+		// Never Node's own message: it quotes the text around the mistake, passwords included.
+		throw new Error(`The credentials file ${path.resolve(file)} is not valid JSON${jsonErrorPlace(text)}: check the quotes and commas there (names and text in double quotes, no comma after the last field)`);
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
 		throw new Error(`The credentials file ${path.resolve(file)} must hold one JSON object with the keys ${CREDENTIAL_TYPES.join(', ')}`);
@@ -245,6 +355,12 @@ export function readCredentialsFile(file: string): Record<string, ICredentialDat
 	for (const [key, value] of Object.entries(parsed)) {
 		if (!CREDENTIAL_TYPES.includes(key)) throw new Error(`The credentials file ${path.resolve(file)} has "${key}": the keys are ${CREDENTIAL_TYPES.join(', ')}`);
 		if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`The credentials file ${path.resolve(file)}: "${key}" must be an object of that credential's fields`);
+		const { fields } = credentialFields()[key];
+		for (const f of Object.keys(value as object)) {
+			if (fields.includes(f)) continue;
+			const near = nearestField(f, fields);
+			throw new Error(`The credentials file ${path.resolve(file)}: ${key} has no field "${f}"${near ? `: did you mean "${near}"?` : ''} Its fields are ${fields.join(', ')}`);
+		}
 	}
 	return parsed as Record<string, ICredentialDataDecryptedObject>;
 }
@@ -274,7 +390,29 @@ export function credentialsFromFileAndEnv(file?: string): Record<string, ICreden
 			...(env.ODOO_PASSWORD ? { authentication: 'password', password: env.ODOO_PASSWORD } : {}),
 		};
 	}
+	checkRequired(out, file);
 	return out;
+}
+
+/** The environment variable that sets each field, for the message about a missing one. */
+const FIELD_VARIABLES: Record<string, Record<string, string>> = {
+	odooErpApi: { url: 'ODOO_URL', database: 'ODOO_DATABASE', username: 'ODOO_LOGIN', apiKey: 'ODOO_API_KEY', password: 'ODOO_PASSWORD' },
+	codeplusApi: { baseUrl: 'CODEPLUS_URL', token: 'CODEPLUS_TOKEN' },
+	procountorApi: { clientId: 'PROCOUNTOR_CLIENT_ID', clientSecret: 'PROCOUNTOR_CLIENT_SECRET', apiKey: 'PROCOUNTOR_API_KEY' },
+};
+
+/** Each credential given (in the file or the environment) has its required fields: a missing one is named, with where to set it. */
+function checkRequired(creds: Record<string, ICredentialDataDecryptedObject>, file: string | undefined): void {
+	const all = credentialFields();
+	for (const [type, value] of Object.entries(creds)) {
+		const required = [...all[type].required];
+		// Odoo: the secret its Authentication names.
+		if (type === 'odooErpApi') required.push(value.authentication === 'password' ? 'password' : 'apiKey');
+		const missing = required.filter((f) => value[f] === undefined || value[f] === null || value[f] === '');
+		if (!missing.length) continue;
+		const where = missing.map((f) => `"${f}"${FIELD_VARIABLES[type]?.[f] ? ` (or ${FIELD_VARIABLES[type][f]})` : ''}`).join(', ');
+		throw new Error(`The ${type} credential${file ? ` of ${path.resolve(file)}` : ''} is missing ${where}`);
+	}
 }
 
 

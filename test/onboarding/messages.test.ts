@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 import { Engine } from '../../runner/engine';
-import { applySettings, loadTemplate, readCredentialsFile, runTemplate, templateFile } from '../../runner/flows';
+import { applySettings, credentialsFromFileAndEnv, loadTemplate, readCredentialsFile, runTemplate, templateFile } from '../../runner/flows';
 import { describeOutcome } from '../../runner/report';
 import { startSandboxes } from '../../sandbox';
 import { chain, node, rl, startCodeplus, startOdoo } from '../helpers';
@@ -151,10 +151,37 @@ describe('npm run flows: files, names, ports and what it prints', () => {
 	test('a malformed credentials file is named, with what is wrong', () => {
 		const bad = path.join(tmp, 'creds.json');
 		fs.writeFileSync(bad, '{"odooErpApi": {"url": "x",}}');
-		expect(() => readCredentialsFile(bad)).toThrow(new RegExp(`^The credentials file ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON: `));
+		expect(() => readCredentialsFile(bad)).toThrow(new RegExp(`^The credentials file ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON at line 1, column \\d+: check the quotes and commas there`));
+		// A mistake next to a secret: the message names the place, never the text around it.
+		fs.writeFileSync(bad, '{"odooErpApi": {"url": "https://erp.example.fi", "password": hunter2-Secret }}');
+		let said = '';
+		try {
+			readCredentialsFile(bad);
+		} catch (e) {
+			said = (e as Error).message;
+		}
+		expect(said).toMatch(/is not valid JSON at line 1, column \d+/);
+		expect(said).not.toMatch(/hunter|Secret|h'/);
+		fs.writeFileSync(bad, '{"odooErpApi": {"url": "https://erp.example.fi",\n "password": "hunter2-Secret"');
+		expect(() => readCredentialsFile(bad)).toThrow(/is not valid JSON \(it ends too early\)|is not valid JSON at line 2/);
+		// A field the credential does not have is refused with the nearest right name.
+		fs.writeFileSync(bad, JSON.stringify({ odooErpApi: { url: 'https://erp.example.fi', database: 'prod', login: 'n8n' } }));
+		expect(() => readCredentialsFile(bad)).toThrow(/odooErpApi has no field "login": did you mean "username"\? Its fields are url, database, username/);
+		fs.writeFileSync(bad, JSON.stringify({ procountorApi: { clientID: 'x' } }));
+		expect(() => readCredentialsFile(bad)).toThrow(/procountorApi has no field "clientID": did you mean "clientId"\?/);
 		fs.writeFileSync(bad, '{"odoo": {}}');
 		expect(() => readCredentialsFile(bad)).toThrow(/has "odoo": the keys are odooErpApi, codeplusApi, procountorApi/);
 		expect(() => readCredentialsFile(path.join(tmp, 'missing.json'))).toThrow(/^Cannot read the credentials file .*missing\.json: there is no such file$/);
+	});
+
+	test('a credential without a required field names it and the variable that sets it', () => {
+		const file = path.join(tmp, 'partial.json');
+		fs.writeFileSync(file, JSON.stringify({ odooErpApi: { url: 'https://erp.example.fi', database: 'prod', apiKey: 'k' } }));
+		expect(() => credentialsFromFileAndEnv(file)).toThrow(/The odooErpApi credential of .*partial\.json is missing "username" \(or ODOO_LOGIN\)/);
+		fs.writeFileSync(file, JSON.stringify({ odooErpApi: { url: 'https://erp.example.fi', database: 'prod', username: 'n8n', authentication: 'password' } }));
+		expect(() => credentialsFromFileAndEnv(file)).toThrow(/is missing "password" \(or ODOO_PASSWORD\)/);
+		fs.writeFileSync(file, JSON.stringify({ odooErpApi: { url: 'https://erp.example.fi', database: 'prod', username: 'n8n', apiKey: 'k' } }));
+		expect(Object.keys(credentialsFromFileAndEnv(file))).toEqual(['odooErpApi']);
 	});
 
 	test('an unknown template name suggests --list and the nearest names, not ENOENT', () => {
