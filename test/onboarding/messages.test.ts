@@ -255,11 +255,17 @@ describe('an Odoo API key that expired or was revoked', () => {
 		test(`Odoo ${version}: the error says the key expired or was revoked and how to renew it without editing workflows`, async () => {
 			const f = await startOdoo({ version }, 'apiKey');
 			try {
-				const engine = new Engine({ odooErpApi: { ...f.creds, apiKey: 'an-expired-key-0000' } });
+				const expired = '0123456789abcdef0123456789abcdef0badc0de';
+				const engine = new Engine({ odooErpApi: { ...f.creds, apiKey: expired } });
 				const r = await engine.run(chain([{}], node('Get', 'odooErp', { resource: 'record', operation: 'getMany', model: rl('res.partner'), domain: '[]', limit: 1 })));
 				expect(r.error?.message).toMatch(/Odoo refused the API key of "admin" on database "[^"]+": it has expired or was revoked, or the login is wrong/);
 				expect((r.error as { description?: string }).description).toMatch(/Odoo API keys expire .*New API Key.*every workflow using the credential takes it from its next run/);
-				expect(JSON.stringify(r.run.data)).not.toContain('an-expired-key-0000');
+				expect(JSON.stringify(r.run.data)).not.toContain(expired);
+				// A key that cannot be one of Odoo's (a whole file pasted): said as such, not "expired".
+				const pasted = `${'x'.repeat(2990)}-0123456789`;
+				const r2 = await new Engine({ odooErpApi: { ...f.creds, apiKey: pasted } }).run(chain([{}], node('Get', 'odooErp', { resource: 'record', operation: 'getMany', model: rl('res.partner'), domain: '[]', limit: 1 })));
+				expect(r2.error?.message).toMatch(/the key in the credential is 3001 characters long with characters other than 0-9 and a-f, and Odoo's API keys are 40 characters/);
+				expect(JSON.stringify(r2.run.data)).not.toContain('xxxxxxxxxx');
 			} finally {
 				await f.sandbox.stop();
 			}

@@ -173,6 +173,16 @@ export class OdooClient {
 	private loginRefused(): NodeApiError {
 		const who = `"${this.creds.username}" on database "${this.creds.database}"`;
 		if (this.creds.authentication === 'apiKey') {
+			// Odoo 17 to 19 make every API key 40 hexadecimal characters: anything else was pasted wrong.
+			const key = String(this.creds.apiKey ?? '');
+			if (!/^[0-9a-f]{40}$/.test(key)) {
+				const shape = /\s/.test(key) ? `${key.length} characters long with spaces or line breaks in it` : `${key.length} characters long${/^[0-9a-f]*$/.test(key) ? '' : ' with characters other than 0-9 and a-f'}`;
+				return this.apiError(
+					`Odoo refused the API key of ${who}: the key in the credential is ${shape}, and Odoo's API keys are 40 characters, 0-9 and a-f`,
+					'Copy the key again from the dialog Odoo showed when it was made (it is shown once): paste only the key into the API Key of the Odoo ERP API credential. If it is lost, create a new one (your avatar → My Profile, or Preferences → Account Security → New API Key).',
+					401,
+				);
+			}
 			return this.apiError(
 				`Odoo refused the API key of ${who}: it has expired or was revoked, or the login is wrong`,
 				'Odoo API keys expire (at most three months on current Odoo). Create a new key in Odoo (your avatar → My Profile, or Preferences → Account Security → New API Key), paste it into the API Key of the Odoo ERP API credential and save: every workflow using the credential takes it from its next run. Check the login too.',
