@@ -214,7 +214,9 @@ export async function runTemplate(
 		if (r.error) {
 			const e = r.error as Error & { description?: string; node?: { name?: string } };
 			const own = `${e.node?.name ? `${e.node.name}: ` : ''}${e.message}${e.description ? ` (${e.description})` : ''}`;
-			const error = first && first.node !== e.node?.name ? `${first.node}: ${first.message}; then ${own}` : own;
+			// One cause, one message: a later step failing the same way (the audit record, when Odoo is down) is named, not repeated.
+			const same = !!first && (e.message === first.message || e.message.includes(first.message) || first.message.includes(e.message));
+			const error = first && first.node !== e.node?.name ? (same ? `${first.node}: ${first.message} (${e.node?.name ?? 'a later step'} failed the same way)` : `${first.node}: ${first.message}; then ${own}`) : own;
 			return { template: name, ok: false, lastNode, summary, error, ms: Date.now() - started };
 		}
 		// Templates continue on error so the audit record is always written: it says whether the run failed.

@@ -122,6 +122,8 @@ describe('a template run with a credential URL holding a password', () => {
 			expect(r.ok).toBe(false);
 			expect(r.error).toMatch(/^Odoo: [^:]+: Odoo at http:\/\/127\.0\.0\.1:\d+ has no database "nope"/);
 			expect(r.error).not.toMatch(/^Odoo: Post Audit Record/);
+			// Said once: the audit step that failed the same way is named, its message not repeated.
+			expect(String(r.error).match(/has no database "nope"/g)).toHaveLength(1);
 		} finally {
 			await sb.stop();
 		}
