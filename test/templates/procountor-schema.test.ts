@@ -122,6 +122,27 @@ describe('Procountor to its published schema', () => {
 		expect(byRef(de)).toMatchObject({ language: 'ENGLISH' });
 	});
 
+	test("without a bank account on the company's bank journal, an invoice waits and the message names the checklist item; nothing is created", async () => {
+		const db = sb.odoo.db;
+		// A company that has no bank account at all (the journal's account is the company's, in Odoo).
+		db.transaction(() => {
+			for (const j of db.table('account.journal').values()) if (j.type === 'bank') db.updateRaw('account.journal', j, { bank_account_id: false });
+			for (const b of [...db.table('res.partner.bank').values()]) db.deleteRaw('res.partner.bank', b.id);
+		});
+		const id = customerInvoice(sb, { name: 'Pankiton Oy', company_registry: '2345678-0', email: 'laskut@pankiton.example.fi', country_code: 'FI' }, 'VAT 14%');
+		const before = sb.procountor.invoices.size;
+		const r = await runTemplate(engine, 'odoo-invoices-to-procountor', {}, { ...sb.settings(), startDate: '2026-01-01' });
+		expect(r.ok).toBe(false);
+		expect(r.summary[0]).toMatchObject({ status: 'failed', waitingCount: expect.any(Number) });
+		expect(Number(r.summary[0].waitingCount)).toBeGreaterThan(0);
+		expect(id).toBeGreaterThan(0);
+		expect(String(r.error)).toMatch(/Invoice INV\/\d{4}\/\d+: the company has no bank account to be paid to \(Preparing Odoo: "a bank journal with the company's bank account"\): set the bank account on the company's bank journal/);
+		// Not created for the invoices that cannot be paid (a credit note needs no account to be paid to).
+		const number = String(db.read(sb.odoo.env(), 'account.move', [id], ['name'])[0].name);
+		expect([...sb.procountor.invoices.values()].filter((i) => i.orderReference === number)).toEqual([]);
+		expect([...sb.procountor.invoices.values()].slice(before).every((i) => Number(i.totalAmount) < 0)).toBe(true);
+	});
+
 	test("Odoo's own payment reference is sent when it is a valid Finnish or RF reference", async () => {
 		const id = customerInvoice(sb, { name: 'Viite Oy', company_registry: '2345678-0', email: 'laskut@viite.example.fi', country_code: 'FI' }, 'VAT 14%');
 		sb.odoo.db.transaction(() => sb.odoo.db.updateRaw('account.move', sb.odoo.db.browse('account.move', id)!, { payment_reference: 'RF18 5390 0754 7034' }));

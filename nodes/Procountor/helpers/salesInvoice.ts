@@ -223,7 +223,7 @@ function paymentInfoOf(inv: AccountingInvoice): IDataObject {
 	const bank = inv.sellerBankAccount;
 	if (!bank?.iban) {
 		throw new InputError(
-			`Invoice ${inv.number}: the company has no bank account to be paid to: set the Recipient Bank on the invoice, or a bank account on the company's bank journal in Odoo`,
+			`Invoice ${inv.number}: the company has no bank account to be paid to (Preparing Odoo: "a bank journal with the company's bank account"): set the bank account on the company's bank journal in Odoo (Accounting → Configuration → Journals → Bank → Bank Account), or the Recipient Bank on the invoice`,
 			'sellerBankAccount',
 		);
 	}
