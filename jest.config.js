@@ -12,7 +12,8 @@ module.exports = {
 	maxWorkers: 2,
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
 	// One fixed clock for the sandboxes and the nodes, whatever the machine's date.
-	setupFiles: ['<rootDir>/test/setup/clock.ts'],
+	setupFiles: ['<rootDir>/test/setup/clock.ts', '<rootDir>/test/setup/n8n-log.ts'],
 	// Scans every workflow run and every log line for leaked secrets.
 	setupFilesAfterEnv: ['<rootDir>/test/setup/secrets.ts'],
+	globalTeardown: '<rootDir>/test/setup/teardown.ts',
 };

@@ -4,7 +4,9 @@
  * passwords, API keys, tokens, client secrets, issued access tokens, and the user name and
  * password of a credential URL such as http://user:password@host.
  */
+import * as fs from 'node:fs';
 import { Engine } from '../../runner/engine';
+import { N8N_LOG_FILE } from './n8n-log';
 
 const SECRET_FIELDS = ['password', 'apiKey', 'token', 'clientSecret', 'accessToken', 'secret', 'value'];
 /** Credential fields holding a URL: a user name and password typed into one are secrets too. */
@@ -48,6 +50,8 @@ for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
 }
 
 afterAll(() => {
+	// n8n-core's log lines, written to this worker's file (n8n-log.ts).
+	if (fs.existsSync(N8N_LOG_FILE)) logged.push(...fs.readFileSync(N8N_LOG_FILE, 'utf8').split('\n'));
 	for (const line of logged) for (const s of secrets) if (line.includes(s)) leaks.push(`a log line shows the secret ${s.slice(0, 3)}…`);
 	expect(leaks).toEqual([]);
 });
