@@ -248,9 +248,9 @@ function distance(a: string, b: string): number {
 	return d[a.length][b.length];
 }
 
-/** The nearest known name, by edit distance or a shared word (login → username is a synonym Odoo users type). */
+/** The nearest known name: a synonym people type (login → username), else the closest by edit distance. */
 function nearestField(name: string, known: string[]): string | undefined {
-	const synonyms: Record<string, string> = { login: 'username', user: 'username', db: 'database', dbname: 'database', key: 'apiKey', api_key: 'apiKey', token: 'token', secret: 'clientSecret', client_id: 'clientId', client_secret: 'clientSecret', host: 'url', baseurl: 'baseUrl', base_url: 'baseUrl', timeout: 'timeoutSeconds' };
+	const synonyms: Record<string, string> = { login: 'username', user: 'username', db: 'database', dbname: 'database', key: 'apiKey', api_key: 'apiKey', secret: 'clientSecret', client_id: 'clientId', client_secret: 'clientSecret', host: 'url', baseurl: 'baseUrl', base_url: 'baseUrl', timeout: 'timeoutSeconds' };
 	const syn = synonyms[name.toLowerCase()];
 	if (syn && known.includes(syn)) return syn;
 	const ranked = known.map((k) => ({ k, d: distance(name, k) })).sort((x, y) => x.d - y.d);
