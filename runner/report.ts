@@ -82,7 +82,9 @@ function auditWords(r: IDataObject): string[] {
 		out.push(
 			num(r.waitingCount)
 				? `waiting to be done again: ${count(r.waitingCount)}, the oldest ${String(o?.key)} since ${String(o?.since)} (${String(o?.reason)})`
-				: 'nothing waits to be done again',
+				: r.status === 'failed'
+					? 'nothing waits to be done again, although the run failed (see the error: what it could not read is read again on the next run)'
+					: 'nothing waits to be done again',
 		);
 		if (num(r.skippedCount)) out.push(`skipped by a person: ${count(r.skippedCount)}`);
 	}
@@ -116,10 +118,16 @@ export function describeOutcome(o: OutcomeLike, opts: { json?: boolean } = {}): 
 	const lines = [`${o.ok ? 'OK  ' : 'FAIL'} ${o.template} (${(o.ms / 1000).toFixed(1)} s)${title}`];
 	if (record) lines.push(...auditWords(record).map((l) => `     ${l}`));
 	else lines.push(...o.summary.flatMap((w) => (w.request !== undefined ? webhookWords(w) : [JSON.stringify(w)])).map((l) => `     ${l}`));
-	const errors = new Set<string>();
-	if (o.error) errors.add(o.error);
-	for (const e of (record?.errors as unknown[] | undefined) ?? []) errors.add(typeof e === 'string' ? e : JSON.stringify(e));
-	if (record?.error && typeof record.error === 'string' && ![...errors].some((e) => e.includes(String(record.error)))) errors.add(record.error);
+	// Each cause once: the run's error names the step; the record's own list says the same without it
+	// ("vat: …" or the bare message), and repeats one message for every item it failed.
+	const errors: string[] = [];
+	const add = (e: string) => {
+		const bare = e.replace(/^[\w ]+: (?=[A-Z])/, '');
+		if (!errors.some((x) => x === e || x.includes(bare))) errors.push(e);
+	};
+	if (o.error) add(o.error);
+	for (const e of (record?.errors as unknown[] | undefined) ?? []) add(typeof e === 'string' ? e : JSON.stringify(e));
+	if (record?.error && typeof record.error === 'string') add(record.error);
 	for (const e of errors) lines.push(`     error: ${e}`);
 	if (opts.json) for (const s of o.summary) lines.push(`     ${JSON.stringify(s)}`);
 	return redactUrlUserinfo(lines.join('\n'));

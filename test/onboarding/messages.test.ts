@@ -250,6 +250,24 @@ describe('npm run flows: files, names, ports and what it prints', () => {
 		);
 		expect(describeOutcome({ template: 'x', ok: true, summary: [record], ms: 1 }, { json: true })).toContain(JSON.stringify(record));
 	});
+
+	test('a wrong Procountor client secret: one message, said once; no Odoo errors that follow from it; the run says it failed', async () => {
+		const sb = await startSandboxes();
+		try {
+			const creds = sb.credentials();
+			const engine = new Engine({ ...creds, procountorApi: { ...creds.procountorApi, clientSecret: 'a-wrong-client-secret' } });
+			const r = await runTemplate(engine, 'procountor-master-data', {}, sb.settings());
+			expect(r.ok).toBe(false);
+			expect(r.summary[0]).toMatchObject({ status: 'failed', errors: [expect.stringMatching(/^vat: Procountor refused the client credentials \(HTTP 401\)/)] });
+			const text = describeOutcome(r);
+			expect(text.match(/refused the client credentials/g)).toHaveLength(1);
+			expect(text).not.toMatch(/Odoo refused|mandatory field|require a name/);
+			expect(text).toContain('nothing waits to be done again, although the run failed');
+			expect(text).not.toContain('a-wrong-client-secret');
+		} finally {
+			await sb.stop();
+		}
+	});
 });
 
 describe('an Odoo API key that expired or was revoked', () => {
