@@ -2,6 +2,7 @@
 import { createHmac } from 'node:crypto';
 import type { ICredentialDataDecryptedObject, IDataObject, INode, IWorkflowBase } from 'n8n-workflow';
 import { Engine, PACKAGE_NAME } from '../runner/engine';
+import { runTemplate } from '../runner/flows';
 import { CodeplusSandbox, type CodeplusOptions } from '../sandbox/codeplus/server';
 import { OdooSandbox, type OdooSandboxOptions } from '../sandbox/odoo/server';
 
@@ -113,4 +114,12 @@ export function signHs256(claims: IDataObject, secret: string, alg: 'HS256' | 'n
 	const head = `${b64({ alg, typ: 'JWT' })}.${b64({ iat: 1764000000, ...claims })}`;
 	if (alg === 'none') return `${head}.`;
 	return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
+}
+
+/** The nightly templates in their order, each expected to succeed (its error shown when it does not). */
+export async function runNightly(engine: Engine, templates = ['pixelpoint-master-data', 'pixelpoint-order-import', 'pos-session-auto-close']): Promise<void> {
+	for (const t of templates) {
+		const r = await runTemplate(engine, t);
+		expect({ t, ok: r.ok, error: r.error }).toEqual({ t, ok: true, error: undefined });
+	}
 }

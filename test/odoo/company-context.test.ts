@@ -8,8 +8,8 @@
  */
 import { setClock } from '../../runner/clock';
 import { Engine } from '../../runner/engine';
-import { runTemplate } from '../../runner/flows';
 import { startSandboxes, type Sandboxes } from '../../sandbox';
+import { runNightly } from '../helpers';
 
 const MODELS = ['pos.config', 'pos.payment.method', 'account.journal', 'pos.session', 'pos.order', 'account.move'];
 
@@ -34,10 +34,7 @@ describe.each([17, 19] as const)('The company context on every call, Odoo %i', (
 	test("master data, orders and the close land in the credential's company, none in the login's current one", async () => {
 		const creds = sb.credentials();
 		const engine = new Engine({ ...creds, odooErpApi: { ...creds.odooErpApi, company: 'Ravintola Demo Oy' } });
-		for (const t of ['pixelpoint-master-data', 'pixelpoint-order-import', 'pos-session-auto-close']) {
-			const r = await runTemplate(engine, t);
-			expect({ t, ok: r.ok, error: r.error }).toEqual({ t, ok: true, error: undefined });
-		}
+		await runNightly(engine);
 		const db = sb.odoo.db;
 		const counts = Object.fromEntries(
 			MODELS.map((m) => {

@@ -8,6 +8,7 @@ import { setClock } from '../../runner/clock';
 import { Engine } from '../../runner/engine';
 import { runTemplate } from '../../runner/flows';
 import { startSandboxes, type Sandboxes } from '../../sandbox';
+import { runNightly } from '../helpers';
 
 describe.each([17, 18, 19] as const)('Cash control at the close, Odoo %i', (version) => {
 	let sb: Sandboxes;
@@ -26,10 +27,7 @@ describe.each([17, 18, 19] as const)('Cash control at the close, Odoo %i', (vers
 			stores.parameters.options = { cashControl: true };
 		});
 		expect(master.ok).toBe(true);
-		for (const t of ['pixelpoint-order-import', 'pos-session-auto-close']) {
-			const r = await runTemplate(engine, t);
-			expect({ t, ok: r.ok, error: r.error }).toEqual({ t, ok: true, error: undefined });
-		}
+		await runNightly(engine, ['pixelpoint-order-import', 'pos-session-auto-close']);
 		const db = sb.odoo.db;
 		const env = sb.odoo.env();
 		const xids = db.read(env, 'ir.model.data', db.search(env, 'ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.session']]), ['res_id']);

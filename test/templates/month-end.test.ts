@@ -7,7 +7,9 @@
 import { setClock } from '../../runner/clock';
 import { Engine } from '../../runner/engine';
 import { runTemplate } from '../../runner/flows';
+import { dateOfSessionXid } from '../../nodes/OdooErp/helpers/posSessions';
 import { startSandboxes, type Sandboxes } from '../../sandbox';
+import { runNightly } from '../helpers';
 
 describe('Month end and year end', () => {
 	let sb: Sandboxes;
@@ -21,18 +23,14 @@ describe('Month end and year end', () => {
 
 	test('every session of 2026-12-27…2027-01-02 closes with its entries dated and numbered in its own month, the POS receivable settled', async () => {
 		const engine = new Engine(sb.credentials());
-		for (const t of ['pixelpoint-master-data', 'pixelpoint-order-import', 'pos-session-auto-close']) {
-			const r = await runTemplate(engine, t);
-			expect({ t, ok: r.ok, error: r.error }).toEqual({ t, ok: true, error: undefined });
-		}
+		await runNightly(engine);
 		const db = sb.odoo.db;
 		const env = sb.odoo.env();
 		const xids = db.read(env, 'ir.model.data', db.search(env, 'ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.session']]), ['name', 'res_id']);
 		expect(xids).toHaveLength(21); // 3 stores × 7 days
 		const months = new Set<string>();
 		for (const x of xids) {
-			const m = /_(\d{4})(\d{2})(\d{2})$/.exec(String(x.name))!;
-			const day = `${m[1]}-${m[2]}-${m[3]}`;
+			const day = dateOfSessionXid(String(x.name))!;
 			months.add(day.slice(0, 7));
 			const [s] = db.read(env, 'pos.session', [x.res_id as number], ['state', 'move_id', 'statement_line_ids']);
 			expect(s.state).toBe('closed');
@@ -89,17 +87,13 @@ describe.each([18, 19] as const)('Payments of sessions closed after their day, O
 
 	test("every combined payment's own date is its business day, and stays so after the payment is edited", async () => {
 		const engine = new Engine(sb.credentials());
-		for (const t of ['pixelpoint-master-data', 'pixelpoint-order-import', 'pos-session-auto-close']) {
-			const r = await runTemplate(engine, t);
-			expect({ t, ok: r.ok, error: r.error }).toEqual({ t, ok: true, error: undefined });
-		}
+		await runNightly(engine);
 		const db = sb.odoo.db;
 		const env = sb.odoo.env();
 		const sessions = db.read(env, 'ir.model.data', db.search(env, 'ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.session']]), ['name', 'res_id']);
 		const rows: Array<{ day: string; payment: string; entry: string }> = [];
 		for (const x of sessions) {
-			const m = /_(\d{4})(\d{2})(\d{2})$/.exec(String(x.name))!;
-			const day = `${m[1]}-${m[2]}-${m[3]}`;
+			const day = dateOfSessionXid(String(x.name))!;
 			for (const p of db.read(env, 'account.payment', db.search(env, 'account.payment', [['pos_session_id', '=', x.res_id], ['pos_payment_method_id', '!=', false]]), ['date', 'move_id'])) {
 				const [mv] = db.read(env, 'account.move', [(p.move_id as [number, string])[0]], ['date']);
 				rows.push({ day, payment: String(p.date), entry: String(mv.date) });
@@ -145,7 +139,7 @@ describe('Payments an earlier version left on the closing day, Odoo 18', () => {
 
 	test('are dated on their business day by the next close, except one matched with the bank by an accountant', async () => {
 		const engine = new Engine(sb.credentials());
-		for (const t of ['pixelpoint-master-data', 'pixelpoint-order-import', 'pos-session-auto-close']) expect((await runTemplate(engine, t)).ok).toBe(true);
+		await runNightly(engine);
 		const db = sb.odoo.db;
 		const env = sb.odoo.env();
 		const payments = db.read(env, 'account.payment', db.search(env, 'account.payment', [['pos_payment_method_id', '!=', false]], { order: 'id' }), ['date', 'move_id', 'amount', 'outstanding_account_id']);
