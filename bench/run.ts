@@ -4,13 +4,19 @@
  *
  *   npm run bench                  all benchmarks
  *   npm run bench -- upsert import  some of them (upsert, import, send, payments)
+ *   npm run bench -- silent         the order import against an Odoo that never answers, with the
+ *                                   credential's default timeout and budget (about two minutes; not in the default set)
  *
  * Runs on the fixed demo clock (BENCH_NOW to move it), so the sandboxes' data is the same on any day.
  */
 import type { IDataObject, INode, IWorkflowBase } from 'n8n-workflow';
 import { DEFAULT_NOW, setClock } from '../runner/clock';
 import { Engine, PACKAGE_NAME } from '../runner/engine';
-import { runTemplate } from '../runner/flows';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { flowsCli, runTemplate } from '../runner/flows';
+import { startBadServers } from '../test/onboarding/bad-servers';
 import { startSandboxes, type Sandboxes } from '../sandbox';
 
 const DELAY_MS = 5;
@@ -237,12 +243,35 @@ async function paymentsBench(): Promise<void> {
 	}
 }
 
+/** How long a scheduled run holds a worker when Odoo takes the connection and never answers: the default budget, measured. */
+async function silentBench(): Promise<void> {
+	const sb = await startSandboxes();
+	const bad = await startBadServers();
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-silent-'));
+	try {
+		const all = sb.credentials();
+		// The credential's defaults: no timeoutSeconds or budgetSeconds.
+		const { timeoutSeconds: _t, ...odoo } = all.odooErpApi;
+		const file = path.join(dir, 'creds.json');
+		fs.writeFileSync(file, JSON.stringify({ odooErpApi: { ...odoo, url: bad.url('silent') }, codeplusApi: all.codeplusApi }));
+		let printed = '';
+		const [code, ms] = await timed(() => flowsCli(['pixelpoint-order-import', '--credentials', file, '--state', path.join(dir, 'state')], { env: {}, out: (t) => (printed += t), err: (t) => (printed += t) }));
+		const progress = printed.split('\n').filter((l) => l.includes('still at')).length;
+		rows.push(['order import, Odoo silent (default 60 s timeout, 120 s budget)', `${(ms / 1000).toFixed(1)} s wall, exit ${code}`, `${bad.seen.get('silent')!.length} requests reached Odoo`, `${progress} progress lines`]);
+		say(printed.split('\n').find((l) => l.includes('error:'))?.trim() ?? '');
+	} finally {
+		await bad.stop();
+		await sb.stop();
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
 async function main(): Promise<void> {
 	setClock(process.env.BENCH_NOW || DEFAULT_NOW);
 	const wanted = process.argv.slice(2);
-	const all: Record<string, () => Promise<void>> = { upsert, import: importBench, send: sendBench, payments: paymentsBench };
+	const all: Record<string, () => Promise<void>> = { upsert, import: importBench, send: sendBench, payments: paymentsBench, silent: silentBench };
 	for (const [name, fn] of Object.entries(all)) {
-		if (wanted.length && !wanted.includes(name)) continue;
+		if (wanted.length ? !wanted.includes(name) : name === 'silent') continue;
 		say(`running ${name}…`);
 		await fn();
 	}

@@ -35,6 +35,14 @@ export class CodeplusApi implements ICredentialType {
 			typeOptions: { minValue: 1 },
 			default: 60,
 		},
+		{
+			displayName: 'Time Budget (Seconds)',
+			name: 'budgetSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 120,
+			description: 'How long Codeplus may stay without answering before a step gives up, all tries together (at least one full timeout). The later steps of the same execution then do not call it again.',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -86,6 +86,14 @@ export class OdooErpApi implements ICredentialType {
 			default: 60,
 			description: 'A request without an answer after this long is abandoned and retried if that is safe',
 		},
+		{
+			displayName: 'Time Budget (Seconds)',
+			name: 'budgetSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 120,
+			description: 'How long Odoo may stay without answering before a step gives up, all tries together (at least one full timeout). The later steps of the same execution then do not call it again.',
+		},
 	];
 
 	// Logs in through common.login: a wrong login answers `false` with HTTP 200, an unknown database an error.

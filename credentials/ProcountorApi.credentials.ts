@@ -66,6 +66,22 @@ export class ProcountorApi implements ICredentialType {
 				"Procountor's limit for this API client: 20 on the test environment, up to 60 on production as agreed with Procountor. Exceeding it may suspend the client, so requests are paced below it. In queue mode each worker paces itself: set the limit divided by the number of workers (e.g. 10 with two workers on a limit of 20).",
 		},
 		{
+			displayName: 'Request Timeout (Seconds)',
+			name: 'timeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			description: 'A request without an answer after this long is abandoned and retried if that is safe',
+		},
+		{
+			displayName: 'Time Budget (Seconds)',
+			name: 'budgetSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 120,
+			description: 'How long Procountor may stay without answering before a step gives up, all tries together (at least one full timeout). The later steps of the same execution then do not call it again.',
+		},
+		{
 			displayName: 'Access Token',
 			name: 'accessToken',
 			type: 'hidden',

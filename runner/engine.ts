@@ -252,6 +252,8 @@ export interface RunOptions {
 	/** Items the start node emits (e.g. a poll result or webhook body). */
 	startItems?: INodeExecutionData[];
 	startNode?: string;
+	/** Told each step's name as it starts: lets a runner say what it waits for. */
+	onStep?: (nodeName: string) => void;
 }
 
 /** An HTTP request to a Webhook node, as a till or a platform sends it. */
@@ -275,6 +277,8 @@ export type RunObserver = (result: RunResult, credentials: Record<string, ICrede
 
 export class Engine {
 	static readonly observers: RunObserver[] = [];
+	/** Runs started by this process, for unique execution ids. */
+	private static runs = 0;
 	readonly nodeTypes = new NodeTypeRegistry();
 	readonly credentials: CredentialsHelper;
 
@@ -301,6 +305,8 @@ export class Engine {
 		};
 		return {
 			hooks,
+			// As n8n does: the nodes key what they keep for one execution by it.
+			executionId: hooks.executionId,
 			credentialsHelper: this.credentials,
 			executeWorkflow: unavailable,
 			getRunExecutionData: async () => undefined,
@@ -327,7 +333,9 @@ export class Engine {
 		const workflow = this.workflow(data, opts.staticData);
 		const start = opts.startNode ? workflow.getNode(opts.startNode) : workflow.getStartNode();
 		if (!start) throw new Error(`Workflow "${data.name}" has no start node`);
-		const hooks = new ExecutionLifecycleHooks(mode, `exec-${Date.now()}`, data);
+		// Unique per run: a node's per-execution state (a silent server) is keyed by it.
+		const hooks = new ExecutionLifecycleHooks(mode, `exec-${Date.now()}-${++Engine.runs}`, data);
+		if (opts.onStep) hooks.addHandler('nodeExecuteBefore', (nodeName) => opts.onStep?.(nodeName));
 		let finished!: (run: IRun) => void;
 		const done = new Promise<IRun>((resolve) => (finished = resolve));
 		hooks.addHandler('workflowExecuteAfter', (run) => finished(run));

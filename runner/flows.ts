@@ -16,7 +16,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IRun, IWorkflowBase }
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startSandboxes, type Sandboxes } from '../sandbox';
-import { DEFAULT_NOW, setClock } from './clock';
+import { DEFAULT_NOW, parseInstant, setClock } from './clock';
 import { Engine } from './engine';
 import { redactUrlUserinfo } from '../nodes/shared/redact';
 import { describeOutcome } from './report';
@@ -96,6 +96,34 @@ export function applySettings(wf: IWorkflowBase, settings: TemplateSettings = {}
 		return { ...a, value };
 	});
 	return { ...wf, nodes: wf.nodes.map((n) => (n === node ? { ...n, parameters: { ...n.parameters, assignments: { ...params.assignments, assignments: changed } } } : n)) } as IWorkflowBase;
+}
+
+/** A template's settings (its Settings step's fields) with their types. */
+export function settingsOf(wf: IWorkflowBase): Array<{ name: string; type: string }> {
+	const node = wf.nodes.find((n) => n.name === 'Settings' && n.type === 'n8n-nodes-base.set');
+	const list = (node?.parameters as { assignments?: { assignments?: Array<{ name: string; type?: string }> } } | undefined)?.assignments?.assignments ?? [];
+	return list.map((a) => ({ name: a.name, type: a.type ?? 'string' }));
+}
+
+/** Each --set names a setting of a template that runs, with a value of its type; else one message naming the right ones. */
+export function checkSettings(templates: string[], settings: TemplateSettings): void {
+	const all = templates.map((t) => ({ t, list: settingsOf(loadTemplate(t)) }));
+	for (const [name, value] of Object.entries(settings)) {
+		const having = all.filter((x) => x.list.some((a) => a.name === name));
+		if (!having.length) {
+			const known = [...new Set(all.flatMap((x) => x.list.map((a) => a.name)))];
+			const near = nearestField(name, known);
+			const which = templates.length === 1 ? templates[0] : 'None of the templates run';
+			if (!known.length) throw new Error(`${templates.length === 1 ? templates[0] : 'The templates run'} ${templates.length === 1 ? 'has' : 'have'} no settings: --set ${name} changes nothing`);
+			throw new Error(`${which} ${templates.length === 1 ? 'has' : 'have'} no setting "${name}"${near ? `: did you mean "${near}"?` : ''} ${templates.length === 1 ? 'Its settings are' : 'The settings are'} ${known.join(', ')}`);
+		}
+		for (const { t, list } of having) {
+			const type = list.find((a) => a.name === name)!.type;
+			const v = String(value);
+			if (type === 'number' && (v.trim() === '' || !Number.isFinite(Number(v)))) throw new Error(`The setting "${name}" of ${t} is a number, not "${v}"`);
+			if (type === 'boolean' && !['true', 'false'].includes(v)) throw new Error(`The setting "${name}" of ${t} is true or false, not "${v}"`);
+		}
+	}
 }
 
 /** The first step that failed in a run, in execution order: its own error, or its first error item (steps continue on error). */
@@ -199,6 +227,7 @@ export async function runTemplate(
 	staticData: IDataObject = {},
 	settings: TemplateSettings = {},
 	edit?: (wf: IWorkflowBase) => void,
+	onStep?: (nodeName: string) => void,
 ): Promise<FlowOutcome> {
 	const started = Date.now();
 	const wf = applySettings(loadTemplate(name), settings);
@@ -206,7 +235,7 @@ export async function runTemplate(
 	if (isWebhookOnly(wf)) return await runWebhooks(engine, name, wf, staticData, started);
 	try {
 		const start = startNodeOf(wf);
-		const r = await engine.run(wf, { startNode: start.name, mode: start.mode, staticData });
+		const r = await engine.run(wf, { startNode: start.name, mode: start.mode, staticData, onStep });
 		const lastNode = r.run.data.resultData.lastNodeExecuted;
 		const summary = lastNode ? r.output(lastNode) : [];
 		// The step that failed first is named, not the audit step that reported it last.
@@ -215,7 +244,9 @@ export async function runTemplate(
 			const e = r.error as Error & { description?: string; node?: { name?: string } };
 			const own = `${e.node?.name ? `${e.node.name}: ` : ''}${e.message}${e.description ? ` (${e.description})` : ''}`;
 			// One cause, one message: a later step failing the same way (the audit record, when Odoo is down) is named, not repeated.
-			const same = !!first && (e.message === first.message || e.message.includes(first.message) || first.message.includes(e.message));
+			const same =
+				!!first &&
+				(e.message === first.message || e.message.includes(first.message) || first.message.includes(e.message) || /was not called at \S+: it did not answer earlier in this execution/.test(e.message));
 			const error = first && first.node !== e.node?.name ? (same ? `${first.node}: ${first.message} (${e.node?.name ?? 'a later step'} failed the same way)` : `${first.node}: ${first.message}; then ${own}`) : own;
 			return { template: name, ok: false, lastNode, summary, error, ms: Date.now() - started };
 		}
@@ -231,11 +262,15 @@ export async function runTemplate(
 const CREDENTIAL_TYPES = ['odooErpApi', 'codeplusApi', 'procountorApi'];
 
 /** Each credential's fields and the required ones, from the package's own credential classes. */
-function credentialFields(): Record<string, { fields: string[]; required: string[] }> {
-	const out: Record<string, { fields: string[]; required: string[] }> = {};
+function credentialFields(): Record<string, { fields: string[]; required: string[]; numbers: string[] }> {
+	const out: Record<string, { fields: string[]; required: string[]; numbers: string[] }> = {};
 	for (const Cls of [OdooErpApi, CodeplusApi, ProcountorApi]) {
 		const c = new Cls();
-		out[c.name] = { fields: c.properties.map((p) => p.name), required: c.properties.filter((p) => p.required).map((p) => p.name) };
+		out[c.name] = {
+			fields: c.properties.map((p) => p.name),
+			required: c.properties.filter((p) => p.required).map((p) => p.name),
+			numbers: c.properties.filter((p) => p.type === 'number').map((p) => p.name),
+		};
 	}
 	return out;
 }
@@ -342,8 +377,11 @@ export function readCredentialsFile(file: string): Record<string, ICredentialDat
 	try {
 		text = fs.readFileSync(file, 'utf8');
 	} catch (e) {
-		throw new Error(`Cannot read the credentials file ${path.resolve(file)}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (e as Error).message}`);
+		const code = (e as NodeJS.ErrnoException).code;
+		const why = code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' ? 'this user may not read it' : `${code ?? 'error'}`;
+		throw new Error(`Cannot read the credentials file ${path.resolve(file)}: ${why}`);
 	}
+	if (!text.trim()) throw new Error(`The credentials file ${path.resolve(file)} is empty: it should hold {"odooErpApi": {…}, "codeplusApi": {…}, "procountorApi": {…}} (the README shows one)`);
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(text);
@@ -352,13 +390,15 @@ export function readCredentialsFile(file: string): Record<string, ICredentialDat
 		throw new Error(`The credentials file ${path.resolve(file)} is not valid JSON${jsonErrorPlace(text)}: check the quotes and commas there (names and text in double quotes, no comma after the last field)`);
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-		throw new Error(`The credentials file ${path.resolve(file)} must hold one JSON object with the keys ${CREDENTIAL_TYPES.join(', ')}`);
+		throw new Error(`The credentials file ${path.resolve(file)} ${Array.isArray(parsed) ? 'holds a list' : 'holds no object'}: it should be one object, {"odooErpApi": {…}, …}, with the keys ${CREDENTIAL_TYPES.join(', ')}`);
 	}
 	for (const [key, value] of Object.entries(parsed)) {
 		if (!CREDENTIAL_TYPES.includes(key)) throw new Error(`The credentials file ${path.resolve(file)} has "${key}": the keys are ${CREDENTIAL_TYPES.join(', ')}`);
-		if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`The credentials file ${path.resolve(file)}: "${key}" must be an object of that credential's fields`);
-		const { fields } = credentialFields()[key];
-		for (const f of Object.keys(value as object)) {
+		if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`The credentials file ${path.resolve(file)}: ${key} should be an object of fields ({"url": …, …}), not ${Array.isArray(value) ? 'a list' : typeof value === 'string' ? 'a text' : String(value)}`);
+		const { fields, numbers } = credentialFields()[key];
+		for (const [f, v] of Object.entries(value as object)) {
+			if (numbers.includes(f) && (typeof v === 'string' ? v.trim() === '' || !Number.isFinite(Number(v)) : typeof v !== 'number') && v !== undefined && v !== null)
+				throw new Error(`The credentials file ${path.resolve(file)}: ${key} field "${f}" is a number${/seconds/i.test(f) ? ' (seconds)' : ''}, not ${typeof v === 'string' && v.length <= 12 ? JSON.stringify(v) : `a ${typeof v}`}`);
 			if (fields.includes(f)) continue;
 			const near = nearestField(f, fields);
 			throw new Error(`The credentials file ${path.resolve(file)}: ${key} has no field "${f}"${near ? `: did you mean "${near}"?` : ''} Its fields are ${fields.join(', ')}`);
@@ -367,9 +407,8 @@ export function readCredentialsFile(file: string): Record<string, ICredentialDat
 	return parsed as Record<string, ICredentialDataDecryptedObject>;
 }
 
-export function credentialsFromFileAndEnv(file?: string): Record<string, ICredentialDataDecryptedObject> {
+export function credentialsFromFileAndEnv(file?: string, env: NodeJS.ProcessEnv = process.env): Record<string, ICredentialDataDecryptedObject> {
 	const out = file ? readCredentialsFile(file) : {};
-	const env = process.env;
 	if (env.PROCOUNTOR_CLIENT_ID) {
 		out.procountorApi = {
 			...(out.procountorApi ?? {}),
@@ -418,9 +457,60 @@ function checkRequired(creds: Record<string, ICredentialDataDecryptedObject>, fi
 }
 
 
-async function main(): Promise<void> {
-	const args = process.argv.slice(2);
-	let credFile = process.env.FLOWS_CREDENTIALS;
+/** After this long on one step a line says what the run waits for, and again at each interval. */
+const PROGRESS_FIRST_MS = 5_000;
+const PROGRESS_EVERY_MS = 30_000;
+
+/** Runs a flow, printing a line while one step takes long (a slow or silent server) so a run never looks stuck. */
+export async function withProgress<T>(
+	template: string,
+	run: (onStep: (nodeName: string) => void) => Promise<T>,
+	write: (line: string) => void = (line) => process.stdout.write(line),
+	timing: { firstMs: number; everyMs: number } = { firstMs: PROGRESS_FIRST_MS, everyMs: PROGRESS_EVERY_MS },
+): Promise<T> {
+	let step = '';
+	let since = performance.now();
+	let next = timing.firstMs;
+	const timer = setInterval(() => {
+		const waited = performance.now() - since;
+		if (!step || waited < next) return;
+		write(`  … ${template}: still at "${step}" after ${Math.round(waited / 1000)} s\n`);
+		next = waited + timing.everyMs;
+	}, Math.min(1000, timing.firstMs / 4));
+	timer.unref();
+	try {
+		return await run((nodeName) => {
+			step = nodeName;
+			since = performance.now();
+			next = timing.firstMs;
+		});
+	} finally {
+		clearInterval(timer);
+	}
+}
+
+/** Where the command line writes, and the environment it reads: the process's, or a test's. */
+export interface FlowsIo {
+	env: NodeJS.ProcessEnv;
+	out: (text: string) => void;
+	err: (text: string) => void;
+}
+
+const processIo: FlowsIo = { env: process.env, out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+/** `npm run flows`: returns the exit code; a mistake in the arguments, files or environment is one line on err. */
+export async function flowsCli(args: string[], io: FlowsIo = processIo): Promise<number> {
+	try {
+		return await flows(args, io);
+	} catch (e) {
+		io.err(`${redactUrlUserinfo((e as Error).message)}\n`);
+		return 1;
+	}
+}
+
+async function flows(args: string[], io: FlowsIo): Promise<number> {
+	const env = io.env;
+	let credFile = env.FLOWS_CREDENTIALS;
 	let stateDir: string | undefined;
 	let json = false;
 	const settings: TemplateSettings = {};
@@ -435,8 +525,8 @@ async function main(): Promise<void> {
 			if (!m) throw new Error(`--set takes NAME=VALUE (e.g. --set endpoint=https://example.com/invoices), not "${args[k] ?? ''}"`);
 			settings[m[1]] = m[2];
 		} else if (a === '--list') {
-			process.stdout.write(`${listTemplates().join('\n')}\n`);
-			return;
+			io.out(`${listTemplates().join('\n')}\n`);
+			return 0;
 		} else if (a.startsWith('--')) {
 			throw new Error(`Unknown option ${a}: the options are --credentials FILE, --state DIR, --set NAME=VALUE, --json, --list`);
 		} else names.push(a);
@@ -445,18 +535,19 @@ async function main(): Promise<void> {
 	const templates = names.length ? names : listTemplates();
 	if (!templates.length) throw new Error(`No templates in ${WORKFLOWS_DIR}`);
 	templates.forEach(templateFile); // an unknown name fails before anything runs
+	checkSettings(templates, settings);
 
 	let sandboxes: Sandboxes | undefined;
-	let credentials = credentialsFromFileAndEnv(credFile);
-	const real = Boolean(credFile || process.env.ODOO_URL || process.env.CODEPLUS_URL || process.env.PROCOUNTOR_CLIENT_ID);
+	let credentials = credentialsFromFileAndEnv(credFile, env);
+	const real = Boolean(credFile || env.ODOO_URL || env.CODEPLUS_URL || env.PROCOUNTOR_CLIENT_ID);
 	let run = templates;
 	if (!real) {
 		// The demo data is relative to "today": one fixed clock gives the same run on any day.
-		setClock(process.env.FLOWS_NOW || DEFAULT_NOW);
+		setClock(parseInstant(env.FLOWS_NOW || DEFAULT_NOW, 'FLOWS_NOW'));
 		sandboxes = await startSandboxes();
 		credentials = sandboxes.credentials();
 		Object.assign(settings, { ...sandboxes.settings(), ...settings });
-		process.stdout.write(
+		io.out(
 			`Embedded sandboxes on loopback: Odoo ${sandboxes.odoo.options.version} ${sandboxes.odoo.url}, Codeplus ${sandboxes.codeplus.url}, Procountor ${sandboxes.procountor.url}, ` +
 				`canonical receiver ${sandboxes.receiver.url}\nClock: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (FLOWS_NOW moves it); PixelPoint has ` +
 				`${sandboxes.codeplus.allInvoices().length} invoices of the ${sandboxes.codeplus.options.days} business days before ${sandboxes.codeplus.options.today}\n\n`,
@@ -467,7 +558,7 @@ async function main(): Promise<void> {
 		// A webhook template's samples are made up (sandbox ids and amounts): never sent to a real system unless named.
 		const skipped = names.length ? [] : templates.filter((t) => isWebhookOnly(loadTemplate(t)));
 		run = templates.filter((t) => !skipped.includes(t));
-		for (const t of skipped) process.stdout.write(`SKIP ${t}: a webhook template; its sample requests go only to the embedded sandboxes (name it to run it anyway)\n`);
+		for (const t of skipped) io.out(`SKIP ${t}: a webhook template; its sample requests go only to the embedded sandboxes (name it to run it anyway)\n`);
 	}
 	const engine = new Engine(credentials);
 	let failed = 0;
@@ -475,26 +566,21 @@ async function main(): Promise<void> {
 		for (const name of run) {
 			const stateFile = stateDir ? path.join(stateDir, `${path.basename(name, '.json')}.json`) : undefined;
 			const staticData: IDataObject = stateFile && fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')) : {};
-			const outcome = await runTemplate(engine, name, staticData, settings);
+			const outcome = await withProgress(name, (onStep) => runTemplate(engine, name, staticData, settings, undefined, onStep), io.out);
 			if (stateFile) {
 				fs.mkdirSync(path.dirname(stateFile), { recursive: true });
 				fs.writeFileSync(stateFile, JSON.stringify(staticData, null, 2));
 			}
 			if (!outcome.ok) failed++;
-			process.stdout.write(`${describeOutcome(outcome, { json })}\n\n`);
+			io.out(`${describeOutcome(outcome, { json })}\n\n`);
 		}
 	} finally {
 		await sandboxes?.stop();
 	}
-	process.stdout.write(`${run.length - failed} flows succeeded, ${failed} failed\n`);
-	process.exitCode = failed ? 1 : 0;
+	io.out(`${run.length - failed} flows succeeded, ${failed} failed\n`);
+	return failed ? 1 : 0;
 }
 
 if (require.main === module) {
-	main()
-		.then(() => process.exit(process.exitCode ?? 0))
-		.catch((e: Error) => {
-			process.stderr.write(`${redactUrlUserinfo(e.message)}\n`);
-			process.exit(1);
-		});
+	void flowsCli(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -37,7 +37,7 @@ function perEntity(detail: unknown): string[] {
 }
 
 /** The sentences for one audit record, by what its operation is. */
-function auditWords(r: IDataObject): string[] {
+function auditWords(r: IDataObject, runOk = true): string[] {
 	const out: string[] = [];
 	const op = String(r.operation ?? '');
 	if (r.detail) out.push(...perEntity(r.detail));
@@ -88,6 +88,11 @@ function auditWords(r: IDataObject): string[] {
 		);
 		if (num(r.skippedCount)) out.push(`skipped by a person: ${count(r.skippedCount)}`);
 	}
+	if (num(r.auditKept)) {
+		// A failed run's cause is its error, said once; a run that did its work says why only its record waits.
+		const why = runOk ? ` (${String(r.auditNotPosted ?? 'Odoo could not take it')})` : ' either';
+		out.push(`audit record not posted in Odoo${why}: kept with the workflow, ${count(r.auditKept)} waiting to be posted on the next run`);
+	}
 	return out;
 }
 
@@ -116,12 +121,14 @@ export function describeOutcome(o: OutcomeLike, opts: { json?: boolean } = {}): 
 	const record = o.summary.find((s) => s.operation !== undefined && s.status !== undefined);
 	const title = record ? ` — ${String(record.operation)}` : '';
 	const lines = [`${o.ok ? 'OK  ' : 'FAIL'} ${o.template} (${(o.ms / 1000).toFixed(1)} s)${title}`];
-	if (record) lines.push(...auditWords(record).map((l) => `     ${l}`));
+	if (record) lines.push(...auditWords(record, o.ok).map((l) => `     ${l}`));
 	else lines.push(...o.summary.flatMap((w) => (w.request !== undefined ? webhookWords(w) : [JSON.stringify(w)])).map((l) => `     ${l}`));
 	// Each cause once: the run's error names the step; the record's own list says the same without it
 	// ("vat: …" or the bare message), and repeats one message for every item it failed.
 	const errors: string[] = [];
 	const add = (e: string) => {
+		// A call not made because its server was found silent or out of reach earlier in the run: that earlier error is the cause.
+		if (errors.length && /was not called at \S+: it did not answer earlier in this execution/.test(e)) return;
 		const bare = e.replace(/^[\w ]+: (?=[A-Z])/, '');
 		if (!errors.some((x) => x === e || x.includes(bare))) errors.push(e);
 	};

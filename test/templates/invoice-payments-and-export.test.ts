@@ -115,7 +115,8 @@ describe('Template: canonical invoice export', () => {
 			// The cursor lives in Odoo: a manual run (n8n saves no static data for it) or another worker sends nothing again.
 			const manual = await runTemplate(engine, 'odoo-invoices-canonical-sync', {}, sb.settings());
 			expect(manual.summary[0]).toMatchObject({ status: 'success', sent: 0 });
-			expect(state).toEqual({});
+			// Nothing kept in the workflow: n8n's empty per-node objects (made when a step looks) hold nothing.
+			expect(Object.values(state).filter((v) => !(v && typeof v === 'object' && Object.keys(v).length === 0))).toEqual([]);
 		} finally {
 			await sb.stop();
 		}

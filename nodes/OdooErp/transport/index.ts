@@ -6,7 +6,7 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
-import { type AnyContext, type FullResponse, type RetryPolicy, apiError, backoffMs, defaultRetryPolicy, exchange } from '../../shared/http';
+import { type AnyContext, type FullResponse, type RetryPolicy, type ServerSilence, apiError, backoffMs, defaultRetryPolicy, executionMemo, exchange, secondsField, silenceFor } from '../../shared/http';
 import { redactSecrets, redactUrlUserinfo, refuseUserinfo } from '../../shared/redact';
 import { passOn } from '../../shared/items';
 import { type OdooDialect, dialectFor } from './dialect';
@@ -25,6 +25,7 @@ export interface OdooCredentials {
 	/** Name or ID of the company to work in; empty: the login's current company. */
 	company?: string;
 	timeoutSeconds?: number;
+	budgetSeconds?: number;
 }
 
 /** The company every call runs in (Odoo's allowed_company_ids context). */
@@ -127,6 +128,10 @@ export class OdooClient {
 	private rpcId = 0;
 	/** Until Odoo first answers, a refused connection fails at once. */
 	private readonly contact = { reached: false };
+	/** Odoo's silence as seen by this execution's steps. */
+	private readonly silence: ServerSilence;
+	/** Whether Odoo refused this login earlier in the execution: later steps do not try again (Odoo counts failed logins and locks them out). */
+	private readonly login: { refused?: boolean };
 	readonly baseUrl: string;
 	/** Calls made, by kind: lets operations and tests see how much they cost. */
 	readonly stats = { requests: 0, retries: 0 };
@@ -145,6 +150,8 @@ export class OdooClient {
 				description: 'Give the address of the Odoo server, e.g. https://mycompany.odoo.com',
 			});
 		}
+		this.silence = silenceFor(ctx, 'Odoo', this.baseUrl);
+		this.login = executionMemo(ctx, `odoo-login\u0000${this.baseUrl}\u0000${String(creds.database)}\u0000${String(creds.username)}`, () => ({}));
 	}
 
 	/** The node this client works for: errors are the node's. */
@@ -171,6 +178,7 @@ export class OdooClient {
 	 * is likely with an API key (it expires: at most three months on current Odoo) and how to renew it.
 	 */
 	private loginRefused(): NodeApiError {
+		this.login.refused = true;
 		const who = `"${this.creds.username}" on database "${this.creds.database}"`;
 		if (this.creds.authentication === 'apiKey') {
 			// Odoo 17 to 19 make every API key 40 hexadecimal characters: anything else was pasted wrong.
@@ -241,7 +249,9 @@ export class OdooClient {
 			idempotent,
 			what,
 			itemIndex,
-			timeoutMs: Math.max(1, Number(this.creds.timeoutSeconds ?? 60)) * 1000,
+			timeoutMs: secondsField(this.creds.timeoutSeconds, 60),
+			budgetMs: secondsField(this.creds.budgetSeconds, 120),
+			silence: this.silence,
 			policy: this.retry,
 			redact: (t) => this.redact(t),
 			isServiceError: (status, body) => status === answered || isOdooErrorBody(body),
@@ -286,6 +296,7 @@ export class OdooClient {
 
 	private async uid(): Promise<number> {
 		this.uidPromise ??= (async () => {
+			if (this.login.refused) throw this.loginRefused();
 			let uid: unknown;
 			try {
 				uid = await this.jsonRpc('common', 'authenticate', [this.creds.database, this.creds.username, this.secret, {}], true);
@@ -338,6 +349,7 @@ export class OdooClient {
 	}
 
 	private async json2(model: string, method: string, opts: CallOptions, what: string): Promise<unknown> {
+		if (this.login.refused) throw this.loginRefused();
 		const named: IDataObject = { ...(opts.kwargs ?? {}) };
 		if (opts.ids) named.ids = opts.ids;
 		const names = JSON2_PARAMS[method] ?? [];

@@ -4,7 +4,7 @@
  * whole API: NodeApiError carrying Codeplus's error code and message.
  */
 import type { IDataObject } from 'n8n-workflow';
-import { type AnyContext, apiError, exchange } from '../../shared/http';
+import { type AnyContext, type ServerSilence, apiError, exchange, secondsField, silenceFor } from '../../shared/http';
 import { redactSecrets, refuseUserinfo } from '../../shared/redact';
 
 export const PAGE_SIZE = 500;
@@ -13,6 +13,7 @@ interface CodeplusCredentials {
 	baseUrl: string;
 	token: string;
 	timeoutSeconds?: number;
+	budgetSeconds?: number;
 }
 
 interface CodeplusErrorBody {
@@ -33,14 +34,20 @@ export class CodeplusClient {
 		private readonly ctx: AnyContext,
 		private readonly baseUrl: string,
 		private readonly timeoutMs: number,
+		private readonly budgetMs: number,
 		private readonly token: string,
-	) {}
+	) {
+		this.silence = silenceFor(ctx, 'Codeplus', baseUrl);
+	}
+
+	/** Codeplus's silence as seen by this execution's steps. */
+	private readonly silence: ServerSilence;
 
 	static async fromContext(ctx: AnyContext): Promise<CodeplusClient> {
 		const c = (await ctx.getCredentials('codeplusApi')) as unknown as CodeplusCredentials;
 		const baseUrl = String(c.baseUrl ?? '').trim().replace(/\/+$/, '');
 		refuseUserinfo(ctx, baseUrl, 'Base URL of the Codeplus credential', 'Codeplus takes its token in the Token field of the credential.');
-		return new CodeplusClient(ctx, baseUrl, Math.max(1, Number(c.timeoutSeconds ?? 60)) * 1000, String(c.token ?? ''));
+		return new CodeplusClient(ctx, baseUrl, secondsField(c.timeoutSeconds, 60), secondsField(c.budgetSeconds, 120), String(c.token ?? ''));
 	}
 
 	/** Until Codeplus first answers, a refused connection fails at once. */
@@ -60,6 +67,8 @@ export class CodeplusClient {
 				idempotent: true,
 				what: `GET ${path}`,
 				timeoutMs: this.timeoutMs,
+				budgetMs: this.budgetMs,
+				silence: this.silence,
 				itemIndex,
 				credentialType: 'codeplusApi',
 				redact: (t) => this.redact(t),

@@ -6,7 +6,7 @@
 import type { IDataObject, IHttpRequestMethods, INode } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 import { procountorBaseUrl } from '../../../credentials/ProcountorApi.credentials';
-import { type AnyContext, type FullResponse, apiError, exchange } from '../../shared/http';
+import { type AnyContext, type FullResponse, type ServerSilence, apiError, exchange, secondsField, silenceFor } from '../../shared/http';
 import { redactSecrets, refuseUserinfo } from '../../shared/redact';
 import { passOn } from '../../shared/items';
 
@@ -93,7 +93,14 @@ export class ProcountorClient {
 		private readonly secrets: string[],
 		/** No token yet: n8n fetches one before the first request, which the limit must count. */
 		private tokenPending: boolean,
-	) {}
+		private readonly timeoutMs: number,
+		private readonly budgetMs: number,
+	) {
+		this.silence = silenceFor(ctx, 'Procountor', baseUrl);
+	}
+
+	/** Procountor's silence as seen by this execution's steps. */
+	private readonly silence: ServerSilence;
 
 	/** The node this client works for: errors are the node's. */
 	get node(): INode {
@@ -106,7 +113,12 @@ export class ProcountorClient {
 		const baseUrl = procountorBaseUrl(c);
 		refuseUserinfo(ctx, baseUrl, 'Custom URL of the Procountor API credential', 'Procountor takes the client ID, client secret and API key in their own fields of the credential.');
 		const perSecond = Number(c.requestsPerSecond ?? 20);
-		return new ProcountorClient(ctx, baseUrl, limiterFor(String(c.clientId ?? ''), Number.isFinite(perSecond) && perSecond >= 1 ? Math.floor(perSecond) : 20), secrets, !c.accessToken);
+		return new ProcountorClient(ctx, baseUrl, limiterFor(String(c.clientId ?? ''), Number.isFinite(perSecond) && perSecond >= 1 ? Math.floor(perSecond) : 20),
+			secrets,
+			!c.accessToken,
+			secondsField(c.timeoutSeconds, 60),
+			secondsField(c.budgetSeconds, 120),
+		);
 	}
 
 	/** Until Procountor first answers, a refused connection fails at once. */
@@ -126,7 +138,9 @@ export class ProcountorClient {
 			baseUrl: this.baseUrl,
 			idempotent,
 			what: `${method} ${path}`,
-			timeoutMs: 60_000,
+			timeoutMs: this.timeoutMs,
+			budgetMs: this.budgetMs,
+			silence: this.silence,
 			itemIndex: o.itemIndex,
 			credentialType: 'procountorApi',
 			redact: (t: string) => this.redact(t),

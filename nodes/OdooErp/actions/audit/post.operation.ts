@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { redactUrlUserinfo } from '../../../shared/redact';
 import { postAudit } from '../../helpers/audit';
@@ -21,28 +21,70 @@ const properties: INodeProperties[] = [
 		type: 'json',
 		default: '={{ JSON.stringify($json) }}',
 		description:
-			'The run\'s record: operation, status, counters (created, updated, unchanged, archived, failed...) and error. It is posted as one message and returned.',
+			'The run\'s record: operation, status, counters (created, updated, unchanged, archived, failed...) and error. It is posted as one message and returned. When Odoo cannot take it, it is kept in the workflow and posted on the next run.',
 	},
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['audit'], operation: ['post'] } }, properties);
 
+/** Records kept when Odoo could not take them, at most this many (the oldest go first). */
+const KEEP_AT_MOST = 200;
+
+interface KeptRecord {
+	channel: string;
+	record: IDataObject;
+}
+
+/**
+ * Posts each record. When Odoo cannot take one (down, silent, the credential refused) the record is
+ * kept in the workflow's static data, which n8n saves for scheduled runs, and posted first on the
+ * next run: the run's error is reported by the step that met it, not again by its audit step.
+ */
 export async function execute(this: IExecuteFunctions, client: OdooClient): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const out: INodeExecutionData[] = [];
 	const channels = new Map<string, number>();
-	for (let i = 0; i < items.length; i++) {
+	const state = this.getWorkflowStaticData('node') as { keptAuditRecords?: KeptRecord[]; droppedAuditRecords?: number };
+	const kept = state.keptAuditRecords ?? [];
+	let unavailable: Error | undefined;
+	// Oldest first; the first failure leaves them for the next run.
+	while (kept.length && !unavailable) {
 		try {
-			const name = String(this.getNodeParameter('channel', i)).trim();
+			await postAudit(client, kept[0].channel, kept[0].record, 0, channels);
+			kept.shift();
+		} catch (error) {
+			if (error instanceof InputError) kept.shift();
+			else unavailable = error as Error;
+		}
+	}
+	for (let i = 0; i < items.length; i++) {
+		let record: IDataObject | undefined;
+		let name = '';
+		try {
+			name = String(this.getNodeParameter('channel', i)).trim();
 			if (!name) throw new InputError('Channel Name is empty', 'channel');
 			// A URL with a user name and password may sit in an error text of any step: never in the audit trail.
 			const raw = this.getNodeParameter('record', i, '{}') as unknown;
-			const record = parseObject(redactUrlUserinfo(typeof raw === 'string' ? raw : JSON.stringify(raw ?? {})), 'Audit Record (JSON)');
+			record = parseObject(redactUrlUserinfo(typeof raw === 'string' ? raw : JSON.stringify(raw ?? {})), 'Audit Record (JSON)');
+			if (unavailable) throw unavailable;
 			const { channelId, messageId } = await postAudit(client, name, record, i, channels);
 			out.push(ok({ ...record, auditChannelId: channelId, auditMessageId: messageId }, i));
 		} catch (error) {
-			out.push(failItem(this, error, i));
+			if (!record || error instanceof InputError) {
+				out.push(failItem(this, error, i));
+				continue;
+			}
+			unavailable ??= error as Error;
+			record.timestamp ??= new Date().toISOString();
+			kept.push({ channel: name, record: { ...record } });
+			if (kept.length > KEEP_AT_MOST) {
+				kept.shift();
+				state.droppedAuditRecords = (state.droppedAuditRecords ?? 0) + 1;
+			}
+			out.push(ok({ ...record, auditKept: kept.length, auditNotPosted: client.redact(unavailable.message) }, i));
 		}
 	}
+	if (kept.length) state.keptAuditRecords = kept;
+	else delete state.keptAuditRecords;
 	return out;
 }
