@@ -52,7 +52,8 @@ function auditWords(r: IDataObject, runOk = true): string[] {
 		out.push(moved.length ? `stores whose cursor moved on: ${moved.join(', ')}` : 'no store cursor moved (nothing new was read, or the next run reads the same range again)');
 	} else if (/auto-close/i.test(op)) {
 		out.push(`sessions: ${count(r.closed)} closed, ${count(r.skipped)} left as they were${num(r.failed) ? `, ${count(r.failed)} failed` : ''}`);
-		for (const s of (r.sessions as IDataObject[] | undefined) ?? []) {
+		// A row without a session is a step's failure, said once as the run's error.
+		for (const s of ((r.sessions as IDataObject[] | undefined) ?? []).filter((x) => x.session !== undefined)) {
 			out.push(`  ${s.session} (business day ${s.businessDate}): ${s.status}${s.entryDate ? `, entry dated ${s.entryDate}` : ''}${s.message ? ` — ${s.message}` : ''}`);
 		}
 	} else if (/→ Procountor/.test(op)) {
@@ -116,12 +117,22 @@ function webhookWords(w: IDataObject): string[] {
 	return [`${head}: ${JSON.stringify(res)}`];
 }
 
+/** Errors after which a flow can do nothing: a credential refused, a server out of reach or not the API. */
+const STOPPING =
+	/refused the (API key|login|client credentials)|INVALID_TOKEN|answered 404 Not Found at|did not answer at|could not be reached at|was not called at|answered an HTML page|answered a redirect|has no database|should be the server's address without a path|may not work in the company|holds a user name or password|is not an http\(s\) URL/;
+const SUCCESS_COUNTERS = ['created', 'updated', 'unchanged', 'sent', 'paid', 'closed', 'imported'];
+
 /** The report of one flow: a headline, what it did, every error in full; with `json`, the audit record too. */
 export function describeOutcome(o: OutcomeLike, opts: { json?: boolean } = {}): string {
 	const record = o.summary.find((s) => s.operation !== undefined && s.status !== undefined);
 	const title = record ? ` — ${String(record.operation)}` : '';
 	const lines = [`${o.ok ? 'OK  ' : 'FAIL'} ${o.template} (${(o.ms / 1000).toFixed(1)} s)${title}`];
-	if (record) lines.push(...auditWords(record, o.ok).map((l) => `     ${l}`));
+	const stopped = !o.ok && !!o.error && STOPPING.test(o.error) && !SUCCESS_COUNTERS.some((k) => num(record?.[k]) > 0);
+	if (record && stopped) {
+		// A credential refused or a server out of reach stops the flow: its steps' counts of failures would only repeat it.
+		lines.push('     nothing was done: the error below stopped the run before its first change; the next run does the work once it is fixed');
+		lines.push(...auditWords(record, o.ok).filter((l) => /^(waiting to be done again|audit record)/.test(l)).map((l) => `     ${l}`));
+	} else if (record) lines.push(...auditWords(record, o.ok).map((l) => `     ${l}`));
 	else lines.push(...o.summary.flatMap((w) => (w.request !== undefined ? webhookWords(w) : [JSON.stringify(w)])).map((l) => `     ${l}`));
 	// Each cause once: the run's error names the step; the record's own list says the same without it
 	// ("vat: …" or the bare message), and repeats one message for every item it failed.
@@ -129,7 +140,8 @@ export function describeOutcome(o: OutcomeLike, opts: { json?: boolean } = {}): 
 	const add = (e: string) => {
 		// A call not made because its server was found silent or out of reach earlier in the run: that earlier error is the cause.
 		if (errors.length && /was not called at \S+: it did not answer earlier in this execution/.test(e)) return;
-		const bare = e.replace(/^[\w ]+: (?=[A-Z])/, '');
+		// Without the labels a repeat carries: a step or entity, an item, "the step before failed".
+		const bare = e.replace(/^[\w ]+: (?=[A-Z])/, '').replace(/^Item \d+: /, '').replace(/^The [\w ]+ step before failed: /, '').slice(0, 100);
 		if (!errors.some((x) => x === e || x.includes(bare))) errors.push(e);
 	};
 	if (o.error) add(o.error);

@@ -262,7 +262,8 @@ describe('npm run flows: files, names, ports and what it prints', () => {
 			const text = describeOutcome(r);
 			expect(text.match(/refused the client credentials/g)).toHaveLength(1);
 			expect(text).not.toMatch(/Odoo refused|mandatory field|require a name/);
-			expect(text).toContain('nothing waits to be done again, although the run failed');
+			expect(text).toContain('nothing was done: the error below stopped the run before its first change');
+			expect(text).not.toMatch(/business partners: \d+ failed/);
 			expect(text).not.toContain('a-wrong-client-secret');
 		} finally {
 			await sb.stop();
