@@ -197,6 +197,15 @@ export class OdooClient {
 				401,
 			);
 		}
+		// No one's password is a page long or spans lines: that is a paste gone wrong, said as such.
+		const pw = String(this.creds.password ?? '');
+		if (pw.length > 200 || /[\r\n]/.test(pw)) {
+			return this.apiError(
+				`Odoo refused the login of ${who}: the password in the credential is ${pw.length} characters long${/[\r\n]/.test(pw) ? ' with line breaks in it' : ''}, which looks pasted wrong`,
+				'Paste only the password into the Password of the Odoo ERP API credential (or use an API key: Authentication → API Key).',
+				401,
+			);
+		}
 		return this.apiError(`Odoo refused the login of ${who}`, 'Check the login and the password in the Odoo ERP API credential.', 401);
 	}
 
