@@ -65,6 +65,11 @@ function auditWords(r: IDataObject, runOk = true): string[] {
 	} else if (/Procountor master data/i.test(op)) {
 		const unmapped = Array.isArray(r.vatUnmapped) && r.vatUnmapped.length ? `; no Odoo tax for ${r.vatUnmapped.join(', ')}` : '';
 		if (r.vatMapped !== undefined) out.push(`VAT: ${count(r.vatMapped)} Procountor VAT rates mapped to Odoo taxes${unmapped}`);
+	} else if (/^Daily close report/.test(op)) {
+		out.push(`store days from ${String(r.from)} to ${String(r.to)}: ${count(r.agree)} agree, ${count(r.differ)} differ (${count(r.odooCalls)} Odoo calls)`);
+		for (const l of (r.agreeing as string[] | undefined) ?? []) out.push(`  ${l}`);
+		for (const l of (r.differences as string[] | undefined) ?? []) out.push(`  differs: ${l}`);
+		out.push(r.changed === false ? 'not posted again: the report says what it said last time' : r.auditMessageId !== undefined ? 'posted in the Discuss channel' : 'not posted');
 	} else if (/^Waiting items/.test(op)) {
 		if (r.item) {
 			const it = r.item as IDataObject;

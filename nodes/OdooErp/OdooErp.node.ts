@@ -39,7 +39,7 @@ export class OdooErp implements INodeType {
 					{ name: 'POS Counter', value: 'posCounter', description: 'Requests of authenticated tills: open invoices, payments, session summary' },
 					{ name: 'POS Master Data', value: 'posMasterData', description: 'PixelPoint stores, tenders, categories, products, sale types' },
 					{ name: 'POS Order', value: 'posOrder', description: 'Import PixelPoint invoices as POS orders' },
-					{ name: 'POS Session', value: 'posSession', description: 'Close sessions of past business dates' },
+					{ name: 'POS Session', value: 'posSession', description: 'Close sessions of past business dates, and report the daily close' },
 					{ name: 'Record', value: 'record', description: 'Any model: partners, products, invoices' },
 					{ name: 'Sync State', value: 'syncState', description: 'Cursors and waiting items of a flow, kept in Odoo: list, skip, retry' },
 				],

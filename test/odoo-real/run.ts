@@ -17,6 +17,7 @@ import { runTemplate } from '../../runner/flows';
 import { startSandboxes } from '../../sandbox';
 import { type Check, checkBooks, snapshot } from './books';
 import { laterScenarios } from './scenarios';
+import { checkReport } from './report';
 import { groupScenario } from './group';
 import { Rpc } from './rpc';
 import { preparedDump } from './prepared';
@@ -24,7 +25,7 @@ import { OutageProxy } from './outage';
 import { OdooServer, copyFilestore, dropDb, freePort, makeApiKey, restore, tarballOf } from './server';
 
 const TODAY = '2026-01-06';
-const FLOWS = ['pixelpoint-master-data', 'procountor-master-data', 'pixelpoint-order-import', 'pos-session-auto-close', 'odoo-invoices-to-procountor', 'procountor-payments-to-odoo', 'odoo-invoices-canonical-sync'];
+const FLOWS = ['pixelpoint-master-data', 'procountor-master-data', 'pixelpoint-order-import', 'pos-session-auto-close', 'pos-daily-close-report', 'odoo-invoices-to-procountor', 'procountor-payments-to-odoo', 'odoo-invoices-canonical-sync'];
 
 const results: Check[] = [];
 const check = (c: Check) => {
@@ -153,6 +154,7 @@ async function mainRun(version: string, { src, dumpFile, dataDir, templateDb }: 
 		}
 		const books = await phase(`Odoo ${version}: check the books`, () => checkBooks(rpc, company.id, sb.codeplus.allInvoices(), TODAY));
 		books.forEach(check);
+		(await phase(`Odoo ${version}: the daily close report`, () => checkReport(rpc, engine, company.id, sb.codeplus.allInvoices()))).forEach(check);
 		const before = await snapshot(rpc, company.id);
 		await runAll('second');
 		const after = await snapshot(rpc, company.id);

@@ -25,10 +25,11 @@ export function auditLine(r: IDataObject): string {
  * message_post is not safe to repeat, so when its outcome is unknown (reset, timeout) the
  * channel is searched for the message — its timestamp makes it unique — before posting again.
  */
-export async function postOnce(client: OdooClient, model: string, channelId: number, body: string, marker: string, itemIndex: number): Promise<number> {
+export async function postOnce(client: OdooClient, model: string, channelId: number, body: string, marker: string, itemIndex: number, html = false): Promise<number> {
 	for (let attempt = 0; ; attempt++) {
 		try {
-			return await client.call<number>(model, 'message_post', { ids: [channelId], kwargs: { body, message_type: 'comment' }, itemIndex });
+			// body_is_html (Odoo 17+): a text given over RPC is escaped unless it says it is HTML; Odoo sanitizes it.
+			return await client.call<number>(model, 'message_post', { ids: [channelId], kwargs: { body, message_type: 'comment', ...(html ? { body_is_html: true } : {}) }, itemIndex });
 		} catch (error) {
 			if (!(error instanceof UnknownOutcomeError) || attempt >= 3) throw passOn(client.node, error);
 			const found = await client.call<number[]>('mail.message', 'search', {
@@ -64,6 +65,8 @@ export async function postAudit(client: OdooClient, channelName: string, record:
 		channels?.set(channelName, channelId);
 	}
 	const model = (await client.dialect()).channelModel;
-	const messageId = await postOnce(client, model, channelId, auditLine(record), String(record.timestamp), itemIndex);
+	// A record with its own HTML (a report's table) is posted as such, stamped so a lost answer finds it.
+	const html = typeof record.html === 'string' && record.html ? `${record.html}<p><small>${String(record.timestamp)}</small></p>` : undefined;
+	const messageId = await postOnce(client, model, channelId, html ?? auditLine(record), String(record.timestamp), itemIndex, html !== undefined);
 	return { channelId, messageId };
 }

@@ -71,6 +71,8 @@ export function defineBase(db: Database): void {
 				default: 'round_per_line',
 			},
 			account_sale_tax_id: { type: 'many2one', string: 'Default Sale Tax', relation: 'account.tax' },
+			// Odoo's point_of_sale field: the POS receivable the close books each method's takings on (account 40 here, POS_RECEIVABLE_ACCOUNT).
+			account_default_pos_receivable_account_id: { type: 'many2one', string: 'Default PoS Receivable Account', relation: 'account.account', compute: () => 40 },
 			// Where payments wait for the bank statement (reconcilable): Outstanding Receipts / Payments.
 			account_journal_payment_debit_account_id: { type: 'many2one', string: 'Journal Outstanding Receipts', relation: 'account.account' },
 			account_journal_payment_credit_account_id: { type: 'many2one', string: 'Journal Outstanding Payments', relation: 'account.account' },
@@ -374,7 +376,7 @@ export function defineBase(db: Database): void {
 			methods: {
 				message_post: {
 					onRecords: true,
-					params: ['body', 'message_type', 'subtype_xmlid'],
+					params: ['body', 'message_type', 'subtype_xmlid', 'body_is_html'],
 					fn: (env, ids, p) => {
 						const [id] = ids;
 						env.db.mustBrowse(env, name, [id]);

@@ -1,7 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 import * as close from './close.operation';
+import * as closeReport from './closeReport.operation';
 
-export { close };
+export { close, closeReport };
 
 export const description: INodeProperties[] = [
 	{
@@ -10,8 +11,17 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['posSession'] } },
-		options: [{ name: 'Close', value: 'close', description: 'Close sessions and date their entries on the business date', action: 'Close POS sessions' }],
+		options: [
+			{ name: 'Close', value: 'close', description: 'Close sessions and date their entries on the business date', action: 'Close POS sessions' },
+			{
+				name: 'Close Report',
+				value: 'closeReport',
+				description: "Each store's business days: PixelPoint's receipts beside Odoo's orders, payments, session and entry, and whether they agree",
+				action: 'Report the daily close of POS sessions',
+			},
+		],
 		default: 'close',
 	},
 	...close.description,
+	...closeReport.description,
 ];

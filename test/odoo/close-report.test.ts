@@ -1,0 +1,79 @@
+/**
+ * The daily close report against the sandboxes: after the nightly master data, import and close,
+ * every (store, day) row agrees; then differences are made in Odoo and in PixelPoint's data
+ * (an order gone, a receipt that waits, a payment method's total changed, a session left open)
+ * and each is reported on its row with its amount.
+ */
+import type { IDataObject } from 'n8n-workflow';
+import { setClock } from '../../runner/clock';
+import { Engine } from '../../runner/engine';
+import { runTemplate } from '../../runner/flows';
+import { startSandboxes, type Sandboxes } from '../../sandbox';
+import { chain, node, runNightly } from '../helpers';
+
+const report = (from: string, to: string) =>
+	node('Report', 'odooErp', { resource: 'posSession', operation: 'closeReport', from, to, timezone: 'Europe/Helsinki', waitingFlow: 'pixelpoint-order-import' });
+
+describe('POS Session → Close Report', () => {
+	let sb: Sandboxes;
+	let engine: Engine;
+	const days: string[] = [];
+	beforeAll(async () => {
+		setClock('2026-03-09T08:00:00Z');
+		sb = await startSandboxes({}, { codeplus: { days: 3 } });
+		engine = new Engine(sb.credentials());
+		// A receipt whose payments do not add up to its total: wrong in itself, it waits for a person.
+		const inv = sb.codeplus.allInvoices().find((i) => i.StoreId === 2 && i.Status === 'CLOSED' && i.Payments.length === 1)!;
+		inv.Payments[0].Amount = Math.round((inv.Payments[0].Amount + 1) * 100) / 100;
+		await runNightly(engine, ['pixelpoint-master-data']);
+		expect((await runTemplate(engine, 'pixelpoint-order-import')).summary[0]).toMatchObject({ failed: 1 });
+		await runTemplate(engine, 'pos-session-auto-close');
+		days.push(...[...new Set(sb.codeplus.allInvoices().map((i) => i.BusinessDate))].sort());
+	});
+	afterAll(async () => {
+		await sb.stop();
+	});
+
+	async function run(): Promise<{ rows: IDataObject[]; summary: IDataObject }> {
+		const r = await engine.run(chain(sb.codeplus.allInvoices(), report(days[0], days[days.length - 1])));
+		expect(r.error).toBeUndefined();
+		const out = r.output('Report');
+		return { rows: out.filter((j) => !j.summary), summary: out.find((j) => j.summary)! };
+	}
+
+	test('after the nightly run every row agrees but the days of the store whose receipt waits, which say why', async () => {
+		const { rows, summary } = await run();
+		const waiting = sb.codeplus.allInvoices().find((i) => i.StoreId === 2 && i.Status === 'CLOSED' && i.Payments.length === 1 && Math.abs(i.Payments[0].Amount - i.Payments[0].Change - i.FinalTotal) > 0.5)!;
+		expect(rows).toHaveLength(3 * days.length);
+		// Wrong in itself, it holds back nothing: only its own day differs.
+		const held = [waiting.BusinessDate];
+		const differ = rows.filter((r) => !r.agrees);
+		expect(differ.map((r) => [r.storeId, r.businessDate])).toEqual(held.map((d) => [2, d]));
+		const first = differ.find((r) => r.businessDate === waiting.BusinessDate)!;
+		const what = (r: IDataObject) => (r.differences as IDataObject[]).map((d) => String(d.what));
+		expect(what(first)[0]).toMatch(/^1 receipt of PixelPoint not in Odoo; 1 waiting: .*the payments come to/);
+		expect((first.differences as IDataObject[]).find((d) => /^total /.test(String(d.what)))?.amount).toBe(
+			Math.round((waiting.FinalTotal + waiting.Payments.reduce((s, p) => s + p.Tip, 0)) * 100) / 100,
+		);
+		expect(summary).toMatchObject({ rows: 3 * days.length, agree: 3 * days.length - held.length, differ: held.length });
+		// Bounded: a query per kind of record, not per order.
+		expect(summary.odooCalls).toBeLessThan(30);
+	});
+
+	test('a payment changed in Odoo and a session left open are each reported on their row, to the cent', async () => {
+		const db = sb.odoo.db;
+		const env = sb.odoo.env();
+		const sessionXid = (store: number, day: string) => db.search(env, 'ir.model.data', [['module', '=', 'pixelpoint'], ['name', '=', `session_${store}_${day.replace(/-/g, '')}`]]);
+		const [x1] = db.read(env, 'ir.model.data', sessionXid(1, days[0]), ['res_id']);
+		const [pay] = db.read(env, 'pos.payment', db.search(env, 'pos.payment', [['session_id', '=', x1.res_id as number]], { limit: 1 }), ['amount', 'payment_method_id']);
+		db.transaction(() => db.updateRaw('pos.payment', db.browse('pos.payment', pay.id as number)!, { amount: Math.round((Number(pay.amount) - 12.5) * 100) / 100 }));
+		const [x3] = db.read(env, 'ir.model.data', sessionXid(3, days[1]), ['res_id']);
+		db.transaction(() => db.updateRaw('pos.session', db.browse('pos.session', x3.res_id as number)!, { state: 'opened' }));
+		const { rows } = await run();
+		const row = (store: number, day: string) => rows.find((r) => r.storeId === store && r.businessDate === day)!;
+		const paid = (row(1, days[0]).differences as IDataObject[]).find((d) => / in PixelPoint, /.test(String(d.what)) && !/^total/.test(String(d.what)));
+		expect(paid).toMatchObject({ amount: 12.5 });
+		expect(row(1, days[0]).agrees).toBe(false);
+		expect((row(3, days[1]).differences as IDataObject[]).map((d) => d.what)).toEqual([expect.stringMatching(/^session .* is still open$/)]);
+	});
+});
