@@ -25,11 +25,12 @@ export function auditLine(r: IDataObject): string {
  * message_post is not safe to repeat, so when its outcome is unknown (reset, timeout) the
  * channel is searched for the message — its timestamp makes it unique — before posting again.
  */
-export async function postOnce(client: OdooClient, model: string, channelId: number, body: string, marker: string, itemIndex: number, html = false): Promise<number> {
+export async function postOnce(client: OdooClient, model: string, channelId: number, body: string, marker: string, itemIndex: number, html = false, attachmentIds: number[] = []): Promise<number> {
 	for (let attempt = 0; ; attempt++) {
 		try {
 			// body_is_html (Odoo 17+): a text given over RPC is escaped unless it says it is HTML; Odoo sanitizes it.
-			return await client.call<number>(model, 'message_post', { ids: [channelId], kwargs: { body, message_type: 'comment', ...(html ? { body_is_html: true } : {}) }, itemIndex });
+			const extra = { ...(html ? { body_is_html: true } : {}), ...(attachmentIds.length ? { attachment_ids: attachmentIds } : {}) };
+			return await client.call<number>(model, 'message_post', { ids: [channelId], kwargs: { body, message_type: 'comment', ...extra }, itemIndex });
 		} catch (error) {
 			if (!(error instanceof UnknownOutcomeError) || attempt >= 3) throw passOn(client.node, error);
 			const found = await client.call<number[]>('mail.message', 'search', {
@@ -39,6 +40,17 @@ export async function postOnce(client: OdooClient, model: string, channelId: num
 			if (found.length) return found[0];
 		}
 	}
+}
+
+/** Files a record carries ({name, mimetype, text}: a report's chart), made attachments of the channel first. */
+async function attach(client: OdooClient, model: string, channelId: number, files: unknown, itemIndex: number): Promise<number[]> {
+	if (!Array.isArray(files) || !files.length) return [];
+	const rows = (files as IDataObject[]).map((f, k) => {
+		if (typeof f?.name !== 'string' || typeof f.text !== 'string') throw new InputError(`Audit Record (JSON): attachments[${k}] needs a name and a text`, 'record');
+		return { name: f.name, mimetype: String(f.mimetype ?? 'text/plain'), datas: Buffer.from(f.text, 'utf8').toString('base64'), res_model: model, res_id: channelId };
+	});
+	const ids = await client.call<number[] | number>('ir.attachment', 'create', { args: [rows], itemIndex });
+	return Array.isArray(ids) ? ids : [ids];
 }
 
 /** The channel by name, created on first use (keyed by an external ID, so two runs make one). */
@@ -67,6 +79,7 @@ export async function postAudit(client: OdooClient, channelName: string, record:
 	const model = (await client.dialect()).channelModel;
 	// A record with its own HTML (a report's table) is posted as such, stamped so a lost answer finds it.
 	const html = typeof record.html === 'string' && record.html ? `${record.html}<p><small>${String(record.timestamp)}</small></p>` : undefined;
-	const messageId = await postOnce(client, model, channelId, html ?? auditLine(record), String(record.timestamp), itemIndex, html !== undefined);
+	const attachmentIds = await attach(client, model, channelId, record.attachments, itemIndex);
+	const messageId = await postOnce(client, model, channelId, html ?? auditLine(record), String(record.timestamp), itemIndex, html !== undefined, attachmentIds);
 	return { channelId, messageId };
 }

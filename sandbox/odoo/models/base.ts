@@ -376,13 +376,16 @@ export function defineBase(db: Database): void {
 			methods: {
 				message_post: {
 					onRecords: true,
-					params: ['body', 'message_type', 'subtype_xmlid', 'body_is_html'],
+					params: ['body', 'message_type', 'subtype_xmlid', 'body_is_html', 'attachment_ids'],
 					fn: (env, ids, p) => {
 						const [id] = ids;
 						env.db.mustBrowse(env, name, [id]);
+						// Odoo links the attachments to the message (and to the thread when they were pending).
+						const attachments = ((p.attachment_ids as number[] | undefined) ?? []).filter((a) => env.db.browse('ir.attachment', a));
 						return env.db.create(env, 'mail.message', {
 							model: name,
 							res_id: id,
+							attachment_ids: [[6, 0, attachments]],
 							body: String(p.body ?? ''),
 							message_type: (p.message_type as string) ?? 'comment',
 							author_id: env.db.browse('res.users', env.uid)?.partner_id ?? false,
@@ -405,6 +408,22 @@ export function defineBase(db: Database): void {
 			message_type: { type: 'selection', string: 'Type', selection: ['comment', 'notification', 'email'], default: 'comment' },
 			author_id: { type: 'many2one', string: 'Author', relation: 'res.partner' },
 			date: { type: 'datetime', string: 'Date' },
+			attachment_ids: { type: 'many2many', string: 'Attachments', relation: 'ir.attachment' },
+		},
+	});
+
+	db.define({
+		name: 'ir.attachment',
+		description: 'Attachment',
+		order: 'id desc',
+		fields: {
+			name: { type: 'char', string: 'Name', required: true },
+			type: { type: 'selection', string: 'Type', selection: ['url', 'binary'], default: 'binary' },
+			// Base64, as Odoo's binary field takes it over RPC.
+			datas: { type: 'text', string: 'File Content (base64)' },
+			mimetype: { type: 'char', string: 'Mime Type' },
+			res_model: { type: 'char', string: 'Resource Model' },
+			res_id: { type: 'integer', string: 'Resource ID' },
 		},
 	});
 }
