@@ -21,12 +21,14 @@ export async function checkReport(rpc: Rpc, engine: Engine, companyId: number, i
 	const out: Check[] = [];
 	const days = [...new Set(invoices.map((i) => i.BusinessDate))].sort();
 	const [from, to] = [days[0], days[days.length - 1]];
+	const started = Date.now();
 	const r = await rows(engine, invoices, from, to);
+	const seconds = ((Date.now() - started) / 1000).toFixed(1);
 	const differ = r.rows.filter((x) => !x.agrees);
 	out.push({
 		what: 'the daily close report: every store day agrees after the import and the close',
 		ok: !r.error && r.rows.length > 0 && differ.length === 0,
-		detail: r.error ?? `${r.rows.length} store days, ${differ.length} differ${differ[0] ? `: ${String(differ[0].store)} ${String(differ[0].businessDate)} ${JSON.stringify(differ[0].differences)}` : ''}; ${String(r.summary.odooCalls)} Odoo calls`,
+		detail: r.error ?? `${r.rows.length} store days, ${differ.length} differ${differ[0] ? `: ${String(differ[0].store)} ${String(differ[0].businessDate)} ${JSON.stringify(differ[0].differences)}` : ''}; ${String(r.summary.odooCalls)} Odoo calls, ${seconds} s for ${r.rows.length} store days and ${invoices.length} receipts`,
 	});
 	// Odoo's own records, per session: the report's figures must be these.
 	const ctx = { context: { allowed_company_ids: [companyId] } };
@@ -53,6 +55,16 @@ export async function checkReport(rpc: Rpc, engine: Engine, companyId: number, i
 		what: 'a receipt PixelPoint has and Odoo does not is reported on its row with its amount',
 		ok: !!row && !row.agrees && /^1 receipt of PixelPoint not in Odoo/.test(diffs[0]?.what ?? '') && total?.amount === totalWithTips(extra) && r2.rows.filter((x) => !x.agrees).length === 1,
 		detail: row ? `${diffs.map((d) => `${d.what}${d.amount !== undefined ? ` (${d.amount})` : ''}`).join('; ')}; expected ${totalWithTips(extra)}` : 'no row',
+	});
+	// The template's message in Discuss: the table as HTML (not escaped text) and the chart attached as an SVG image.
+	const [channel] = await rpc.searchRead<{ id: number }>('discuss.channel', [['name', '=', 'Daily Close']], ['id']);
+	const messages = channel ? await rpc.searchRead<{ body: string; attachment_ids: number[] }>('mail.message', [['model', '=', 'discuss.channel'], ['res_id', '=', channel.id]], ['body', 'attachment_ids']) : [];
+	const withChart = messages.find((m) => m.attachment_ids.length);
+	const files = withChart ? await rpc.searchRead<{ name: string; mimetype: string }>('ir.attachment', [['id', 'in', withChart.attachment_ids]], ['name', 'mimetype']) : [];
+	out.push({
+		what: "the report template's message in Discuss holds the table as HTML and the chart as an SVG attachment",
+		ok: messages.length === 1 && !!withChart && /<table|<p><b>Daily close<\/b>/.test(withChart.body) && !/&lt;p&gt;/.test(withChart.body) && files.some((f) => f.mimetype === 'image/svg+xml'),
+		detail: `${messages.length} message(s) in "Daily Close"; body starts ${JSON.stringify((withChart?.body ?? messages[0]?.body ?? '').slice(0, 80))}; attachments ${files.map((f) => `${f.name} (${f.mimetype})`).join(', ') || 'none'}`,
 	});
 	return out;
 }
