@@ -205,6 +205,17 @@ describe('the bad-input table: npm run flows', () => {
 		expect(kept()).toEqual([]);
 	});
 
+	test('npm run flows on the sandboxes, with every audit record (--json), prints no secret', async () => {
+		let printed = '';
+		const code = await flowsCli(['--json'], { env: { PATH: process.env.PATH }, out: (t) => (printed += t), err: (t) => (printed += t) });
+		expect(code).toBe(0);
+		expect(printed).toContain('flows succeeded, 0 failed');
+		// The sandboxes' secrets are fixed per kind (the tills' signing secret is new at every start: not printable here).
+		const secrets = Object.values(w.creds).flatMap((x) => [x.apiKey, x.token, x.clientSecret, x.password]).filter((v): v is string => typeof v === 'string' && v.length > 5);
+		expect(secrets.length).toBeGreaterThanOrEqual(4);
+		for (const secret of [...secrets, 'sandbox-admin-pw-7d1c']) expect({ secret: secret.slice(0, 3), found: printed.includes(secret) }).toEqual({ secret: secret.slice(0, 3), found: false });
+	});
+
 	test('a step that takes long is said while the run waits', async () => {
 		const lines: string[] = [];
 		await withProgress('t', async (onStep) => {
