@@ -4,6 +4,7 @@
  *
  *   npm run bench                  all benchmarks
  *   npm run bench -- upsert import  some of them (upsert, import, send, payments)
+ *   npm run bench -- parallel       the order import with Parallel Requests 1 and 3 (sandbox answers taking 40 ms)
  *   npm run bench -- silent         the order import against an Odoo that never answers, with the
  *                                   credential's default timeout and budget (about two minutes; not in the default set)
  *
@@ -128,15 +129,16 @@ async function upsert(): Promise<void> {
 // Opening, closing and dating sessions (entries, cash lines, combined payments, their reconciliation).
 const SESSION_MODELS = ['pos.session', 'pos.config', 'account.move', 'account.move.line', 'account.bank.statement.line', 'account.account', 'account.payment', 'pos.payment'];
 
-async function importOnce(days: number, sample: (m: number) => void): Promise<{ invoices: number; calls: number; sessionCalls: number; ms: number }> {
+async function importOnce(days: number, sample: (m: number) => void, parallelRequests = 1, delayMs?: number): Promise<{ invoices: number; calls: number; sessionCalls: number; ms: number; peak: number }> {
 	const sb = await sandboxes(days);
+	if (delayMs !== undefined) sb.odoo.http.setFaults({ delayMs });
 	try {
 		const engine = new Engine(sb.credentials());
 		const md = await runTemplate(engine, 'pixelpoint-master-data');
 		if (!md.ok) throw new Error(`master data failed: ${md.error}`);
 		const invoices = sb.codeplus.allInvoices().filter((i) => i.Status !== 'VOID');
 		sb.odoo.http.counter.reset();
-		const node = ours('Import', { resource: 'posOrder', operation: 'importPixelPoint', namespace: 'pixelpoint', tolerance: 0.05 });
+		const node = ours('Import', { resource: 'posOrder', operation: 'importPixelPoint', namespace: 'pixelpoint', tolerance: 0.05, options: { parallelRequests } });
 		const timer = setInterval(() => sample(process.memoryUsage().rss), 50);
 		// The invoices go straight in as the node's input: no Code node holding them in its source.
 		const only = { id: 'bench', name: 'bench', nodes: [node], connections: {}, active: false, settings: {} } as unknown as IWorkflowBase;
@@ -153,9 +155,24 @@ async function importOnce(days: number, sample: (m: number) => void): Promise<{ 
 			if (SESSION_MODELS.some((m) => k.includes(`/${m}/`)) && !k.includes('pos.order')) sessionCalls += v;
 			else calls += v;
 		}
-		return { invoices: invoices.length, calls, sessionCalls, ms };
+		return { invoices: invoices.length, calls, sessionCalls, ms, peak: sb.odoo.http.peakConcurrency };
 	} finally {
 		await sb.stop();
+	}
+}
+
+/**
+ * Parallel Requests against a sandbox whose every answer takes 40 ms (Odoo's own processing of a
+ * batch, which the sandbox does not spend): the client's side of running stores side by side. What a
+ * real Odoo with several workers gains is for the real-Odoo benchmark to say.
+ */
+async function parallelBench(): Promise<void> {
+	const results: Array<{ p: number; r: Awaited<ReturnType<typeof importOnce>> }> = [];
+	for (const p of [1, 3]) results.push({ p, r: await importOnce(14, () => undefined, p, 40) });
+	const base = results[0].r;
+	for (const { p, r } of results) {
+		const perSecond = r.invoices / (r.ms / 1000);
+		rows.push([`order import, Parallel Requests ${p} (40 ms per answer)`, `${Math.round(perSecond)} invoices/s`, `${(r.ms / 1000).toFixed(1)} s for ${r.invoices}, ×${(base.ms / r.ms).toFixed(2)}`, `${r.peak} requests at once at most`]);
 	}
 }
 
@@ -269,7 +286,7 @@ async function silentBench(): Promise<void> {
 async function main(): Promise<void> {
 	setClock(process.env.BENCH_NOW || DEFAULT_NOW);
 	const wanted = process.argv.slice(2);
-	const all: Record<string, () => Promise<void>> = { upsert, import: importBench, send: sendBench, payments: paymentsBench, silent: silentBench };
+	const all: Record<string, () => Promise<void>> = { upsert, import: importBench, send: sendBench, payments: paymentsBench, parallel: parallelBench, silent: silentBench };
 	for (const [name, fn] of Object.entries(all)) {
 		if (wanted.length ? !wanted.includes(name) : name === 'silent') continue;
 		say(`running ${name}…`);

@@ -163,7 +163,21 @@ export class SandboxHttpServer {
 		this.server = undefined;
 	}
 
+	/** Requests being answered now, and the most at once since the start (a client's parallelism, seen from here). */
+	inFlight = 0;
+	peakConcurrency = 0;
+
 	private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		this.inFlight++;
+		this.peakConcurrency = Math.max(this.peakConcurrency, this.inFlight);
+		try {
+			await this.answer(req, res);
+		} finally {
+			this.inFlight--;
+		}
+	}
+
+	private async answer(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 		const chunks: Buffer[] = [];
 		for await (const c of req) chunks.push(c as Buffer);
 		const rawBody = Buffer.concat(chunks).toString('utf8');

@@ -150,6 +150,36 @@ describe('Template: PixelPoint order import and session auto-close', () => {
 		expect(closeAgain.summary[0]).toMatchObject({ closed: 0, failed: 0 });
 	});
 
+	test('Parallel Requests 3: the stores go to Odoo side by side, and the books are those of a run one request at a time', async () => {
+		// A few milliseconds per request, as over a network: requests of different stores overlap.
+		sb.odoo.http.setFaults({ delayMs: 5 });
+		const parallel = await runTemplate(engine, 'pixelpoint-order-import', {}, {}, (wf) => {
+			const step = wf.nodes.find((n) => n.name === 'Odoo: Import Orders')!;
+			step.parameters = { ...step.parameters, options: { ...(step.parameters.options as IDataObject), parallelRequests: 3 } };
+		});
+		expect(parallel.summary[0]).toMatchObject({ status: 'success', failed: 0 });
+		// The same invoices, one request at a time, into fresh sandboxes.
+		const seq = await startSandboxes();
+		try {
+			const seqEngine = new Engine(seq.credentials());
+			expect((await runTemplate(seqEngine, 'pixelpoint-master-data')).ok).toBe(true);
+			expect((await runTemplate(seqEngine, 'pixelpoint-order-import', {})).summary[0]).toMatchObject({ status: 'success', failed: 0 });
+			const books = (s: Sandboxes) => {
+				const sessions = new Map(sessionsOf(s).map((x) => [x.id, x.xid]));
+				return ordersByRef(s)
+					.map((o) => `${String(o.pos_reference)} ${String(o.amount_total)} ${String(o.amount_paid)} ${sessions.get((o.session_id as [number, string])[0])}`)
+					.sort();
+			};
+			expect(books(sb)).toEqual(books(seq));
+			expect(books(sb)).toHaveLength(sb.codeplus.allInvoices().filter((i) => i.Status !== 'VOID').length);
+			// Side by side: more than one store's session had a request in flight at the same moment.
+			expect(sb.odoo.http.peakConcurrency).toBeGreaterThan(1);
+			expect(seq.odoo.http.peakConcurrency).toBe(1);
+		} finally {
+			await seq.stop();
+		}
+	});
+
 	test('two imports of the same range at once: no duplicate order and no second session', async () => {
 		const other = new Engine(sb.credentials());
 		const [a, b] = await Promise.all([runTemplate(engine, 'pixelpoint-order-import', {}), runTemplate(other, 'pixelpoint-order-import', {})]);

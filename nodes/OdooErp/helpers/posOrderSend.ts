@@ -36,6 +36,7 @@ export async function importGroups(
 	fail: Fail,
 	skip: Skip,
 	blockedFrom: Map<number, string>,
+	parallel = 1,
 ): Promise<unknown> {
 	const known = await sessionXids(client, module);
 	const stop = (error: unknown) => {
@@ -45,13 +46,15 @@ export async function importGroups(
 	// After a failure that may pass, a store's later days wait: opening their session would close
 	// this one, and the invoice could then never be imported. Failures of the steps before count too.
 	const waiting = new Map<number, string>(blockedFrom);
-	for (const group of groups) {
+	let down: unknown;
+	/** One session's orders; stores are independent of each other, a store's days go in order. */
+	const importGroup = async (group: BuiltOrder[]): Promise<void> => {
 		const { storeId, businessDate } = group[0].inv;
 		const earlier = waiting.get(storeId);
 		if (earlier && earlier < businessDate) {
 			// Not a failure of these invoices: they wait, and the cursor does not pass them.
 			for (const b of group) skip(b.inv, `waiting for ${earlier} to be imported first`);
-			continue;
+			return;
 		}
 		let sessionId: number;
 		let closedBefore: CloseResult | undefined;
@@ -62,26 +65,41 @@ export async function importGroups(
 			closedBefore = s.closedBefore;
 		} catch (error) {
 			// Odoo is down: the other groups cannot pass either.
-			if (isUnreachable(error)) return stop(error);
+			if (isUnreachable(error)) {
+				down ??= error;
+				return;
+			}
 			for (const b of group) fail(b.inv, error);
 			if (!(error instanceof DataError)) waiting.set(storeId, businessDate);
-			continue;
+			return;
 		}
 		for (const batch of chunk(group, batchSize)) {
-			const down = await importBatch(client, dialect, sessionId, batch, (b, orderId) => {
+			if (down) return;
+			const gone = await importBatch(client, dialect, sessionId, batch, (b, orderId) => {
 				out[b.inv.i] = ok(
 					{ StoreId: storeId, TransactNum: b.inv.transact, BusinessDate: businessDate, status: 'imported', orderId, sessionId, amountTotal: b.amountTotal, rounding: b.rounding, tip: b.tip, posReference: b.inv.ref },
 					b.inv.i,
 				);
 			}, (b, error) => fail(b.inv, error), skip);
-			if (down) return stop(down);
+			if (gone) {
+				down ??= gone;
+				return;
+			}
 		}
 		if (group.some((b) => out[b.inv.i]?.json.retryable === true)) waiting.set(storeId, businessDate);
 		// The session of an earlier date, closed to open this one, is reported on the group's first order.
 		const first = closedBefore && group.map((b) => out[b.inv.i]).find((o) => o?.json.status === 'imported');
 		if (first && closedBefore) first.json.closedSession = closedBefore;
-	}
-	return undefined;
+	};
+	// Each store's days in order, up to `parallel` stores at once (an Odoo with several workers takes them side by side).
+	const stores = new Map<number, BuiltOrder[][]>();
+	for (const g of groups) stores.set(g[0].inv.storeId, [...(stores.get(g[0].inv.storeId) ?? []), g]);
+	const queue = [...stores.values()];
+	const lane = async (): Promise<void> => {
+		for (let next = queue.shift(); next && !down; next = queue.shift()) for (const group of next) if (!down) await importGroup(group);
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, queue.length)) }, lane));
+	return down ? stop(down) : undefined;
 }
 
 /**

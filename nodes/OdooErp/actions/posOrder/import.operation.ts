@@ -39,6 +39,15 @@ const properties: INodeProperties[] = [
 				description: 'How many orders one create_from_ui (sync_from_ui on Odoo 18+) call carries',
 			},
 			{
+				displayName: 'Parallel Requests',
+				name: 'parallelRequests',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 8 },
+				default: 1,
+				description:
+					"How many stores' sessions are sent to Odoo at once (each store's days stay in order). Worth raising to the number of Odoo's workers (--workers) for a history import; 1 sends one request at a time.",
+			},
+			{
 				displayName: 'Import Tips',
 				name: 'importTips',
 				type: 'boolean',
@@ -71,6 +80,8 @@ interface Run {
 	dialect: OdooDialect;
 	tolerance: number;
 	batchSize: number;
+	/** Stores sent at once. */
+	parallel: number;
 	importTips: boolean;
 	createProducts: boolean;
 	out: INodeExecutionData[];
@@ -101,6 +112,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		dialect: await client.dialect(),
 		tolerance: Number(this.getNodeParameter('tolerance', 0, 0.05)),
 		batchSize: Number(options.batchSize ?? 100) || 100,
+		parallel: Math.min(8, Math.max(1, Math.floor(Number(options.parallelRequests ?? 1)) || 1)),
 		importTips: options.importTips !== false,
 		createProducts: options.createProducts !== false,
 		out,
@@ -327,7 +339,7 @@ async function sendOrders(run: Run, built: BuiltOrder[], invoices: Invoice[], re
 			const d = blockedFrom.get(inv.storeId);
 			if (!d || inv.businessDate < d) blockedFrom.set(inv.storeId, inv.businessDate);
 		}
-		down = await importGroups(client, x, shops, run.dialect, run.batchSize, module, todo, run.out, run.fail, run.skip, blockedFrom);
+		down = await importGroups(client, x, shops, run.dialect, run.batchSize, module, todo, run.out, run.fail, run.skip, blockedFrom, run.parallel);
 	} finally {
 		// With Odoo down the locks stay behind; they go stale (LOCK_STALE_MS) and a later run takes
 		// them over. A failed release must not replace the error the items carry.
