@@ -69,7 +69,7 @@ function auditWords(r: IDataObject, runOk = true): string[] {
 		out.push(`store days from ${String(r.from)} to ${String(r.to)}: ${count(r.agree)} agree, ${count(r.differ)} differ (${count(r.odooCalls)} Odoo calls)`);
 		for (const l of (r.agreeing as string[] | undefined) ?? []) out.push(`  ${l}`);
 		for (const l of (r.differences as string[] | undefined) ?? []) out.push(`  differs: ${l}`);
-		out.push(r.changed === false ? 'not posted again: the report says what it said last time' : r.auditMessageId !== undefined ? 'posted in the Discuss channel' : 'not posted');
+		out.push(r.auditAlreadyPosted ? 'not posted again: the channel already shows this report' : r.auditMessageId !== undefined ? 'posted in the Discuss channel' : 'not posted');
 	} else if (/^Waiting items/.test(op)) {
 		if (r.item) {
 			const it = r.item as IDataObject;

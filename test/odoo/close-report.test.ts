@@ -76,4 +76,20 @@ describe('POS Session → Close Report', () => {
 		expect(row(1, days[0]).agrees).toBe(false);
 		expect((row(3, days[1]).differences as IDataObject[]).map((d) => d.what)).toEqual([expect.stringMatching(/^session .* is still open$/)]);
 	});
+
+	test('the template posts the report once; run again on the same data it posts nothing, after a change it posts anew', async () => {
+		const first = await runTemplate(engine, 'pos-daily-close-report');
+		expect(first.summary[0]).toMatchObject({ status: 'success', auditMessageId: expect.any(Number) });
+		expect(first.summary[0].auditAlreadyPosted).toBeUndefined();
+		const again = await runTemplate(engine, 'pos-daily-close-report');
+		expect(again.summary[0]).toMatchObject({ auditAlreadyPosted: true, auditMessageId: first.summary[0].auditMessageId });
+		// Something changes in Odoo: the report says something new.
+		const db = sb.odoo.db;
+		const env = sb.odoo.env();
+		const [pay] = db.read(env, 'pos.payment', db.search(env, 'pos.payment', [], { limit: 1 }), ['amount']);
+		db.transaction(() => db.updateRaw('pos.payment', db.browse('pos.payment', pay.id as number)!, { amount: Number(pay.amount) + 1 }));
+		const changed = await runTemplate(engine, 'pos-daily-close-report');
+		expect(changed.summary[0].auditAlreadyPosted).toBeUndefined();
+		expect(changed.summary[0].auditMessageId).not.toBe(first.summary[0].auditMessageId);
+	});
 });

@@ -66,7 +66,13 @@ export async function auditChannel(client: OdooClient, name: string, itemIndex: 
 }
 
 /** Posts one record in the channel, stamped with the company the credential works in; answers the channel and message. */
-export async function postAudit(client: OdooClient, channelName: string, record: IDataObject, itemIndex: number, channels?: Map<string, number>): Promise<{ channelId: number; messageId: number }> {
+export async function postAudit(
+	client: OdooClient,
+	channelName: string,
+	record: IDataObject,
+	itemIndex: number,
+	channels?: Map<string, number>,
+): Promise<{ channelId: number; messageId: number; alreadyPosted?: boolean }> {
 	record.timestamp ??= new Date().toISOString();
 	// The company the run worked in, from the credential (not from what the record says).
 	const company = await client.company();
@@ -77,9 +83,17 @@ export async function postAudit(client: OdooClient, channelName: string, record:
 		channels?.set(channelName, channelId);
 	}
 	const model = (await client.dialect()).channelModel;
+	// A record saying what an earlier one said (same key: a report unchanged) is not posted again;
+	// the key is read from Odoo's messages, so manual runs, schedules and workers agree.
+	const key = typeof record.postOnceKey === 'string' && /^[A-Za-z0-9_-]{4,64}$/.test(record.postOnceKey) ? `#${record.postOnceKey}` : undefined;
+	if (key) {
+		const [earlier] = await client.call<number[]>('mail.message', 'search', { args: [[['model', '=', model], ['res_id', '=', channelId], ['body', 'ilike', key]]], kwargs: { limit: 1 }, itemIndex });
+		if (earlier) return { channelId, messageId: earlier, alreadyPosted: true };
+	}
 	// A record with its own HTML (a report's table) is posted as such, stamped so a lost answer finds it.
-	const html = typeof record.html === 'string' && record.html ? `${record.html}<p><small>${String(record.timestamp)}</small></p>` : undefined;
+	const stamp = `${String(record.timestamp)}${key ? ` ${key}` : ''}`;
+	const html = typeof record.html === 'string' && record.html ? `${record.html}<p><small>${stamp}</small></p>` : undefined;
 	const attachmentIds = await attach(client, model, channelId, record.attachments, itemIndex);
-	const messageId = await postOnce(client, model, channelId, html ?? auditLine(record), String(record.timestamp), itemIndex, html !== undefined, attachmentIds);
+	const messageId = await postOnce(client, model, channelId, html ?? `${auditLine(record)}${key ? ` ${key}` : ''}`, String(record.timestamp), itemIndex, html !== undefined, attachmentIds);
 	return { channelId, messageId };
 }

@@ -21,7 +21,7 @@ const properties: INodeProperties[] = [
 		type: 'json',
 		default: '={{ JSON.stringify($json) }}',
 		description:
-			'The run\'s record: operation, status, counters (created, updated, unchanged, archived, failed...) and error. It is posted as one message and returned. When Odoo cannot take it, it is kept in the workflow and posted on the next run.',
+			'The run\'s record: operation, status, counters (created, updated, unchanged, archived, failed...) and error. It is posted as one message and returned. When Odoo cannot take it, it is kept in the workflow and posted on the next run. With a postOnceKey, a record whose key the channel already shows is not posted again.',
 	},
 ];
 
@@ -67,8 +67,8 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			const raw = this.getNodeParameter('record', i, '{}') as unknown;
 			record = parseObject(redactUrlUserinfo(typeof raw === 'string' ? raw : JSON.stringify(raw ?? {})), 'Audit Record (JSON)');
 			if (unavailable) throw unavailable;
-			const { channelId, messageId } = await postAudit(client, name, record, i, channels);
-			out.push(ok({ ...record, auditChannelId: channelId, auditMessageId: messageId }, i));
+			const { channelId, messageId, alreadyPosted } = await postAudit(client, name, record, i, channels);
+			out.push(ok({ ...record, auditChannelId: channelId, auditMessageId: messageId, ...(alreadyPosted ? { auditAlreadyPosted: true } : {}) }, i));
 		} catch (error) {
 			if (!record || error instanceof InputError) {
 				out.push(failItem(this, error, i));
