@@ -91,6 +91,7 @@ export interface ServerSilence {
 /** What one execution learnt of a server is kept for the rest of it, up to this long. */
 const SILENT_HOLD_MS = 10 * 60_000;
 const memos = new Map<string, { value: object; at: number }>();
+let lastPrune = 0;
 
 /**
  * State shared by every step of one execution (an execution runs on one worker, in queue mode
@@ -105,7 +106,11 @@ export function executionMemo<T extends object>(ctx: AnyContext, key: string, in
 	}
 	if (!id) return init();
 	const now = Date.now();
-	for (const [k, v] of memos) if (now - v.at > SILENT_HOLD_MS) memos.delete(k);
+	// Pruned at most once a second: a webhook's executions come many a second.
+	if (now - lastPrune > 1000) {
+		lastPrune = now;
+		for (const [k, v] of memos) if (now - v.at > SILENT_HOLD_MS) memos.delete(k);
+	}
 	const full = `${id}\u0000${key}`;
 	let entry = memos.get(full);
 	if (!entry) memos.set(full, (entry = { value: init(), at: now }));

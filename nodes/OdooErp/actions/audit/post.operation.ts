@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 import { redactUrlUserinfo } from '../../../shared/redact';
 import { postAudit } from '../../helpers/audit';
 import { failItem, ok } from '../../helpers/items';
@@ -27,6 +27,16 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['audit'], operation: ['post'] } }, properties);
 
+/**
+ * Odoo's own refusal of a call it received (an exception it named, e.g. a ValidationError), not a
+ * login refused or a server out of reach: not a reason to keep the record, which would block the rest.
+ */
+function refusedByOdoo(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return false;
+	const name = (error.errorResponse as { name?: unknown } | undefined)?.name;
+	return typeof name === 'string' && /^(odoo|builtins|psycopg2)\./.test(name) && !/AccessDenied|SessionExpired/.test(name);
+}
+
 /** Records kept when Odoo could not take them, at most this many (the oldest go first). */
 const KEEP_AT_MOST = 200;
 
@@ -53,8 +63,11 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			await postAudit(client, kept[0].channel, kept[0].record, 0, channels);
 			kept.shift();
 		} catch (error) {
-			if (error instanceof InputError) kept.shift();
-			else unavailable = error as Error;
+			// Odoo answered and refused that record itself: keeping it would block every later one.
+			if (error instanceof InputError || refusedByOdoo(error)) {
+				kept.shift();
+				state.droppedAuditRecords = (state.droppedAuditRecords ?? 0) + 1;
+			} else unavailable = error as Error;
 		}
 	}
 	for (let i = 0; i < items.length; i++) {
@@ -70,7 +83,7 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 			const { channelId, messageId, alreadyPosted } = await postAudit(client, name, record, i, channels);
 			out.push(ok({ ...record, auditChannelId: channelId, auditMessageId: messageId, ...(alreadyPosted ? { auditAlreadyPosted: true } : {}) }, i));
 		} catch (error) {
-			if (!record || error instanceof InputError) {
+			if (!record || error instanceof InputError || refusedByOdoo(error)) {
 				out.push(failItem(this, error, i));
 				continue;
 			}
