@@ -34,7 +34,7 @@ export const description = updateDisplayOptions({ show: { resource: ['audit'], o
 function refusedByOdoo(error: unknown): boolean {
 	if (!(error instanceof NodeApiError)) return false;
 	const name = (error.errorResponse as { name?: unknown } | undefined)?.name;
-	return typeof name === 'string' && /^(odoo|builtins|psycopg2)\./.test(name) && !/AccessDenied|SessionExpired/.test(name);
+	return typeof name === 'string' && /^(odoo|builtins)\./.test(name) && !/AccessDenied|SessionExpired/.test(name);
 }
 
 /** Records kept when Odoo could not take them, at most this many (the oldest go first). */
