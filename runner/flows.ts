@@ -19,7 +19,7 @@ import { startSandboxes, type Sandboxes } from '../sandbox';
 import { DEFAULT_NOW, parseInstant, setClock } from './clock';
 import { Engine } from './engine';
 import { redactUrlUserinfo } from '../nodes/shared/redact';
-import { describeOutcome } from './report';
+import { NOT_CALLED, describeOutcome } from './report';
 import { CodeplusApi } from '../credentials/CodeplusApi.credentials';
 import { OdooErpApi } from '../credentials/OdooErpApi.credentials';
 import { ProcountorApi } from '../credentials/ProcountorApi.credentials';
@@ -248,7 +248,7 @@ export async function runTemplate(
 			// One cause, one message: a later step failing the same way (the audit record, when Odoo is down) is named, not repeated.
 			const same =
 				!!first &&
-				(e.message === first.message || e.message.includes(first.message) || first.message.includes(e.message) || /was not called at \S+: it did not answer earlier in this execution/.test(e.message));
+				(e.message === first.message || e.message.includes(first.message) || first.message.includes(e.message) || NOT_CALLED.test(e.message));
 			const error = first && first.node !== e.node?.name ? (same ? `${first.node}: ${first.message} (${e.node?.name ?? 'a later step'} failed the same way)` : `${first.node}: ${first.message}; then ${own}`) : own;
 			return { template: name, ok: false, lastNode, summary, error, ms: Date.now() - started };
 		}

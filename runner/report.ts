@@ -122,6 +122,9 @@ function webhookWords(w: IDataObject): string[] {
 	return [`${head}: ${JSON.stringify(res)}`];
 }
 
+/** A call not made because its server was found silent or out of reach earlier in the run (nodes/shared/http.ts). */
+export const NOT_CALLED = /was not called at \S+: it did not answer earlier in this execution/;
+
 /** Errors after which a flow can do nothing: a credential refused, a server out of reach or not the API. */
 const STOPPING =
 	/refused the (API key|login|client credentials)|INVALID_TOKEN|answered 404 Not Found at|did not answer at|could not be reached at|was not called at|answered an HTML page|answered a redirect|has no database|should be the server's address without a path|may not work in the company|holds a user name or password|is not an http\(s\) URL/;
@@ -144,7 +147,7 @@ export function describeOutcome(o: OutcomeLike, opts: { json?: boolean } = {}): 
 	const errors: string[] = [];
 	const add = (e: string) => {
 		// A call not made because its server was found silent or out of reach earlier in the run: that earlier error is the cause.
-		if (errors.length && /was not called at \S+: it did not answer earlier in this execution/.test(e)) return;
+		if (errors.length && NOT_CALLED.test(e)) return;
 		// Without the labels a repeat carries: a step or entity, an item, "the step before failed".
 		const bare = e.replace(/^[\w ]+: (?=[A-Z])/, '').replace(/^Item \d+: /, '').replace(/^The [\w ]+ step before failed: /, '').slice(0, 100);
 		if (!errors.some((x) => x === e || x.includes(bare))) errors.push(e);

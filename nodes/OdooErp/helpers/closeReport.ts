@@ -10,8 +10,8 @@ import type { ExternalIdRow } from './interfaces';
 import type { PpXids } from './pixelpoint';
 import { dateOfSessionXid } from './posSessions';
 import { readState } from './syncState';
-
-const money = (v: number) => Math.round(v * 100) / 100;
+// Money to the cent as the import rounds it (Odoo's float_round).
+import { roundTo as money } from './taxEngine';
 const PAGE = 2000;
 
 /** A PixelPoint invoice as the PixelPoint node gives it (only what the report reads). */
