@@ -34,11 +34,11 @@ const RUN_ORDER = [
 	// A till pays at the counter while the store's day is open, before the nightly close.
 	'pos-invoice-payment',
 	'pos-session-auto-close',
-	// The morning's report reads what the nightly close left.
-	'pos-daily-close-report',
 	'odoo-invoices-to-procountor',
 	'procountor-payments-to-odoo',
 	'odoo-invoices-canonical-sync',
+	// The morning's report reads what the night left: the closed sessions and the invoices sent.
+	'pos-daily-close-report',
 ];
 
 export interface FlowOutcome {

@@ -68,3 +68,90 @@ export async function checkReport(rpc: Rpc, engine: Engine, companyId: number, i
 	});
 	return out;
 }
+
+/**
+ * Differences made on purpose after the later scenarios, each expected on its own row with its
+ * amount read from Odoo's records: a receipt that waits (the late sale for a closed day), a receipt
+ * voided in PixelPoint after its import, a tender changed in PixelPoint from card to cash, a
+ * session left open (store 3's sales of the harness's day, reported the day after) and an entry an
+ * accountant reset to draft in Odoo. Every other row still agrees.
+ */
+export async function checkReportDifferences(
+	rpc: Rpc,
+	engine: Engine,
+	companyId: number,
+	invoices: PosInvoice[],
+	late: { StoreId: number; TransactNum: number },
+	today: string,
+	atDayAfter: <T>(fn: () => Promise<T>) => Promise<T>,
+): Promise<Check[]> {
+	const ctx = { context: { allowed_company_ids: [companyId] } };
+	const copy = JSON.parse(JSON.stringify(invoices)) as PosInvoice[];
+	const days = [...new Set(copy.map((i) => i.BusinessDate))].sort();
+	const regular = days.filter((d) => d >= '2026-01-01' && d < today);
+	const lateInv = copy.find((i) => i.StoreId === late.StoreId && i.TransactNum === late.TransactNum)!;
+	const orderOf = async (inv: PosInvoice) => (await rpc.searchRead<{ id: number; amount_total: number; session_id: [number, string] }>('pos.order', [['pos_reference', '=', `PixelPoint ${inv.StoreId}-${inv.TransactNum}`]], ['amount_total', 'session_id'], ctx))[0];
+	// Voided in PixelPoint after its import: Odoo keeps an order the day's receipts no longer have.
+	const voided = copy.find((i) => i.StoreId === 2 && i.BusinessDate === regular[1] && i.Status === 'CLOSED')!;
+	voided.Status = 'VOID';
+	const voidedOrder = await orderOf(voided);
+	// A tender corrected in PixelPoint from card to cash after the import.
+	const retendered = copy.find((i) => i.StoreId === 3 && i.BusinessDate === regular[2] && i.Status === 'CLOSED' && i.Payments.length === 1 && i.Payments[0].MethodNum !== 1 && !i.Payments[0].Tip)!;
+	const cardNum = retendered.Payments[0].MethodNum;
+	retendered.Payments[0].MethodNum = 1;
+	const [retenderedPay] = await rpc.searchRead<{ amount: number; payment_method_id: [number, string] }>('pos.payment', [['pos_order_id', '=', (await orderOf(retendered)).id]], ['amount', 'payment_method_id'], ctx);
+	// An accountant resets store 1's entry of the last regular day to draft in Odoo.
+	const draftDay = regular[regular.length - 1];
+	const [draftSession] = await rpc.searchRead<{ id: number; name: string; move_id: [number, string] }>('pos.session', [['id', '=', await rpc.ref(`pixelpoint.session_1_${draftDay.replace(/-/g, '')}`)]], ['name', 'move_id'], ctx);
+	await rpc.call('account.move', 'button_draft', [[draftSession.move_id[0]]], ctx);
+	const [openSession] = await rpc.searchRead<{ name: string; state: string }>('pos.session', [['id', '=', await rpc.ref(`pixelpoint.session_3_${today.replace(/-/g, '')}`)]], ['name', 'state'], ctx);
+
+	const r = await atDayAfter(() => rows(engine, copy, days[0], today));
+	const rowOf = (store: number, day: string) => r.rows.find((x) => x.storeId === store && x.businessDate === day);
+	const diffs = (store: number, day: string) => (rowOf(store, day)?.differences as Array<{ what: string; amount?: number }> | undefined) ?? [];
+	const said = (store: number, day: string) => diffs(store, day).map((d) => `${d.what}${d.amount !== undefined ? ` (${d.amount})` : ''}`).join('; ') || 'agrees';
+	const amountOf = (store: number, day: string, re: RegExp) => diffs(store, day).find((d) => re.test(d.what))?.amount;
+	const expected = [
+		{
+			what: 'a receipt that waits (a late sale for a closed day) is reported with the reason and its amount',
+			row: [late.StoreId, lateInv.BusinessDate] as const,
+			ok: () => /^1 receipt of PixelPoint not in Odoo; 1 waiting: .*already closed/.test(diffs(late.StoreId, lateInv.BusinessDate)[0]?.what ?? '') && amountOf(late.StoreId, lateInv.BusinessDate, /^total /) === totalWithTips(lateInv),
+			want: `total ${totalWithTips(lateInv)}`,
+		},
+		{
+			what: "a receipt voided in PixelPoint after its import is reported as Odoo's extra order, with its amount in Odoo",
+			row: [2, voided.BusinessDate] as const,
+			ok: () => /^1 order in Odoo that PixelPoint/.test(diffs(2, voided.BusinessDate)[0]?.what ?? '') && amountOf(2, voided.BusinessDate, /^total /) === money(-voidedOrder.amount_total),
+			want: `total ${money(-voidedOrder.amount_total)} (order ${voidedOrder.amount_total} in Odoo)`,
+		},
+		{
+			what: "a tender changed in PixelPoint from card to cash is reported on both methods with Odoo's payment amount",
+			row: [3, retendered.BusinessDate] as const,
+			ok: () => {
+				const d = diffs(3, retendered.BusinessDate).filter((x) => / in PixelPoint, /.test(x.what) && !/^total /.test(x.what));
+				return d.length === 2 && d.some((x) => x.amount === retenderedPay.amount) && d.some((x) => x.amount === money(-retenderedPay.amount)) && amountOf(3, retendered.BusinessDate, /^total /) === undefined;
+			},
+			want: `±${retenderedPay.amount} (${retenderedPay.payment_method_id[1]} → cash, tender ${cardNum})`,
+		},
+		{
+			what: 'a session left open after its day is reported',
+			row: [3, today] as const,
+			ok: () => openSession?.state !== 'closed' && diffs(3, today).some((x) => x.what === `session ${openSession.name} is still open`),
+			want: `${openSession?.name} ${openSession?.state} in Odoo`,
+		},
+		{
+			what: "an entry an accountant reset to draft in Odoo is reported as not posted",
+			row: [1, draftDay] as const,
+			ok: () => diffs(1, draftDay).some((x) => x.what === `entry ${draftSession.move_id[1]} is draft, not posted`),
+			want: `${draftSession.move_id[1]} draft in Odoo`,
+		},
+	];
+	const out: Check[] = expected.map((e) => ({ what: `the daily close report: ${e.what}`, ok: !r.error && e.ok(), detail: r.error ?? `${e.row[0]} ${e.row[1]}: ${said(e.row[0], e.row[1])}; expected ${e.want}` }));
+	const others = r.rows.filter((x) => !x.agrees && !expected.some((e) => e.row[0] === x.storeId && e.row[1] === x.businessDate));
+	out.push({
+		what: 'the daily close report: every other store day still agrees, the five differing ones come first',
+		ok: !r.error && others.length === 0 && r.rows.slice(0, 5).every((x) => !x.agrees),
+		detail: r.error ?? `${r.rows.length} store days, ${r.rows.filter((x) => !x.agrees).length} differ${others.length ? `; also: ${others.slice(0, 3).map((x) => `${String(x.storeId)} ${String(x.businessDate)}: ${said(x.storeId as number, x.businessDate as string)}`).join(' | ')}` : ''}; ${String(r.summary.odooCalls)} Odoo calls`,
+	});
+	return out;
+}

@@ -12,6 +12,7 @@ import { type Check, checkBooks, m2o, money, snapshot } from './books';
 import { OutageProxy } from './outage';
 import { chain, node, rl, signHs256, totalWithTips } from '../helpers';
 import type { Rpc } from './rpc';
+import { checkReportDifferences } from './report';
 import { sql } from './server';
 
 type Row = Record<string, unknown>;
@@ -234,6 +235,17 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 	const all = sb.codeplus.allInvoices().filter((i) => !(i.StoreId === late.StoreId && i.TransactNum === late.TransactNum));
 	const books = await w.phase('the books again after these scenarios', () => checkBooks(rpc, companyId, all, today));
 	out.push(...books.map((c) => ({ ...c, what: `after the later scenarios: ${c.what}` })));
+	// Last, as it changes the books on purpose: differences made in PixelPoint's data and in Odoo, each on its row of the daily close report.
+	const atDayAfter = async <T>(fn: () => Promise<T>): Promise<T> => {
+		const shift = Date.parse(`${today}T00:00:00Z`) + 86400000 + 6 * 3600000 - Date.now();
+		setClock(Date.now() + shift);
+		try {
+			return await fn();
+		} finally {
+			setClock(Date.now() - shift);
+		}
+	};
+	out.push(...(await w.phase('differences in the daily close report', () => checkReportDifferences(rpc, engine, companyId, sb.codeplus.allInvoices(), late, today, atDayAfter))));
 	return out;
 }
 

@@ -92,4 +92,55 @@ describe('POS Session → Close Report', () => {
 		expect(changed.summary[0].auditAlreadyPosted).toBeUndefined();
 		expect(changed.summary[0].auditMessageId).not.toBe(first.summary[0].auditMessageId);
 	});
+
+	test("Procountor's side per day: an invoice Procountor refuses and one posted but not sent are each reported with their amount; the rest agree", async () => {
+		const db = sb.odoo.db;
+		const env = sb.odoo.env();
+		const settings = { ...sb.settings(), startDate: days[0] };
+		expect((await runTemplate(engine, 'procountor-master-data', {}, settings)).ok).toBe(true);
+		const [model] = db.read(env, 'account.move', db.search(env, 'account.move', [['move_type', '=', 'out_invoice'], ['state', '=', 'posted']], { limit: 1 }), ['partner_id']);
+		const tax = db.search(env, 'account.tax', [['name', '=', 'VAT 14%']])[0];
+		const invoice = (date: string, line: string) =>
+			db.transaction(() => {
+				const m = db.create(env, 'account.move', {
+					move_type: 'out_invoice',
+					partner_id: (model.partner_id as [number, string])[0],
+					invoice_date: date,
+					currency_id: 126,
+					invoice_line_ids: [[0, 0, { name: line, quantity: 1, price_unit: 100, tax_ids: [[6, 0, [tax]]] }]],
+				});
+				db.call(env, 'account.move', 'action_post', [m.id], {});
+				return db.read(env, 'account.move', [m.id], ['name', 'amount_total'])[0];
+			});
+		// Procountor takes only text that fits Windows-1252: this one it refuses (HTTP 400), and it waits.
+		const refused = invoice(days[1], 'Birthday menu 🎉');
+		const fine = invoice(days[1], 'Lunch buffet for 8');
+		const send = await runTemplate(engine, 'odoo-invoices-to-procountor', {}, settings);
+		expect(send.summary[0]).toMatchObject({ status: 'failed', failed: 1 });
+		const late = invoice(days[2], 'Catering, posted after the send');
+		// Before the first day anything was sent, an unsent invoice is a difference only from the start date set for the send flow.
+		const early = invoice(days[0], 'Catering, before the start');
+		const withReport = async (sentFrom: string) => {
+			const step = report(days[0], days[days.length - 1]);
+			const r = await engine.run(chain(sb.codeplus.allInvoices(), { ...step, parameters: { ...step.parameters, procountorFlow: 'procountor-invoice-send', procountorFrom: sentFrom } }));
+			expect(r.error).toBeUndefined();
+			return r.output('Report');
+		};
+		const out = await withReport('');
+		const byDay = (d: string) => out.find((j) => j.kind === 'procountor' && j.businessDate === d)!;
+		expect(byDay(days[0]).agrees).toBe(true);
+		expect((await withReport(days[0])).find((j) => j.kind === 'procountor' && j.businessDate === days[0])!.differences).toEqual([{ what: `1 invoice posted in Odoo not sent to Procountor (${String(early.name)})`, amount: early.amount_total }]);
+		expect(byDay(days[1]).differences).toEqual([{ what: expect.stringMatching(new RegExp(`^1 invoice refused by Procountor \\(${String(refused.name).replace(/\//g, '\\/')}\\): Procountor: .*1252`)), amount: refused.amount_total }]);
+		expect(byDay(days[1]).procountor).toMatchObject({ invoices: 2, sent: 1, refused: 1, waiting: 0 });
+		expect(byDay(days[2]).differences).toEqual([{ what: `1 invoice posted in Odoo not sent to Procountor (${String(late.name)})`, amount: late.amount_total }]);
+		expect(fine.name).toBeDefined();
+		const summary = out.find((j) => j.summary)!;
+		expect(summary.invoiceDaysDiffer).toBe(2);
+		expect((summary.differences as string[]).filter((d) => d.startsWith('Procountor '))).toHaveLength(2);
+		// The template's message carries them too.
+		const posted = await runTemplate(engine, 'pos-daily-close-report');
+		expect(String(posted.summary[0].html)).toContain('Customer invoices to Procountor');
+		expect((posted.summary[0].differences as string[]).filter((d) => / Procountor: /.test(d))).toHaveLength(2);
+	});
 });
+

@@ -249,3 +249,117 @@ export async function closeReport(client: OdooClient, x: PpXids, invoices: Repor
 	rows.sort((a, b) => Number(a.agrees) - Number(b.agrees) || (a.businessDate < b.businessDate ? -1 : a.businessDate > b.businessDate ? 1 : a.storeId - b.storeId));
 	return { rows, calls: calls.n };
 }
+
+/** A business day's customer invoices and credit notes on their way to Procountor. */
+export interface InvoiceDayRow extends IDataObject {
+	kind: 'procountor';
+	businessDate: string;
+	agrees: boolean;
+	differences: Difference[];
+	procountor: {
+		/** Posted in Odoo on the day (invoice date), credit notes included. */
+		invoices: number;
+		creditNotes: number;
+		/** Their total, credit notes negative. */
+		total: number;
+		sent: number;
+		creditNotesSent: number;
+		/** Failed and sent again on every run (e.g. Procountor out of reach, a customer who cannot be reached). */
+		waiting: number;
+		/** Procountor answered that it will not take them as they are. */
+		refused: number;
+		/** A person decided not to send them. */
+		skipped: number;
+		/** Neither sent nor waiting: the next run of the send flow takes them. */
+		notSent: number;
+		paid: number;
+		partlyPaid: number;
+	};
+}
+
+export interface ProcountorOptions {
+	from: string;
+	to: string;
+	today: string;
+	/** The invoice send flow whose waiting list and start date are read. */
+	flow: string;
+	/** The external ids' module of exported invoices (`<namespace>.invoice_<Procountor id>`). */
+	namespace: string;
+	/** The send flow's start date where its user set one (its Settings → startDate). */
+	sentFrom?: string;
+}
+
+/**
+ * Per business day, the company's posted customer invoices and credit notes beside what reached
+ * Procountor: sent (an external id recorded at the export), waiting, refused, skipped, not sent yet,
+ * and paid as Odoo shows it (Procountor's payments are registered on the invoices). Empty when the
+ * send flow never ran for this company and nothing was sent: the group does not use Procountor.
+ */
+export async function procountorRows(client: OdooClient, o: ProcountorOptions, calls: { n: number }): Promise<InvoiceDayRow[]> {
+	calls.n++;
+	const state = await readState(client, o.flow);
+	const company = await client.company();
+	const invoices = await searchAll(
+		client,
+		'account.move',
+		[['company_id', '=', company.id], ['move_type', 'in', ['out_invoice', 'out_refund']], ['state', '=', 'posted'], ['invoice_date', '>=', o.from], ['invoice_date', '<=', o.to]],
+		['name', 'move_type', 'invoice_date', 'amount_total', 'payment_state'],
+		calls,
+	);
+	calls.n++;
+	const sentRows = invoices.length
+		? await client.call<ExternalIdRow[]>('ir.model.data', 'search_read', {
+				args: [[['module', '=', o.namespace], ['model', '=', 'account.move'], ['name', '=like', 'invoice_%'], ['res_id', 'in', invoices.map((i) => i.id)]]],
+				kwargs: { fields: ['name', 'res_id'] },
+			})
+		: [];
+	if (!state.cursors.startDate && !sentRows.length) return [];
+	const sent = new Set(sentRows.map((r) => r.res_id));
+	// Where sending starts: the flow's first day (kept in its state), or earlier where the user set
+	// its start date (the option here) or where invoices were already sent from.
+	const firstSent = invoices.filter((i) => sent.has(i.id)).reduce<string | undefined>((d, i) => (!d || String(i.invoice_date) < d ? String(i.invoice_date) : d), undefined);
+	const startDate = [state.cursors.startDate, firstSent, o.sentFrom].filter((d): d is string => !!d).sort()[0];
+	const waitingOf = new Map(state.waiting.map((w) => [Number(w.key), w]));
+	const skipped = new Set(state.skipped.map((w) => Number(w.key)));
+	const byDay = new Map<string, Row[]>();
+	for (const inv of invoices) byDay.set(String(inv.invoice_date), [...(byDay.get(String(inv.invoice_date)) ?? []), inv]);
+	const signed = (inv: Row) => (inv.move_type === 'out_refund' ? -1 : 1) * Number(inv.amount_total);
+	const sum = (list: Row[]) => money(list.reduce((s, i) => s + signed(i), 0));
+	const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+	const names = (list: Row[]) => list.slice(0, 3).map((i) => String(i.name)).join(', ') + (list.length > 3 ? ', …' : '');
+	const rows: InvoiceDayRow[] = [];
+	for (const [day, list] of [...byDay].sort(([a], [b]) => (a < b ? -1 : 1))) {
+		const waitingHere = list.filter((i) => !sent.has(i.id) && waitingOf.has(i.id));
+		const refused = waitingHere.filter((i) => waitingOf.get(i.id)!.details?.refused === true);
+		const waiting = waitingHere.filter((i) => waitingOf.get(i.id)!.details?.refused !== true);
+		const skippedHere = list.filter((i) => !sent.has(i.id) && !waitingOf.has(i.id) && skipped.has(i.id));
+		// Before the flow's start date nothing is sent on purpose; today's may still be on their way.
+		const notSent = list.filter((i) => !sent.has(i.id) && !waitingOf.has(i.id) && !skipped.has(i.id) && (!startDate || day >= startDate));
+		const mine = list.filter((i) => sent.has(i.id));
+		const reasonOf = (l: Row[]) => [...new Set(l.map((i) => waitingOf.get(i.id)!.reason))].slice(0, 2).join('; ');
+		const diffs: Difference[] = [];
+		if (refused.length) diffs.push({ what: `${plural(refused.length, 'invoice')} refused by Procountor (${names(refused)}): ${reasonOf(refused)}`, amount: sum(refused) });
+		if (waiting.length) diffs.push({ what: `${plural(waiting.length, 'invoice')} waiting to be sent to Procountor (${names(waiting)}): ${reasonOf(waiting)}`, amount: sum(waiting) });
+		if (notSent.length && day < o.today) diffs.push({ what: `${plural(notSent.length, 'invoice')} posted in Odoo not sent to Procountor (${names(notSent)})`, amount: sum(notSent) });
+		rows.push({
+			kind: 'procountor',
+			businessDate: day,
+			agrees: diffs.length === 0,
+			differences: diffs,
+			procountor: {
+				invoices: list.length,
+				creditNotes: list.filter((i) => i.move_type === 'out_refund').length,
+				total: sum(list),
+				sent: mine.length,
+				creditNotesSent: mine.filter((i) => i.move_type === 'out_refund').length,
+				waiting: waiting.length,
+				refused: refused.length,
+				skipped: skippedHere.length,
+				notSent: notSent.length,
+				paid: mine.filter((i) => ['paid', 'in_payment'].includes(String(i.payment_state))).length,
+				partlyPaid: mine.filter((i) => i.payment_state === 'partial').length,
+			},
+		});
+	}
+	return rows;
+}

@@ -55,9 +55,9 @@ interface Row {
 
 const FLOW = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-export function checkFlow(flow: string): string {
+export function checkFlow(flow: string, field = 'flow'): string {
 	const f = flow.trim();
-	if (!FLOW.test(f)) throw new InputError(`Flow "${flow}" is not a flow name: lower-case letters, digits and hyphens (e.g. pixelpoint-order-import)`, 'flow');
+	if (!FLOW.test(f)) throw new InputError(`Flow "${flow}" is not a flow name: lower-case letters, digits and hyphens (e.g. pixelpoint-order-import)`, field);
 	return f;
 }
 
