@@ -60,6 +60,8 @@ const BASE_NODES: Record<string, [string, string]> = {
 	jwt: ['Jwt/Jwt.node', 'Jwt'],
 	splitInBatches: ['SplitInBatches/SplitInBatches.node', 'SplitInBatches'],
 	executeWorkflowTrigger: ['ExecuteWorkflow/ExecuteWorkflowTrigger/ExecuteWorkflowTrigger.node', 'ExecuteWorkflowTrigger'],
+	// Mails the daily close report where its Settings name a recipient.
+	emailSend: ['EmailSend/EmailSend.node', 'EmailSend'],
 	// n8n's built-in Odoo node: the per-item baseline of the benchmarks.
 	odoo: ['Odoo/Odoo.node', 'Odoo'],
 };
@@ -130,6 +132,7 @@ export class NodeTypeRegistry implements INodeTypes {
 const BASE_CREDENTIALS: Record<string, [string, string]> = {
 	httpHeaderAuth: ['HttpHeaderAuth.credentials', 'HttpHeaderAuth'],
 	jwtAuth: ['JwtAuth.credentials', 'JwtAuth'],
+	smtp: ['Smtp.credentials', 'Smtp'],
 };
 
 export function credentialType(name: string): ICredentialType {

@@ -70,6 +70,7 @@ function auditWords(r: IDataObject, runOk = true): string[] {
 		for (const l of (r.agreeing as string[] | undefined) ?? []) out.push(`  ${l}`);
 		for (const l of (r.differences as string[] | undefined) ?? []) out.push(`  differs: ${l}`);
 		out.push(r.auditAlreadyPosted ? 'not posted again: the channel already shows this report' : r.auditMessageId !== undefined ? 'posted in the Discuss channel' : 'not posted');
+		if (r.mailedTo) out.push(`mailed to ${String(r.mailedTo)}`);
 	} else if (/^Waiting items/.test(op)) {
 		if (r.item) {
 			const it = r.item as IDataObject;

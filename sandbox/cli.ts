@@ -1,12 +1,12 @@
 /**
  * `npm run sandbox`: every sandbox on loopback with demo data, until Ctrl-C.
- * Environment: ODOO_PORT (8069), CODEPLUS_PORT (8070), PROCOUNTOR_PORT (8071), RECEIVER_PORT (8072),
+ * Environment: ODOO_PORT (8069), CODEPLUS_PORT (8070), PROCOUNTOR_PORT (8071), RECEIVER_PORT (8072), MAIL_PORT (2525),
  * ODOO_VERSION (17; 16, 18 or 19), ODOO_PROFILE (finland | recorded). The sandboxes run on this
  * machine's clock, as an n8n pointed at them does.
  */
 import { PORT_VARIABLES, startSandboxes, type SandboxPorts } from './index';
 
-const DEFAULT_PORTS: Required<SandboxPorts> = { odoo: 8069, codeplus: 8070, procountor: 8071, receiver: 8072 };
+const DEFAULT_PORTS: Required<SandboxPorts> = { odoo: 8069, codeplus: 8070, procountor: 8071, receiver: 8072, mail: 2525 };
 
 function portsFromEnv(): Required<SandboxPorts> {
 	const out = { ...DEFAULT_PORTS };
@@ -45,6 +45,8 @@ async function main(): Promise<void> {
 		`  record a payment: POST ${sb.procountor.http.url}/__sandbox/procountor/invoices/<id>/payments {"amount": 10}`,
 		'',
 		`Canonical invoice receiver ${sb.receiver.url} (the canonical-sync template's Settings → endpoint)`,
+		'',
+		`Mail (SMTP, no TLS) ${sb.mail.host}:${sb.mail.portNumber}, user ${sb.mail.user}, password ${sb.mail.password} (the SMTP credential of Send Email steps)`,
 		'',
 		'Credentials for `npm run flows -- --credentials FILE`:',
 		JSON.stringify(sb.credentials(), null, 2),

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { CodeplusSandbox, type CodeplusOptions } from './codeplus/server';
 import { OdooSandbox, type OdooSandboxOptions } from './odoo/server';
 import { ProcountorSandbox, type ProcountorOptions } from './procountor/server';
+import { MailSandbox } from './mail';
 import { ReceiverSandbox } from './receiver';
 
 export interface Sandboxes {
@@ -11,9 +12,11 @@ export interface Sandboxes {
 	procountor: ProcountorSandbox;
 	/** Where the canonical invoice sync posts (its Settings → endpoint is `receiver.url`). */
 	receiver: ReceiverSandbox;
+	/** The mail server of n8n's Send Email steps (the daily close report's optional mail). */
+	mail: MailSandbox;
 	stop(): Promise<void>;
 	/** Credentials for this package's credential types, pointing at the sandboxes. */
-	credentials(): Record<string, Record<string, string | number>>;
+	credentials(): Record<string, Record<string, string | number | boolean>>;
 	/** Values for the templates' Settings steps that point at the sandboxes (the canonical endpoint). */
 	settings(): Record<string, string>;
 }
@@ -24,6 +27,8 @@ export interface SandboxPorts {
 	procountor?: number;
 	/** Where exports are POSTed (the canonical-sync template's Settings → endpoint). */
 	receiver?: number;
+	/** SMTP, for n8n's Send Email steps. */
+	mail?: number;
 }
 
 /** The environment variable that chooses each sandbox's port in `npm run sandbox`, for messages. */
@@ -32,6 +37,7 @@ export const PORT_VARIABLES: Record<keyof SandboxPorts, string> = {
 	codeplus: 'CODEPLUS_PORT',
 	procountor: 'PROCOUNTOR_PORT',
 	receiver: 'RECEIVER_PORT',
+	mail: 'MAIL_PORT',
 };
 
 export interface SandboxOptions {
@@ -60,7 +66,8 @@ export async function startSandboxes(ports: SandboxPorts = {}, options: SandboxO
 	const codeplus = new CodeplusSandbox(options.codeplus);
 	const procountor = new ProcountorSandbox(options.procountor);
 	const receiver = new ReceiverSandbox();
-	const all = [odoo, codeplus, procountor, receiver];
+	const mail = new MailSandbox();
+	const all = [odoo, codeplus, procountor, receiver, mail];
 	// A new secret for every start: no till token outlives the sandboxes that signed it.
 	const tillSecret = randomBytes(24).toString('base64url');
 	try {
@@ -68,6 +75,7 @@ export async function startSandboxes(ports: SandboxPorts = {}, options: SandboxO
 		await listenOn('codeplus', ports.codeplus, (p) => codeplus.start(p));
 		await listenOn('procountor', ports.procountor, (p) => procountor.start(p));
 		await listenOn('receiver', ports.receiver, (p) => receiver.start(p));
+		await listenOn('mail', ports.mail, (p) => mail.start(p));
 	} catch (error) {
 		await Promise.all(all.map((x) => x.stop()));
 		throw error;
@@ -77,12 +85,14 @@ export async function startSandboxes(ports: SandboxPorts = {}, options: SandboxO
 		codeplus,
 		procountor,
 		receiver,
+		mail,
 		async stop() {
 			await Promise.all(all.map((x) => x.stop()));
 		},
 		settings() {
-			// Where the canonical sync sends, and the day the invoice export starts: the demo's own documents are from October on.
-			return { endpoint: receiver.url, startDate: '2026-10-01' };
+			// Where the canonical sync sends, the day the invoice export starts (the demo's own documents are from October on),
+			// and where the daily close report is mailed (the mail sandbox keeps it).
+			return { endpoint: receiver.url, startDate: '2026-10-01', mailTo: 'accounting@ravintola.example', mailFrom: 'n8n@ravintola.example' };
 		},
 		credentials() {
 			return {
@@ -107,6 +117,8 @@ export async function startSandboxes(ports: SandboxPorts = {}, options: SandboxO
 				jwtAuth: { keyType: 'passphrase', secret: tillSecret, algorithm: 'HS256' },
 				// n8n's Header Auth credential of the canonical sync's HTTP step: the receiver's bearer token.
 				httpHeaderAuth: { name: 'Authorization', value: `Bearer ${receiver.token}` },
+				// n8n's SMTP credential of the Send Email steps: the mail sandbox, plain on loopback.
+				smtp: { user: mail.user, password: mail.password, host: mail.host, port: mail.portNumber, secure: false, disableStartTls: true, hostName: '' },
 			};
 		},
 	};

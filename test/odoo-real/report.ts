@@ -5,16 +5,42 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 import type { Engine } from '../../runner/engine';
+import { type TemplateSettings, runTemplate } from '../../runner/flows';
 import { chain, node, totalWithTips } from '../helpers';
 import { type Check, type PosInvoice, m2o, money } from './books';
 import type { Rpc } from './rpc';
 
 const report = (from: string, to: string) => node('Report', 'odooErp', { resource: 'posSession', operation: 'closeReport', from, to, timezone: 'Europe/Helsinki', waitingFlow: 'pixelpoint-order-import' });
 
-async function rows(engine: Engine, invoices: PosInvoice[], from: string, to: string): Promise<{ rows: IDataObject[]; summary: IDataObject; error?: string }> {
+async function rows(engine: Engine, invoices: PosInvoice[], from: string, to: string): Promise<{ rows: IDataObject[]; invoiceDays: IDataObject[]; summary: IDataObject; error?: string }> {
 	const r = await engine.run(chain(invoices, report(from, to)));
 	const out = r.output('Report');
-	return { rows: out.filter((j) => !j.summary && j.storeId !== undefined), summary: out.find((j) => j.summary) ?? {}, error: r.error?.message ?? (out[0]?.error as string | undefined) };
+	return {
+		rows: out.filter((j) => !j.summary && j.storeId !== undefined),
+		invoiceDays: out.filter((j) => j.kind === 'procountor'),
+		summary: out.find((j) => j.summary) ?? {},
+		error: r.error?.message ?? (out[0]?.error as string | undefined),
+	};
+}
+
+/** Odoo's own count of the company's posted customer invoices and credit notes per invoice date, and of those with the send flow's external id. */
+async function invoicesPerDay(rpc: Rpc, companyId: number, from: string, to: string): Promise<Map<string, { invoices: number; sent: number }>> {
+	const moves = await rpc.searchRead<{ id: number; invoice_date: string }>(
+		'account.move',
+		[['company_id', '=', companyId], ['move_type', 'in', ['out_invoice', 'out_refund']], ['state', '=', 'posted'], ['invoice_date', '>=', from], ['invoice_date', '<=', to]],
+		['invoice_date'],
+		{ context: { allowed_company_ids: [companyId] } },
+	);
+	const xids = await rpc.searchRead<{ res_id: number }>('ir.model.data', [['module', '=', 'procountor'], ['model', '=', 'account.move'], ['res_id', 'in', moves.map((m) => m.id)]], ['res_id']);
+	const sent = new Set(xids.map((x) => x.res_id));
+	const out = new Map<string, { invoices: number; sent: number }>();
+	for (const m of moves) {
+		const d = out.get(m.invoice_date) ?? { invoices: 0, sent: 0 };
+		d.invoices++;
+		if (sent.has(m.id)) d.sent++;
+		out.set(m.invoice_date, d);
+	}
+	return out;
 }
 
 export async function checkReport(rpc: Rpc, engine: Engine, companyId: number, invoices: PosInvoice[]): Promise<Check[]> {
@@ -45,6 +71,22 @@ export async function checkReport(rpc: Rpc, engine: Engine, companyId: number, i
 			wrong.push(`${String(row.store)} ${String(row.businessDate)}: report ${odoo.orders}/${odoo.total}/${JSON.stringify(odoo.payments)}, Odoo ${mine.length}/${total}/${JSON.stringify(byMethod)}`);
 	}
 	out.push({ what: "the report's Odoo figures equal Odoo's records: orders, totals and payments per method of every session", ok: wrong.length === 0 && r.rows.length > 0, detail: wrong.length ? wrong.slice(0, 2).join('; ') : `${r.rows.length} sessions compared` });
+	// Procountor's side: a row per invoice date, agreeing, its counts Odoo's own.
+	const invFrom = '2025-12-01';
+	const withInvoices = await rows(engine, invoices, invFrom, to);
+	const perDay = await invoicesPerDay(rpc, companyId, invFrom, to);
+	const offDays = withInvoices.invoiceDays.filter((d) => {
+		const p = d.procountor as { invoices: number; sent: number };
+		const o = perDay.get(String(d.businessDate));
+		return !d.agrees || !o || o.invoices !== p.invoices || o.sent !== p.sent;
+	});
+	out.push({
+		what: "the report's Procountor rows: every invoice day agrees, its invoices and sent ones as Odoo's records count them",
+		ok: !withInvoices.error && withInvoices.invoiceDays.length > 0 && withInvoices.invoiceDays.length === perDay.size && offDays.length === 0,
+		detail:
+			withInvoices.error ??
+			`${withInvoices.invoiceDays.length} invoice days in the report, ${perDay.size} in Odoo; ${[...perDay.values()].reduce((a, d) => a + d.sent, 0)} of ${[...perDay.values()].reduce((a, d) => a + d.invoices, 0)} sent${offDays.length ? `; off: ${offDays.slice(0, 2).map((d) => `${String(d.businessDate)} ${JSON.stringify(d.procountor)} ${JSON.stringify(d.differences)} vs ${JSON.stringify(perDay.get(String(d.businessDate)))}`).join(' | ')}` : ''}`,
+	});
 	// A receipt PixelPoint has and Odoo not: reported on its row, to the cent.
 	const extra: PosInvoice = { ...invoices.find((i) => i.Status === 'CLOSED')!, TransactNum: 9_999_001 };
 	const r2 = await rows(engine, [...invoices, extra], from, to);
@@ -84,8 +126,19 @@ export async function checkReportDifferences(
 	late: { StoreId: number; TransactNum: number },
 	today: string,
 	atDayAfter: <T>(fn: () => Promise<T>) => Promise<T>,
+	settings: TemplateSettings,
 ): Promise<Check[]> {
 	const ctx = { context: { allowed_company_ids: [companyId] } };
+	// An invoice Procountor refuses (text outside Windows-1252): a copy of one it took, posted and sent by the send template.
+	const [sentXid] = await rpc.searchRead<{ res_id: number }>('ir.model.data', [['module', '=', 'procountor'], ['model', '=', 'account.move'], ['name', '=like', 'invoice_%']], ['res_id'], { order: 'id', limit: 1 });
+	const copyId = await rpc.call<number | number[]>('account.move', 'copy', [[sentXid.res_id]], ctx);
+	const refusedId = Array.isArray(copyId) ? copyId[0] : copyId;
+	const [draft] = await rpc.call<Array<{ invoice_line_ids: number[] }>>('account.move', 'read', [[refusedId]], { fields: ['invoice_line_ids'], ...ctx });
+	const refusedDay = [...new Set(invoices.map((i) => i.BusinessDate))].sort().filter((d) => d >= '2026-01-01' && d < today)[3];
+	await rpc.call('account.move', 'write', [[refusedId], { invoice_date: refusedDay, invoice_line_ids: [[1, draft.invoice_line_ids[0], { name: 'Birthday menu 🎉' }]] }], ctx);
+	await rpc.call('account.move', 'action_post', [[refusedId]], ctx);
+	const [refused] = await rpc.call<Array<{ name: string; amount_total: number; move_type: string }>>('account.move', 'read', [[refusedId]], { fields: ['name', 'amount_total', 'move_type'], ...ctx });
+	const send = await runTemplate(engine, 'odoo-invoices-to-procountor', {}, settings);
 	const copy = JSON.parse(JSON.stringify(invoices)) as PosInvoice[];
 	const days = [...new Set(copy.map((i) => i.BusinessDate))].sort();
 	const regular = days.filter((d) => d >= '2026-01-01' && d < today);
@@ -146,7 +199,24 @@ export async function checkReportDifferences(
 			want: `${draftSession.move_id[1]} draft in Odoo`,
 		},
 	];
-	const out: Check[] = expected.map((e) => ({ what: `the daily close report: ${e.what}`, ok: !r.error && e.ok(), detail: r.error ?? `${e.row[0]} ${e.row[1]}: ${said(e.row[0], e.row[1])}; expected ${e.want}` }));
+	const refusedRow = r.invoiceDays.find((d) => d.businessDate === refusedDay);
+	const refusedDiffs = (refusedRow?.differences as Array<{ what: string; amount?: number }> | undefined) ?? [];
+	const refusedAmount = money((refused.move_type === 'out_refund' ? -1 : 1) * refused.amount_total);
+	const otherInvoiceDays = r.invoiceDays.filter((d) => !d.agrees && d.businessDate !== refusedDay);
+	const out: Check[] = [
+		{
+			what: 'the daily close report: an invoice Procountor refused is reported on its day with its amount in Odoo; every other invoice day agrees',
+			ok:
+				!r.error &&
+				send.summary[0]?.failed === 1 &&
+				refusedDiffs.length === 1 &&
+				refusedDiffs[0].what.startsWith(`1 invoice refused by Procountor (${refused.name}): Procountor:`) &&
+				refusedDiffs[0].amount === refusedAmount &&
+				otherInvoiceDays.length === 0,
+			detail: r.error ?? `${refusedDay}: ${refusedDiffs.map((d) => `${d.what} (${String(d.amount)})`).join('; ') || 'agrees'}; expected ${refused.name} ${refusedAmount}; send run failed ${String(send.summary[0]?.failed)}${otherInvoiceDays.length ? `; also: ${otherInvoiceDays.slice(0, 2).map((d) => `${String(d.businessDate)} ${JSON.stringify(d.differences)}`).join(' | ')}` : ''}`,
+		},
+	];
+	out.push(...expected.map((e) => ({ what: `the daily close report: ${e.what}`, ok: !r.error && e.ok(), detail: r.error ?? `${e.row[0]} ${e.row[1]}: ${said(e.row[0], e.row[1])}; expected ${e.want}` })));
 	const others = r.rows.filter((x) => !x.agrees && !expected.some((e) => e.row[0] === x.storeId && e.row[1] === x.businessDate));
 	out.push({
 		what: 'the daily close report: every other store day still agrees, the five differing ones come first',

@@ -14,6 +14,7 @@
 import { setClock } from '../../runner/clock';
 import { Engine } from '../../runner/engine';
 import { runTemplate } from '../../runner/flows';
+import { chain, node } from '../helpers';
 import { startSandboxes } from '../../sandbox';
 import { type Check, checkBooks, snapshot } from './books';
 import { laterScenarios } from './scenarios';
@@ -44,7 +45,7 @@ async function phase<T>(label: string, fn: () => Promise<T>): Promise<T> {
 	}
 }
 
-/** ODOO_REAL_PARTS=main,group chooses what runs (both by default). */
+/** ODOO_REAL_PARTS=main,group chooses what runs (both by default); report-bench, the daily close report's benchmark, only when named. */
 const PARTS = new Set((process.env.ODOO_REAL_PARTS ?? 'main,group').split(',').map((p) => p.trim()));
 
 async function runVersion(version: string): Promise<void> {
@@ -52,6 +53,59 @@ async function runVersion(version: string): Promise<void> {
 	const prepared = await preparedDump(version, phase);
 	if (PARTS.has('main')) await mainRun(version, prepared);
 	if (PARTS.has('group')) await groupRun(version, prepared);
+	if (PARTS.has('report-bench')) await reportBench(version, prepared);
+}
+
+/**
+ * The daily close report's cost on real Odoo: 3 stores × 31 business days imported and closed,
+ * then the report over 7, 14 and 31 days: its Odoo calls grow with pages of 2,000 rows, not with
+ * orders; printed with the seconds it took.
+ */
+async function reportBench(version: string, { src, dumpFile, dataDir, templateDb }: Awaited<ReturnType<typeof preparedDump>>): Promise<void> {
+	const db = `n8n_bench_${version.split('.')[0]}_${process.pid}`;
+	await phase(`Odoo ${version}: restore the benchmark's database`, async () => {
+		restore(dumpFile, db);
+		copyFilestore(dataDir, templateDb, db);
+	});
+	const server = new OdooServer(src, { version, db, port: await freePort(), dataDir });
+	await phase(`Odoo ${version}: start the server`, () => server.start());
+	const sb = await startSandboxes({}, { codeplus: { today: TODAY, days: 31 } });
+	try {
+		const creds = { ...sb.credentials(), odooErpApi: { url: server.url, database: db, username: 'admin', authentication: 'password', password: 'admin', timeoutSeconds: 300 } };
+		const engine = new Engine(creds);
+		const settings = { ...sb.settings(), startDate: '2025-12-01' };
+		for (const t of ['pixelpoint-master-data', 'pixelpoint-order-import', 'pos-session-auto-close']) {
+			const r = await phase(`Odoo ${version}: ${t} (31 days)`, () => runTemplate(engine, t, {}, settings));
+			check({ what: `report benchmark: ${t} over 31 days succeeds`, ok: r.ok, detail: r.ok ? JSON.stringify(r.summary[0] ?? {}).slice(0, 200) : String(r.error).slice(0, 300) });
+		}
+		const invoices = sb.codeplus.allInvoices();
+		const days = [...new Set(invoices.map((i) => i.BusinessDate))].sort();
+		const figures: Array<{ days: number; calls: number; seconds: number; rows: number; receipts: number }> = [];
+		for (const n of [7, 14, 31]) {
+			const from = days[days.length - n];
+			const to = days[days.length - 1];
+			const mine = invoices.filter((i) => i.BusinessDate >= from && i.BusinessDate <= to);
+			const t0 = Date.now();
+			const r = await engine.run(chain(mine, node('Report', 'odooErp', { resource: 'posSession', operation: 'closeReport', from, to, timezone: 'Europe/Helsinki', waitingFlow: 'pixelpoint-order-import' })));
+			const seconds = (Date.now() - t0) / 1000;
+			const out = r.output('Report');
+			const summary = out.find((j) => j.summary) ?? {};
+			figures.push({ days: n, calls: Number(summary.odooCalls), seconds, rows: Number(summary.rows), receipts: mine.length });
+			console.log(`  report over ${n} days: ${String(summary.rows)} store days, ${mine.length} receipts, ${String(summary.agree)} agree, ${String(summary.odooCalls)} Odoo calls, ${seconds.toFixed(1)} s`);
+		}
+		const [week, , month] = figures;
+		// More orders than a page (2,000) adds a call per kind of record that pages; never one per order.
+		const extraPages = Math.ceil(month.receipts / 2000) - Math.ceil(week.receipts / 2000);
+		check({
+			what: 'report benchmark: 3 stores × 31 days in a bounded number of Odoo calls (pages of 2,000 rows, not orders)',
+			ok: month.rows === 3 * 31 && month.calls <= week.calls + 4 * Math.max(1, extraPages),
+			detail: figures.map((f) => `${f.days} days: ${f.rows} store days, ${f.receipts} receipts, ${f.calls} calls, ${f.seconds.toFixed(1)} s`).join('; '),
+		});
+	} finally {
+		await sb.stop();
+		await server.stop();
+		if (!process.env.ODOO_REAL_KEEP) dropDb(db);
+	}
 }
 
 /** The restaurant group (two companies, the Berlin store in Germany) in a database of its own. */

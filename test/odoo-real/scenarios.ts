@@ -245,7 +245,7 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 			setClock(Date.now() - shift);
 		}
 	};
-	out.push(...(await w.phase('differences in the daily close report', () => checkReportDifferences(rpc, engine, companyId, sb.codeplus.allInvoices(), late, today, atDayAfter))));
+	out.push(...(await w.phase('differences in the daily close report', () => checkReportDifferences(rpc, engine, companyId, sb.codeplus.allInvoices(), late, today, atDayAfter, settings))));
 	return out;
 }
 

@@ -142,5 +142,38 @@ describe('POS Session → Close Report', () => {
 		expect(String(posted.summary[0].html)).toContain('Customer invoices to Procountor');
 		expect((posted.summary[0].differences as string[]).filter((d) => / Procountor: /.test(d))).toHaveLength(2);
 	});
+
+	test('mailed through n8n\'s Send Email where Settings name a recipient: once per new report, logged in, with the table and the chart; a refused login fails the run, the report stays posted', async () => {
+		const settings = sb.settings();
+		// Something new for the report to say, so it is posted (and mailed) again.
+		const db = sb.odoo.db;
+		const env = sb.odoo.env();
+		const [pay] = db.read(env, 'pos.payment', db.search(env, 'pos.payment', [], { limit: 1, order: 'id desc' }), ['amount']);
+		db.transaction(() => db.updateRaw('pos.payment', db.browse('pos.payment', pay.id as number)!, { amount: Number(pay.amount) + 2 }));
+		const before = sb.mail.received.length;
+		const first = await runTemplate(engine, 'pos-daily-close-report', {}, settings);
+		if (!first.summary[0]) throw new Error(`${first.lastNode}: ${first.error}`);
+		expect(first.summary[0]).toMatchObject({ status: 'success', mailedTo: settings.mailTo, auditMessageId: expect.any(Number) });
+		expect(sb.mail.received).toHaveLength(before + 1);
+		const mail = sb.mail.received[before];
+		expect(mail).toMatchObject({ from: settings.mailFrom, to: [settings.mailTo], user: sb.mail.user });
+		expect(mail.data).toMatch(/^Subject: Daily close \S+ to \S+: \d+ store days differ/m);
+		expect(mail.data).toMatch(/Content-Type: text\/html/);
+		expect(mail.data).toMatch(/Content-Type: image\/svg\+xml; name=daily-close-\S+\.svg/);
+		// The same report again: neither posted nor mailed.
+		const again = await runTemplate(engine, 'pos-daily-close-report', {}, settings);
+		expect(again.summary[0]).toMatchObject({ auditAlreadyPosted: true });
+		expect(again.summary[0].mailedTo).toBeUndefined();
+		expect(sb.mail.received).toHaveLength(before + 1);
+		// The mail server refuses the login: the run fails saying so; the report is posted all the same.
+		db.transaction(() => db.updateRaw('pos.payment', db.browse('pos.payment', pay.id as number)!, { amount: Number(pay.amount) + 3 }));
+		const wrong = new Engine({ ...sb.credentials(), smtp: { ...sb.credentials().smtp, password: 'not-the-password' } });
+		const refused = await runTemplate(wrong, 'pos-daily-close-report', {}, settings);
+		expect(refused.ok).toBe(false);
+		expect(refused.summary[0]).toMatchObject({ status: 'failed', auditMessageId: expect.any(Number), mailError: expect.stringMatching(/auth|535|credentials/i) });
+		expect(String(refused.summary[0].error)).toMatch(/^The report was not mailed to accounting@ravintola\.example: /);
+		expect(JSON.stringify(refused.summary)).not.toContain('not-the-password');
+		expect(sb.mail.received).toHaveLength(before + 1);
+	});
 });
 

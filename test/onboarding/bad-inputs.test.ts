@@ -17,7 +17,7 @@ interface World {
 	sb: Sandboxes;
 	bad: BadServers;
 	/** The sandboxes' credentials, as a user's file would hold them. */
-	creds: Record<string, Record<string, string | number>>;
+	creds: Record<string, Record<string, string | number | boolean>>;
 }
 
 interface Case {
@@ -45,7 +45,7 @@ const SECRET_KEY = 'f00dcafe'.repeat(5); // the shape of an Odoo API key
 const SECRET_PW = 'Day1-Secret-pw-93x';
 const CODEPLUS_TOKEN_BAD = 'Wrong-Codeplus-token-5521';
 
-type Creds = Record<string, Record<string, string | number>>;
+type Creds = Record<string, Record<string, string | number | boolean>>;
 const withOdoo = (w: World, change: Record<string, string | number>): Creds => ({ ...w.creds, odooErpApi: { ...w.creds.odooErpApi, ...change } });
 /** Odoo behind a misbehaving server, with budgets of seconds. */
 const odooAt = (b: Behaviour | 'refused', extra: Record<string, string | number> = {}) => (w: World) =>
