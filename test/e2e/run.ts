@@ -389,6 +389,12 @@ async function cliPart(host: N8nHost, baseEnv: NodeJS.ProcessEnv, work: string, 
 			paid.map((p) => `${p.payment_state} (residual ${p.amount_residual})`).join(', '),
 		);
 		check('canonical export: every invoice received once', sb.receiver.received.length === customerInvoices.length, `${sb.receiver.received.length} received`);
+		const mails = sb.mail.received;
+		check(
+			"daily close report: mailed once through n8n's Send Email, logged in to the mail server, the table in the body and the chart attached",
+			mails.length === 1 && mails[0].user === sb.mail.user && /Content-Type: text\/html/.test(mails[0].data) && /image\/svg\+xml/.test(mails[0].data),
+			mails.length ? `${mails.length} mail(s) to ${mails[0].to.join(', ')}, ${mails[0].data.length} bytes, ${/^Subject: .*$/m.exec(mails[0].data)?.[0] ?? 'no subject'}` : `no mail; ${sb.mail.refused} refused`,
+		);
 
 		step('CLI: every template again on the same data changes nothing');
 		const state = () => ({
@@ -397,6 +403,7 @@ async function cliPart(host: N8nHost, baseEnv: NodeJS.ProcessEnv, work: string, 
 			payments: odooRead(sb, 'account.payment', [], ['id']).length,
 			procountor: sb.procountor.invoices.size,
 			received: sb.receiver.received.length,
+			mails: sb.mail.received.length,
 		});
 		const before = state();
 		for (const name of scheduled) {
