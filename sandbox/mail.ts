@@ -24,6 +24,7 @@ export class MailSandbox {
 	/** Logins refused (a wrong password) and mail refused (no login). */
 	refused = 0;
 	private server?: net.Server;
+	private readonly sockets = new Set<net.Socket>();
 	private port = 0;
 
 	async start(port = 0): Promise<string> {
@@ -37,6 +38,8 @@ export class MailSandbox {
 	}
 
 	async stop(): Promise<void> {
+		// A client that keeps its connection open must not hold the stop up.
+		for (const socket of this.sockets) socket.destroy();
 		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
 	}
 
@@ -49,6 +52,8 @@ export class MailSandbox {
 	}
 
 	private session(socket: net.Socket): void {
+		this.sockets.add(socket);
+		socket.on('close', () => this.sockets.delete(socket));
 		socket.setEncoding('utf8');
 		let buffer = '';
 		let user = '';
