@@ -76,13 +76,19 @@ async function reportBench(version: string, { src, dumpFile, dataDir, templateDb
 		const creds = { ...sb.credentials(), odooErpApi: { url: server.url, database: db, username: 'admin', authentication: 'password', password: 'admin', timeoutSeconds: 300 } };
 		const engine = new Engine(creds);
 		const settings = { ...sb.settings(), startDate: '2025-12-01' };
-		for (const t of ['pixelpoint-master-data', 'pixelpoint-order-import', 'pos-session-auto-close']) {
-			const r = await phase(`Odoo ${version}: ${t} (31 days)`, () => runTemplate(engine, t, {}, settings));
-			check({ what: `report benchmark: ${t} over 31 days succeeds`, ok: r.ok, detail: r.ok ? JSON.stringify(r.summary[0] ?? {}).slice(0, 200) : String(r.error).slice(0, 300) });
-		}
 		const invoices = sb.codeplus.allInvoices();
 		const days = [...new Set(invoices.map((i) => i.BusinessDate))].sort();
-		const figures: Array<{ days: number; calls: number; seconds: number; rows: number; receipts: number }> = [];
+		for (const t of ['pixelpoint-master-data', 'pixelpoint-order-import', 'pos-session-auto-close']) {
+			// The import's schedule reads back a fortnight: the 31 days go through its manual range, as a first load would.
+			const range = (wf: Parameters<NonNullable<Parameters<typeof runTemplate>[4]>>[0]) => {
+				if (t !== 'pixelpoint-order-import') return;
+				for (const n of wf.nodes) if (n.type === 'n8n-nodes-base.scheduleTrigger') n.disabled = true;
+				wf.nodes.find((n) => n.name === 'Manual Range')!.parameters.jsCode = `return [{ json: { from: '${days[0]}', to: '2026-01-07' } }];`;
+			};
+			const r = await phase(`Odoo ${version}: ${t} (31 days)`, () => runTemplate(engine, t, {}, settings, range));
+			check({ what: `report benchmark: ${t} over 31 days succeeds`, ok: r.ok, detail: r.ok ? JSON.stringify(r.summary[0] ?? {}).slice(0, 200) : String(r.error).slice(0, 300) });
+		}
+		const figures: Array<{ days: number; calls: number; seconds: number; rows: number; agree: number; receipts: number }> = [];
 		for (const n of [7, 14, 31]) {
 			const from = days[days.length - n];
 			const to = days[days.length - 1];
@@ -92,7 +98,7 @@ async function reportBench(version: string, { src, dumpFile, dataDir, templateDb
 			const seconds = (Date.now() - t0) / 1000;
 			const out = r.output('Report');
 			const summary = out.find((j) => j.summary) ?? {};
-			figures.push({ days: n, calls: Number(summary.odooCalls), seconds, rows: Number(summary.rows), receipts: mine.length });
+			figures.push({ days: n, calls: Number(summary.odooCalls), seconds, rows: Number(summary.rows), agree: Number(summary.agree), receipts: mine.length });
 			console.log(`  report over ${n} days: ${String(summary.rows)} store days, ${mine.length} receipts, ${String(summary.agree)} agree, ${String(summary.odooCalls)} Odoo calls, ${seconds.toFixed(1)} s`);
 		}
 		const [week, , month] = figures;
@@ -100,8 +106,8 @@ async function reportBench(version: string, { src, dumpFile, dataDir, templateDb
 		const extraPages = Math.ceil(month.receipts / 2000) - Math.ceil(week.receipts / 2000);
 		check({
 			what: 'report benchmark: 3 stores × 31 days in a bounded number of Odoo calls (pages of 2,000 rows, not orders)',
-			ok: month.rows === 3 * 31 && month.calls <= week.calls + 4 * Math.max(1, extraPages),
-			detail: figures.map((f) => `${f.days} days: ${f.rows} store days, ${f.receipts} receipts, ${f.calls} calls, ${f.seconds.toFixed(1)} s`).join('; '),
+			ok: month.rows === 3 * 31 && month.agree === 3 * 31 && month.calls <= week.calls + 4 * Math.max(1, extraPages),
+			detail: figures.map((f) => `${f.days} days: ${f.rows} store days (${f.agree} agree), ${f.receipts} receipts, ${f.calls} calls, ${f.seconds.toFixed(1)} s`).join('; '),
 		});
 		// The template posts the last 14 days in Discuss (one tender corrected in PixelPoint after the
 		// import, so a row differs), photographed in Odoo's own web client for the README.

@@ -4,16 +4,15 @@
  * Odoo compiles its assets on the first page (python3-libsass), which takes a while on CI's cores.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 
 export async function discussScreenshot(o: { url: string; db: string; major: number; channelId: number; out: string }): Promise<{ ok: boolean; detail: string }> {
-	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'odoo-shot-'));
+	// playwright-core makes (and removes) a new empty profile for the browser.
 	const browser = await chromium.launch({
 		executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
 		// Without these Chromium reaches for Google's hosts, which this machine's network refuses.
-		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`],
+		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 	});
 	try {
 		const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -34,6 +33,5 @@ export async function discussScreenshot(o: { url: string; db: string; major: num
 		return { ok: /Daily close/.test(text), detail: `${o.out}: the last message starts "${text.slice(0, 80).replace(/\s+/g, ' ')}"` };
 	} finally {
 		await browser.close();
-		fs.rmSync(profile, { recursive: true, force: true });
 	}
 }
