@@ -20,11 +20,18 @@ export async function discussScreenshot(o: { url: string; db: string; major: num
 		await page.goto(`${o.url}/web/login?db=${encodeURIComponent(o.db)}`);
 		await page.fill('input[name="login"]', 'admin');
 		await page.fill('input[name="password"]', 'admin');
-		await Promise.all([page.waitForURL(/\/(web|odoo)(\?|#|\/|$)/), page.click('button[type="submit"]')]);
+		await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/web/login')), page.click('button[type="submit"]')]);
 		// Discuss with the channel open: /odoo/discuss from 18 on, the action in the hash before.
 		const target = o.major >= 18 ? `${o.url}/odoo/discuss?active_id=discuss.channel_${o.channelId}` : `${o.url}/web#action=mail.action_discuss&active_id=discuss.channel_${o.channelId}`;
 		await page.goto(target);
-		await page.waitForSelector('.o-mail-Message', { state: 'visible' });
+		try {
+			await page.waitForSelector('.o-mail-Message', { state: 'visible' });
+		} catch (e) {
+			// What the page showed instead, beside the screenshot asked for.
+			const failed = o.out.replace(/\.png$/, '.failed.png');
+			await page.screenshot({ path: failed }).catch(() => undefined);
+			throw new Error(`${(e as Error).message.split('\n')[0]} at ${page.url()} (page: ${failed})`);
+		}
 		// The chart's image and the table settle after the message list.
 		await page.waitForTimeout(2000);
 		const text = await page.locator('.o-mail-Message').last().innerText();
