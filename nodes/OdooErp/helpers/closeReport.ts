@@ -306,12 +306,12 @@ export async function procountorRows(client: OdooClient, o: ProcountorOptions, c
 		['name', 'move_type', 'invoice_date', 'amount_total', 'payment_state'],
 		calls,
 	);
-	calls.n++;
 	const sentRows = invoices.length
-		? await client.call<ExternalIdRow[]>('ir.model.data', 'search_read', {
+		? (calls.n++,
+			await client.call<ExternalIdRow[]>('ir.model.data', 'search_read', {
 				args: [[['module', '=', o.namespace], ['model', '=', 'account.move'], ['name', '=like', 'invoice_%'], ['res_id', 'in', invoices.map((i) => i.id)]]],
 				kwargs: { fields: ['name', 'res_id'] },
-			})
+			}))
 		: [];
 	if (!state.cursors.startDate && !sentRows.length) return [];
 	const sent = new Set(sentRows.map((r) => r.res_id));
@@ -322,7 +322,12 @@ export async function procountorRows(client: OdooClient, o: ProcountorOptions, c
 	const waitingOf = new Map(state.waiting.map((w) => [Number(w.key), w]));
 	const skipped = new Set(state.skipped.map((w) => Number(w.key)));
 	const byDay = new Map<string, Row[]>();
-	for (const inv of invoices) byDay.set(String(inv.invoice_date), [...(byDay.get(String(inv.invoice_date)) ?? []), inv]);
+	for (const inv of invoices) {
+		const day = String(inv.invoice_date);
+		const list = byDay.get(day);
+		if (list) list.push(inv);
+		else byDay.set(day, [inv]);
+	}
 	const signed = (inv: Row) => (inv.move_type === 'out_refund' ? -1 : 1) * Number(inv.amount_total);
 	const sum = (list: Row[]) => money(list.reduce((s, i) => s + signed(i), 0));
 	const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
