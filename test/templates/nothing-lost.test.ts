@@ -149,6 +149,26 @@ describe('Nothing lost: failed invoices wait in Odoo and are imported once the c
 		for (const [name, state] of sessionState()) if (heldDays.has(name)) expect({ name, state }).toEqual({ name, state: 'closed' });
 	});
 
+	test('an invoice still listed as waiting but imported by another run (it held it back while that run had it locked) does not keep its day open', async () => {
+		expect((await runTemplate(engine, 'pixelpoint-master-data')).ok).toBe(true);
+		expect((await runTemplate(engine, 'pixelpoint-order-import')).summary[0]).toMatchObject({ status: 'success', failed: 0 });
+		// What the run that held it back wrote: the invoice waits (retryable), though the other run imported it.
+		// Of the last day: the sessions of earlier days the import itself closed when it opened the next.
+		const inv = [...sold].sort((a, b) => a.BusinessDate.localeCompare(b.BusinessDate)).at(-1)!;
+		const env = sb.odoo.env();
+		const db = sb.odoo.db;
+		const company = (db.read(env, 'res.users', [env.uid], ['company_id'])[0].company_id as [number, string])[0];
+		const key = `n8n.sync.${FLOW}.c${company}.waiting.${inv.StoreId}-${inv.TransactNum}`;
+		const item = { key: `${inv.StoreId}-${inv.TransactNum}`, scope: String(inv.StoreId), reason: 'held back: another run is importing it', retryable: true, since: '2026-11-20T10:00:00.000Z', details: { StoreId: inv.StoreId, TransactNum: inv.TransactNum, BusinessDate: inv.BusinessDate, CloseTime: inv.CloseTime } };
+		db.transaction(() => db.create(env, 'ir.config_parameter', { key, value: JSON.stringify(item) }));
+		expect(syncState(sb).waiting.has(item.key)).toBe(true);
+		expect(orderRefs(sb)).toContain(`PixelPoint ${inv.StoreId}-${inv.TransactNum}`);
+		const close = await runTemplate(engine, 'pos-session-auto-close');
+		expect(close.summary[0]).toMatchObject({ status: 'success', failed: 0, skipped: 0 });
+		const [sessionXid] = db.read(env, 'ir.model.data', db.search(env, 'ir.model.data', [['module', '=', 'pixelpoint'], ['name', '=', `session_${inv.StoreId}_${inv.BusinessDate.replace(/-/g, '')}`]]), ['res_id']);
+		expect(db.read(env, 'pos.session', [sessionXid.res_id as number], ['state'])[0].state).toBe('closed');
+	});
+
 	test('a tax mapping naming a tax Odoo does not have: the invoices wait; with the mapping fixed they are imported', async () => {
 		expect((await runTemplate(engine, 'pixelpoint-master-data')).ok).toBe(true);
 		// A product the catalogue pull missed, so the import must create it with the mapped taxes.

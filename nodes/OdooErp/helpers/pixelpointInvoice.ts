@@ -112,8 +112,13 @@ export function parseInvoice(json: IDataObject, i: number): Invoice {
 		lines,
 		payments,
 		products: Array.isArray(json.Products) ? (json.Products as IDataObject[]) : [],
-		ref: `PixelPoint ${storeId}-${transact}`,
+		ref: posReference(storeId, transact),
 	};
+}
+
+/** The order's reference in Odoo (`pos.order.pos_reference`): how an imported invoice is found again. */
+export function posReference(storeId: number, transact: number): string {
+	return `PixelPoint ${storeId}-${transact}`;
 }
 
 /** Odoo stores discounts as percentages with two decimals: PixelPoint's discount amount, as such. */

@@ -4,7 +4,8 @@ import { DateTime } from 'luxon';
 import { failItem, ok } from '../../helpers/items';
 import { type CloseResult, closeSession, dateOfSessionXid, readSessions, sessionXids } from '../../helpers/posSessions';
 import { checkFlow, readState } from '../../helpers/syncState';
-import { InputError } from '../../helpers/utils';
+import { posReference } from '../../helpers/pixelpointInvoice';
+import { InputError, chunk } from '../../helpers/utils';
 import type { OdooClient } from '../../transport';
 import { namespaceOf, namespaceProperty } from '../../helpers/posMasterData';
 
@@ -95,13 +96,25 @@ export async function execute(this: IExecuteFunctions, client: OdooClient): Prom
 		// session id → how many of its day's invoices wait
 		const waiting = new Map<number, number>();
 		if (waitingFlow) {
+			const days: Array<{ store: number; day: string; order?: string }> = [];
 			for (const w of (await readState(client, checkFlow(waitingFlow))).waiting) {
 				const store = Number(w.details?.StoreId);
 				const day = String(w.details?.BusinessDate ?? '');
-				if (w.retryable && Number.isInteger(store) && /^\d{4}-\d{2}-\d{2}$/.test(day)) {
-					const id = xids.get(x.session(store, day).slice(module.length + 1));
-					if (id) waiting.set(id, (waiting.get(id) ?? 0) + 1);
-				}
+				const num = Number(w.details?.TransactNum);
+				if (w.retryable && Number.isInteger(store) && /^\d{4}-\d{2}-\d{2}$/.test(day)) days.push({ store, day, order: Number.isInteger(num) ? posReference(store, num) : undefined });
+			}
+			// An invoice another run imported meanwhile (this one held it back while that run had it
+			// locked) stays listed until the next import: its order is in Odoo, so it holds nothing back.
+			const refs = [...new Set(days.map((d) => d.order).filter((o): o is string => !!o))];
+			const imported = new Set<string>();
+			for (const part of chunk(refs, 1000)) {
+				const found = await client.call<Array<{ pos_reference: string }>>('pos.order', 'search_read', { args: [[['pos_reference', 'in', part]]], kwargs: { fields: ['pos_reference'] } });
+				for (const f of found) imported.add(f.pos_reference);
+			}
+			for (const d of days) {
+				if (d.order && imported.has(d.order)) continue;
+				const id = xids.get(x.session(d.store, d.day).slice(module.length + 1));
+				if (id) waiting.set(id, (waiting.get(id) ?? 0) + 1);
 			}
 		}
 		for (const s of sessions) {
