@@ -159,7 +159,7 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 		out.push({
 			what: "the nightly close posts today's session on its business day and leaves the counter payment reconciled",
 			ok: close.ok && session.state === 'closed' && move?.state === 'posted' && move?.date === today && money(afterClose.amount_residual) === money(afterBoth.amount_residual),
-			detail: `${String(session.name)} ${String(session.state)}, entry ${String(move?.state)} dated ${String(move?.date)}; ${invoice.name} residual ${afterBoth.amount_residual} → ${afterClose.amount_residual} (${afterClose.payment_state})`,
+			detail: `${String(session.name)} ${String(session.state)}, entry ${String(move?.state)} dated ${String(move?.date)}; ${invoice.name} residual ${afterBoth.amount_residual} → ${afterClose.amount_residual} (${afterClose.payment_state})${session.state !== 'closed' || !close.ok ? `; the close said: ${String(close.error ?? JSON.stringify(close.summary[0]?.sessions ?? close.summary[0] ?? {})).slice(0, 400)}` : ''}`,
 		});
 	} finally {
 		setClock(Date.now() - shift);
