@@ -18,7 +18,7 @@ import { runTemplate } from '../../runner/flows';
 import { chain, node } from '../helpers';
 import { startSandboxes } from '../../sandbox';
 import { type Check, checkBooks, snapshot } from './books';
-import { laterScenarios } from './scenarios';
+import { laterScenarios, manualRange } from './scenarios';
 import { checkReport } from './report';
 import { groupScenario } from './group';
 import { Rpc } from './rpc';
@@ -58,19 +58,25 @@ async function runVersion(version: string): Promise<void> {
 	if (PARTS.has('report-bench')) await reportBench(version, prepared);
 }
 
-/**
- * The daily close report's cost on real Odoo: 3 stores × 31 business days imported and closed,
- * then the report over 7, 14 and 31 days: its Odoo calls grow with pages of 2,000 rows, not with
- * orders; printed with the seconds it took.
- */
-async function reportBench(version: string, { src, dumpFile, dataDir, templateDb }: Awaited<ReturnType<typeof preparedDump>>): Promise<void> {
-	const db = `n8n_bench_${version.split('.')[0]}_${process.pid}`;
-	await phase(`Odoo ${version}: restore the benchmark's database`, async () => {
+/** A database of its own restored from the set-up dump (`<kind>_<major>_<pid>`), and its server started. */
+async function ownServer(version: string, { src, dumpFile, dataDir, templateDb }: Awaited<ReturnType<typeof preparedDump>>, kind: string, what: string): Promise<{ db: string; server: OdooServer }> {
+	const db = `${kind}_${version.split('.')[0]}_${process.pid}`;
+	await phase(`Odoo ${version}: restore ${what}`, async () => {
 		restore(dumpFile, db);
 		copyFilestore(dataDir, templateDb, db);
 	});
 	const server = new OdooServer(src, { version, db, port: await freePort(), dataDir });
 	await phase(`Odoo ${version}: start the server`, () => server.start());
+	return { db, server };
+}
+
+/**
+ * The daily close report's cost on real Odoo: 3 stores × 31 business days imported and closed,
+ * then the report over 7, 14 and 31 days: its Odoo calls grow with pages of 2,000 rows, not with
+ * orders; printed with the seconds it took.
+ */
+async function reportBench(version: string, prepared: Awaited<ReturnType<typeof preparedDump>>): Promise<void> {
+	const { db, server } = await ownServer(version, prepared, 'n8n_bench', "the benchmark's database");
 	const sb = await startSandboxes({}, { codeplus: { today: TODAY, days: 31 } });
 	try {
 		const creds = { ...sb.credentials(), odooErpApi: { url: server.url, database: db, username: 'admin', authentication: 'password', password: 'admin', timeoutSeconds: 300 } };
@@ -80,11 +86,7 @@ async function reportBench(version: string, { src, dumpFile, dataDir, templateDb
 		const days = [...new Set(invoices.map((i) => i.BusinessDate))].sort();
 		for (const t of ['pixelpoint-master-data', 'pixelpoint-order-import', 'pos-session-auto-close']) {
 			// The import's schedule reads back a fortnight: the 31 days go through its manual range, as a first load would.
-			const range = (wf: Parameters<NonNullable<Parameters<typeof runTemplate>[4]>>[0]) => {
-				if (t !== 'pixelpoint-order-import') return;
-				for (const n of wf.nodes) if (n.type === 'n8n-nodes-base.scheduleTrigger') n.disabled = true;
-				wf.nodes.find((n) => n.name === 'Manual Range')!.parameters.jsCode = `return [{ json: { from: '${days[0]}', to: '2026-01-07' } }];`;
-			};
+			const range = t === 'pixelpoint-order-import' ? manualRange(days[0], '2026-01-07') : undefined;
 			const r = await phase(`Odoo ${version}: ${t} (31 days)`, () => runTemplate(engine, t, {}, settings, range));
 			check({ what: `report benchmark: ${t} over 31 days succeeds`, ok: r.ok, detail: r.ok ? JSON.stringify(r.summary[0] ?? {}).slice(0, 200) : String(r.error).slice(0, 300) });
 		}
@@ -128,14 +130,8 @@ async function reportBench(version: string, { src, dumpFile, dataDir, templateDb
 }
 
 /** The restaurant group (two companies, the Berlin store in Germany) in a database of its own. */
-async function groupRun(version: string, { src, dumpFile, dataDir, templateDb }: Awaited<ReturnType<typeof preparedDump>>): Promise<void> {
-	const db = `n8n_group_${version.split('.')[0]}_${process.pid}`;
-	await phase(`Odoo ${version}: restore the group's database`, async () => {
-		restore(dumpFile, db);
-		copyFilestore(dataDir, templateDb, db);
-	});
-	const server = new OdooServer(src, { version, db, port: await freePort(), dataDir });
-	await phase(`Odoo ${version}: start the server`, () => server.start());
+async function groupRun(version: string, prepared: Awaited<ReturnType<typeof preparedDump>>): Promise<void> {
+	const { db, server } = await ownServer(version, prepared, 'n8n_group', "the group's database");
 	try {
 		(await groupScenario({ url: server.url, db, today: TODAY, phase: (label, fn) => phase(`Odoo ${version}: ${label}`, fn) })).forEach(check);
 	} finally {
@@ -144,15 +140,10 @@ async function groupRun(version: string, { src, dumpFile, dataDir, templateDb }:
 	}
 }
 
-async function mainRun(version: string, { src, dumpFile, dataDir, templateDb }: Awaited<ReturnType<typeof preparedDump>>): Promise<void> {
+async function mainRun(version: string, prepared: Awaited<ReturnType<typeof preparedDump>>): Promise<void> {
 	const major = Number(version.split('.')[0]);
-	const db = `n8n_real_${major}_${process.pid}`;
-	await phase(`Odoo ${version}: restore the database`, async () => {
-		restore(dumpFile, db);
-		copyFilestore(dataDir, templateDb, db);
-	});
-	const server = new OdooServer(src, { version, db, port: await freePort(), dataDir });
-	await phase(`Odoo ${version}: start the server`, () => server.start());
+	const { src, dataDir } = prepared;
+	const { db, server } = await ownServer(version, prepared, 'n8n_real', 'the database');
 	const sb = await startSandboxes({}, { codeplus: { today: TODAY, days: 14 } });
 	// On 19 the first runs go with an API key (JSON-2) through a proxy that counts the endpoints,
 	// the second runs and the second worker with the password (JSON-RPC).

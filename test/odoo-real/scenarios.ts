@@ -4,6 +4,7 @@
  * during an open session and then the nightly close, and a late sale for a day whose session is
  * already closed. Every check reads Odoo's own records.
  */
+import type { IWorkflowBase } from 'n8n-workflow';
 import { setClock } from '../../runner/clock';
 import type { Engine } from '../../runner/engine';
 import { type TemplateSettings, loadTemplate, runTemplate } from '../../runner/flows';
@@ -37,6 +38,25 @@ export interface ScenarioWorld {
 	/** An engine whose Odoo credential points at another address (a proxy in front of the server). */
 	engineAt(url: string): Engine;
 	phase<T>(label: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** The order import run by hand for a range (its schedule off, its Manual Range step set), as a historic load is. */
+export function manualRange(from: string, to: string): (wf: IWorkflowBase) => void {
+	return (wf) => {
+		for (const n of wf.nodes) if (n.type === 'n8n-nodes-base.scheduleTrigger') n.disabled = true;
+		wf.nodes.find((n) => n.name === 'Manual Range')!.parameters.jsCode = `return [{ json: { from: '${from}', to: '${to}' } }];`;
+	};
+}
+
+/** Runs `fn` with the clock jumped to `at` and back after, keeping the time spent (phase timings stay true). */
+async function atTime<T>(at: number, fn: () => Promise<T>): Promise<T> {
+	const shift = at - Date.now();
+	setClock(at);
+	try {
+		return await fn();
+	} finally {
+		setClock(Date.now() - shift);
+	}
 }
 
 /** New PixelPoint sales for a business day: copies of a store's earlier sales, closed at the given UTC times. */
@@ -145,12 +165,7 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 	const [afterBoth] = await rpc.call<Array<{ amount_residual: number; payment_state: string }>>('account.move', 'read', [[invoice.id]], { fields: ['amount_residual', 'payment_state'], ...ctx });
 
 	// The night after: the session of today is now a past business day and is closed.
-	const nextNight = Date.parse(`${today}T00:00:00Z`) + 86400000 + 2 * 3600000;
-	// The clock jumps to that night and back, keeping the time spent (phase timings stay true).
-	const jumped = Date.now();
-	const shift = nextNight - jumped;
-	setClock(nextNight);
-	try {
+	await atTime(Date.parse(`${today}T00:00:00Z`) + 86400000 + 2 * 3600000, async () => {
 		const close = await w.phase('the nightly close after the counter payment', () => runTemplate(engine, 'pos-session-auto-close', {}, settings));
 		const [session] = await rpc.call<Row[]>('pos.session', 'read', [[sessionId]], { fields: ['state', 'move_id', 'name'], ...ctx });
 		const [afterClose] = await rpc.call<Array<{ amount_residual: number; payment_state: string }>>('account.move', 'read', [[invoice.id]], { fields: ['amount_residual', 'payment_state'], ...ctx });
@@ -161,9 +176,7 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 			ok: close.ok && session.state === 'closed' && move?.state === 'posted' && move?.date === today && money(afterClose.amount_residual) === money(afterBoth.amount_residual),
 			detail: `${String(session.name)} ${String(session.state)}, entry ${String(move?.state)} dated ${String(move?.date)}; ${invoice.name} residual ${afterBoth.amount_residual} → ${afterClose.amount_residual} (${afterClose.payment_state})${session.state !== 'closed' || !close.ok ? `; the close said: ${String(close.error ?? JSON.stringify(close.summary[0]?.sessions ?? close.summary[0] ?? {})).slice(0, 400)}` : ''}`,
 		});
-	} finally {
-		setClock(Date.now() - shift);
-	}
+	});
 
 	// 3. A late sale for a day whose session is closed: it waits for a person, the closed books stay as they are.
 	const [closedXid] = await rpc.searchRead<{ res_id: number; name: string }>('ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.session'], ['name', '=like', 'session_1_%']], ['res_id', 'name'], { order: 'name' });
@@ -191,11 +204,7 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 	const cursorsBefore = await rpc.searchRead<{ key: string; value: string }>('ir.config_parameter', [['key', '=like', `n8n.sync.pixelpoint-order-import.c${companyId}.cursor.%`]], ['key', 'value'], { order: 'key' });
 	const historic = ['2025-11-10', '2025-11-11', '2025-11-12'].flatMap((d, k) => addSales(sb, 3, d, [`${d}T10:15:00+00:00`, `${d}T12:40:00+00:00`, `${d}T16:05:00+00:00`], 990201 + k * 10));
 	const manual = await w.phase('a historic import of November 2025 by hand', () =>
-		runTemplate(engine, 'pixelpoint-order-import', {}, settings, (wf) => {
-			for (const n of wf.nodes) if (n.type === 'n8n-nodes-base.scheduleTrigger') n.disabled = true;
-			const range = wf.nodes.find((n) => n.name === 'Manual Range')!;
-			range.parameters.jsCode = "return [{ json: { from: '2025-11-10', to: '2025-11-13' } }];";
-		}),
+		runTemplate(engine, 'pixelpoint-order-import', {}, settings, manualRange('2025-11-10', '2025-11-13')),
 	);
 	const closeHistoric = await w.phase('the close of the historic sessions', () => runTemplate(engine, 'pos-session-auto-close', {}, settings));
 	const histRefs = historic.map((i) => `PixelPoint ${i.StoreId}-${i.TransactNum}`);
@@ -236,15 +245,7 @@ export async function laterScenarios(w: ScenarioWorld): Promise<Check[]> {
 	const books = await w.phase('the books again after these scenarios', () => checkBooks(rpc, companyId, all, today));
 	out.push(...books.map((c) => ({ ...c, what: `after the later scenarios: ${c.what}` })));
 	// Last, as it changes the books on purpose: differences made in PixelPoint's data and in Odoo, each on its row of the daily close report.
-	const atDayAfter = async <T>(fn: () => Promise<T>): Promise<T> => {
-		const shift = Date.parse(`${today}T00:00:00Z`) + 86400000 + 6 * 3600000 - Date.now();
-		setClock(Date.now() + shift);
-		try {
-			return await fn();
-		} finally {
-			setClock(Date.now() - shift);
-		}
-	};
+	const atDayAfter = <T>(fn: () => Promise<T>): Promise<T> => atTime(Date.parse(`${today}T00:00:00Z`) + 86400000 + 6 * 3600000, fn);
 	out.push(...(await w.phase('differences in the daily close report', () => checkReportDifferences(rpc, engine, companyId, sb.codeplus.allInvoices(), late, today, atDayAfter, settings))));
 	return out;
 }
