@@ -97,6 +97,18 @@ export const STORES: Store[] = [
 	{ StoreId: 3, StoreName: 'Berlin Mitte', Currency: 'EUR', TimeZone: 'Europe/Berlin', Active: true },
 ];
 
+const MORE_STORES = ['Espoo Tapiola', 'Vantaa Tikkurila', 'Turku Kauppatori', 'Oulu Rotuaari', 'Jyväskylä Kompassi', 'Kuopio Tori', 'Lahti Aleksi', 'Pori Itätori', 'Joensuu Torikatu', 'Vaasa Hovioikeudenpuistikko'];
+
+/** The chain's first `n` stores: the three demo stores, then more Finnish ones (numbered past the names above). */
+export function chainStores(n = STORES.length): Store[] {
+	const out = STORES.slice(0, Math.max(1, n)).map((s) => ({ ...s }));
+	for (let id = STORES.length + 1; id <= n; id++) {
+		const name = MORE_STORES[id - STORES.length - 1] ?? `Ravintola ${id}`;
+		out.push({ StoreId: id, StoreName: name, Currency: 'EUR', TimeZone: 'Europe/Helsinki', Active: true });
+	}
+	return out;
+}
+
 export const SALE_TYPES: SaleType[] = [
 	{ SaleTypeNum: 1, Description: 'Dine In', Active: true },
 	{ SaleTypeNum: 2, Description: 'Take Out', Active: true },

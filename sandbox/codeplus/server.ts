@@ -4,7 +4,7 @@ import { SandboxHttpServer, type JsonReply, type SandboxRequest } from '../commo
 import {
 	CATEGORIES,
 	SALE_TYPES,
-	STORES,
+	chainStores,
 	generateInvoices,
 	generateProducts,
 	germanPrices,
@@ -26,6 +26,11 @@ export interface CodeplusOptions {
 	 * Germany. Without it every store sells at Finnish prices and rates (the demo's simplification).
 	 */
 	group: boolean;
+	/**
+	 * How many stores the chain has (3 by default): stores 4 and up are more Finnish restaurants
+	 * like Tampere's, each with its own sales, for benchmarks of a chain's history.
+	 */
+	stores: number;
 }
 
 /** The group's tokens (with `group`), one per company, and the stores each sees. */
@@ -39,6 +44,7 @@ export const codeplusDefaults = (): CodeplusOptions => ({
 	today: DateTime.now().setZone('Europe/Helsinki').toISODate()!,
 	days: 14,
 	group: false,
+	stores: 3,
 });
 
 type ErrorCode = 'INVALID_TOKEN' | 'NOT_FOUND' | 'BAD_REQUEST' | 'RATE_LIMITED' | 'UNAVAILABLE';
@@ -66,7 +72,7 @@ export class CodeplusSandbox {
 	}
 
 	reset(): void {
-		this.stores = STORES.map((s) => ({ ...s }));
+		this.stores = chainStores(this.options.stores);
 		const catalogue = generateProducts();
 		for (const s of this.stores) {
 			const german = this.options.group && s.TimeZone === 'Europe/Berlin';

@@ -25,6 +25,7 @@ import { Rpc } from './rpc';
 import { preparedDump } from './prepared';
 import { OutageProxy } from './outage';
 import { discussScreenshot } from './webshot';
+import { parallelBench } from './parallel';
 import { OdooServer, copyFilestore, dropDb, freePort, makeApiKey, restore, tarballOf } from './server';
 
 const TODAY = '2026-01-06';
@@ -47,7 +48,10 @@ async function phase<T>(label: string, fn: () => Promise<T>): Promise<T> {
 	}
 }
 
-/** ODOO_REAL_PARTS=main,group chooses what runs (both by default); report-bench, the daily close report's benchmark, only when named. */
+/**
+ * ODOO_REAL_PARTS=main,group chooses what runs (both by default); the benchmarks only when named:
+ * report-bench (the daily close report's), parallel-bench (the order import's speed, parallel.ts).
+ */
 const PARTS = new Set((process.env.ODOO_REAL_PARTS ?? 'main,group').split(',').map((p) => p.trim()));
 
 async function runVersion(version: string): Promise<void> {
@@ -56,16 +60,36 @@ async function runVersion(version: string): Promise<void> {
 	if (PARTS.has('main')) await mainRun(version, prepared);
 	if (PARTS.has('group')) await groupRun(version, prepared);
 	if (PARTS.has('report-bench')) await reportBench(version, prepared);
+	if (PARTS.has('parallel-bench')) {
+		await parallelBench({
+			version,
+			today: TODAY,
+			phase,
+			check,
+			logDir: prepared.dataDir,
+			server: async (kind, workers) => {
+				const { db, server } = await ownServer(version, prepared, kind, `a fresh database (Odoo --workers=${workers})`, workers);
+				return {
+					db,
+					server,
+					drop: async () => {
+						await server.stop();
+						if (!process.env.ODOO_REAL_KEEP) dropDb(db);
+					},
+				};
+			},
+		});
+	}
 }
 
 /** A database of its own restored from the set-up dump (`<kind>_<major>_<pid>`), and its server started. */
-async function ownServer(version: string, { src, dumpFile, dataDir, templateDb }: Awaited<ReturnType<typeof preparedDump>>, kind: string, what: string): Promise<{ db: string; server: OdooServer }> {
+async function ownServer(version: string, { src, dumpFile, dataDir, templateDb }: Awaited<ReturnType<typeof preparedDump>>, kind: string, what: string, workers = 0): Promise<{ db: string; server: OdooServer }> {
 	const db = `${kind}_${version.split('.')[0]}_${process.pid}`;
 	await phase(`Odoo ${version}: restore ${what}`, async () => {
 		restore(dumpFile, db);
 		copyFilestore(dataDir, templateDb, db);
 	});
-	const server = new OdooServer(src, { version, db, port: await freePort(), dataDir });
+	const server = new OdooServer(src, { version, db, port: await freePort(), dataDir, workers });
 	await phase(`Odoo ${version}: start the server`, () => server.start());
 	return { db, server };
 }

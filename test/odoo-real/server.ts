@@ -75,6 +75,12 @@ export interface OdooServerOptions {
 	db: string;
 	port: number;
 	dataDir: string;
+	/**
+	 * Odoo's prefork workers (`--workers=N`), as production runs it; 0 (the default) is the
+	 * threaded server. A long import call must not hit the per-request limits' defaults (60 s CPU,
+	 * 120 s real), so they are raised as an integrator would for a history load.
+	 */
+	workers?: number;
 }
 
 function odooArgs(src: string, o: { db: string; dataDir: string }): string[] {
@@ -92,6 +98,11 @@ function odooArgs(src: string, o: { db: string; dataDir: string }): string[] {
 	];
 }
 
+function workerArgs(workers: number): string[] {
+	if (workers <= 0) return ['--workers=0'];
+	return [`--workers=${workers}`, '--limit-time-cpu=1800', '--limit-time-real=3600', `--limit-memory-soft=${4 * 1024 ** 3}`, `--limit-memory-hard=${6 * 1024 ** 3}`];
+}
+
 /** A running server. */
 export class OdooServer {
 	private proc?: ChildProcess;
@@ -106,12 +117,17 @@ export class OdooServer {
 		this.log = path.join(o.dataDir, `${o.db}.log`);
 	}
 
+	/** The server's process id, which is also its process group's (Odoo's workers are in it). */
+	get pid(): number | undefined {
+		return this.proc?.pid;
+	}
+
 	async start(): Promise<void> {
 		const gevent = await freePort();
 		const fd = fs.openSync(this.log, 'a');
 		this.proc = spawn(
 			PYTHON,
-			[...odooArgs(this.src, this.o), `--http-port=${this.o.port}`, '--http-interface=127.0.0.1', `--gevent-port=${gevent}`, '--max-cron-threads=0', '--workers=0', '--log-level=warn'],
+			[...odooArgs(this.src, this.o), `--http-port=${this.o.port}`, '--http-interface=127.0.0.1', `--gevent-port=${gevent}`, '--max-cron-threads=0', ...workerArgs(this.o.workers ?? 0), '--log-level=warn'],
 			{ stdio: ['ignore', fd, fd], detached: true },
 		);
 		const until = Date.now() + 120_000;

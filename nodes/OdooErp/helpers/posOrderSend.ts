@@ -47,6 +47,15 @@ export async function importGroups(
 	// this one, and the invoice could then never be imported. Failures of the steps before count too.
 	const waiting = new Map<number, string>(blockedFrom);
 	let down: unknown;
+	// Closes post entries in the company's POS journal, numbered in Odoo's transaction: two at once
+	// take the same number and one fails (seen on real Odoo with several workers), so the lanes close
+	// one at a time while their orders still go side by side.
+	let lastClose: Promise<unknown> = Promise.resolve();
+	const closing = <T>(close: () => Promise<T>): Promise<T> => {
+		const run = lastClose.then(close, close);
+		lastClose = run.catch(() => undefined);
+		return run;
+	};
 	/** One session's orders; stores are independent of each other, a store's days go in order. */
 	const importGroup = async (group: BuiltOrder[]): Promise<void> => {
 		const { storeId, businessDate } = group[0].inv;
@@ -60,7 +69,7 @@ export async function importGroups(
 		let closedBefore: CloseResult | undefined;
 		try {
 			const earliest = group.reduce((m, b) => (b.inv.openUtc < m ? b.inv.openUtc : m), group[0].inv.openUtc);
-			const s = await ensureSession(client, x, { shopId: shops.get(storeId)!, storeId, businessDate, startAt: earliest, known });
+			const s = await ensureSession(client, x, { shopId: shops.get(storeId)!, storeId, businessDate, startAt: earliest, known, closing });
 			sessionId = s.sessionId;
 			closedBefore = s.closedBefore;
 		} catch (error) {

@@ -286,7 +286,15 @@ async function openForSales(client: OdooClient, sessionId: number, startAt: stri
 export async function ensureSession(
 	client: OdooClient,
 	x: PpXids,
-	opts: { shopId: number; storeId: number; businessDate: string; startAt: string; known: Map<string, number> },
+	opts: {
+		shopId: number;
+		storeId: number;
+		businessDate: string;
+		startAt: string;
+		known: Map<string, number>;
+		/** Runs the close of an earlier day's session; the import's parallel lanes pass one that closes one at a time. */
+		closing?: <T>(close: () => Promise<T>) => Promise<T>;
+	},
 ): Promise<{ sessionId: number; opened: boolean; closedBefore?: CloseResult }> {
 	const module = x.store(0).split('.')[0];
 	const xid = x.session(opts.storeId, opts.businessDate);
@@ -328,7 +336,7 @@ export async function ensureSession(
 				);
 			}
 			const [open] = await readSessions(client, [openId]);
-			closedBefore = await closeSession(client, open, openDate);
+			closedBefore = await (opts.closing ?? ((close) => close()))(() => closeSession(client, open, openDate));
 			if (closedBefore.status === 'failed') {
 				throw new InputError(`Store ${opts.storeId}'s session for ${openDate} could not be closed before opening ${opts.businessDate}: ${closedBefore.message}`, 'BusinessDate');
 			}

@@ -105,6 +105,20 @@ const TRANSIENT_ODOO_ERRORS = new Set([
 	'psycopg2.extensions.TransactionRollbackError',
 ]);
 
+/**
+ * Two transactions that post entries in one journal at once can take the same number: Odoo's
+ * unique index on the entry's name refuses the later one, rolls its transaction back and answers
+ * "The operation cannot be completed: Another entry with the same name already exists." (a
+ * ValidationError, 17–19), which it does not retry itself. Seen on real Odoo with several
+ * workers when two stores' sessions closed side by side.
+ */
+const CONCURRENT_ENTRY_NAME = /(^|: )Another entry with the same name already exists\.?$/;
+
+/** Odoo rolled the transaction back because of another one running at the same time: the same call may pass. */
+export function isConcurrencyError(data: OdooErrorData): boolean {
+	return TRANSIENT_ODOO_ERRORS.has(data.name) || (data.name === 'odoo.exceptions.ValidationError' && CONCURRENT_ENTRY_NAME.test(data.message.trim()));
+}
+
 /** Whether a company named by a person (its ID, or its name in any case) is this one. */
 export function namesCompany(wanted: string, company: { id: number; name: string }): boolean {
 	const w = wanted.trim().toLowerCase();
@@ -457,8 +471,8 @@ export class OdooClient {
 				)) as T;
 			} catch (error) {
 				if (!(error instanceof OdooApiError)) throw passOn(this.node, error);
-				// Odoo rolled the transaction back; it retries these itself, and so may we.
-				if (TRANSIENT_ODOO_ERRORS.has(error.data.name) && attempt < this.retry.retries) {
+				// Odoo rolled the transaction back; it retries most of these itself, and so may we.
+				if (isConcurrencyError(error.data) && attempt < this.retry.retries) {
 					this.stats.retries++;
 					await sleep(backoffMs(attempt, this.retry));
 					continue;
