@@ -12,12 +12,15 @@ process.env.N8N_LOG_LEVEL ??= process.env.JEST_WORKER_ID ? 'error' : 'silent';
 
 import { ExecutionLifecycleHooks, PollContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import type {
+	ExecuteWorkflowData,
+	ExecuteWorkflowOptions,
 	ICredentialDataDecryptedObject,
 	ICredentials,
 	ICredentialType,
 	IDataObject,
 	IExecuteData,
 	IExecuteFunctions,
+	IExecuteWorkflowInfo,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
@@ -60,6 +63,8 @@ const BASE_NODES: Record<string, [string, string]> = {
 	jwt: ['Jwt/Jwt.node', 'Jwt'],
 	splitInBatches: ['SplitInBatches/SplitInBatches.node', 'SplitInBatches'],
 	executeWorkflowTrigger: ['ExecuteWorkflow/ExecuteWorkflowTrigger/ExecuteWorkflowTrigger.node', 'ExecuteWorkflowTrigger'],
+	// The history backfill runs the order import once per chunk.
+	executeWorkflow: ['ExecuteWorkflow/ExecuteWorkflow/ExecuteWorkflow.node', 'ExecuteWorkflow'],
 	// Mails the daily close report where its Settings name a recipient.
 	emailSend: ['EmailSend/EmailSend.node', 'EmailSend'],
 	// n8n's built-in Odoo node: the per-item baseline of the benchmarks.
@@ -285,8 +290,39 @@ export class Engine {
 	readonly nodeTypes = new NodeTypeRegistry();
 	readonly credentials: CredentialsHelper;
 
+	/**
+	 * The workflows an Execute Workflow step may call, by ID, as n8n finds them in its database: a
+	 * template's ID is its file name in workflows/ (as the e2e imports them), unless put here (a
+	 * test's changed copy).
+	 */
+	readonly subWorkflows = new Map<string, IWorkflowBase>();
+	/** Each called workflow's static data, kept between its executions as n8n keeps it. */
+	private readonly subStatic = new Map<string, IDataObject>();
+
 	constructor(credentials: Record<string, ICredentialDataDecryptedObject>) {
 		this.credentials = new CredentialsHelper({ ...credentials });
+	}
+
+	private subWorkflow(id: string): IWorkflowBase {
+		const given = this.subWorkflows.get(id);
+		if (given) return given;
+		const file = path.join(__dirname, '..', 'workflows', `${path.basename(id)}.json`);
+		if (!id || !fs.existsSync(file)) throw new Error(`Workflow "${id}" does not exist (this engine finds a template by its file name in workflows/)`);
+		return { ...(JSON.parse(fs.readFileSync(file, 'utf8')) as IWorkflowBase), id };
+	}
+
+	/** An Execute Workflow step: the sub-workflow from its Execute Workflow Trigger, in this process (as n8n runs it, on the caller's worker). */
+	private async executeSub(info: IExecuteWorkflowInfo, options: ExecuteWorkflowOptions): Promise<ExecuteWorkflowData> {
+		const id = String(info.id ?? info.code?.id ?? '');
+		const wf = info.code ?? this.subWorkflow(id);
+		const trigger = wf.nodes.find((n) => n.type === 'n8n-nodes-base.executeWorkflowTrigger' && !n.disabled);
+		if (!trigger) throw new Error(`Workflow "${wf.name}" has no Execute Workflow Trigger: it cannot be called by another workflow`);
+		const staticData = this.subStatic.get(id) ?? {};
+		this.subStatic.set(id, staticData);
+		const r = await this.run(wf, { startNode: trigger.name, mode: 'integrated', startItems: options.inputData?.length ? options.inputData : [{ json: {} }], staticData });
+		if (r.error) throw r.error;
+		const last = r.run.data.resultData.lastNodeExecuted;
+		return { executionId: `sub-${Engine.runs}`, data: [last ? r.items(last) : []] };
 	}
 
 	workflow(data: IWorkflowBase, staticData?: IDataObject): Workflow {
@@ -303,15 +339,12 @@ export class Engine {
 	}
 
 	additionalData(hooks: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
-		const unavailable = async () => {
-			throw new Error('Not available in this engine');
-		};
 		return {
 			hooks,
 			// As n8n does: the nodes key what they keep for one execution by it.
 			executionId: hooks.executionId,
 			credentialsHelper: this.credentials,
-			executeWorkflow: unavailable,
+			executeWorkflow: async (info: IExecuteWorkflowInfo, _data: IWorkflowExecuteAdditionalData, options: ExecuteWorkflowOptions) => await this.executeSub(info, options),
 			getRunExecutionData: async () => undefined,
 			currentNodeExecutionIndex: 0,
 			restApiUrl: 'http://127.0.0.1/rest',

@@ -34,6 +34,8 @@ const RUN_ORDER = [
 	// A till pays at the counter while the store's day is open, before the nightly close.
 	'pos-invoice-payment',
 	'pos-session-auto-close',
+	// The history backfill over the same days: the chunks the import brought in already, imported once.
+	'pixelpoint-order-backfill',
 	'odoo-invoices-to-procountor',
 	'procountor-payments-to-odoo',
 	'odoo-invoices-canonical-sync',

@@ -3,7 +3,7 @@
  * version 19) over one in-memory database, answering like Odoo 16-19 as configured.
  */
 import { SandboxHttpServer, type JsonReply, type SandboxRequest } from '../common/http';
-import { OdooError, accessDenied, accessError, attributeError, rpcErrorData } from './errors';
+import { OdooError, accessDenied, accessError, attributeError, rpcErrorData, validationError } from './errors';
 import { genericMethods } from './methods';
 import { defineAccount } from './models/account';
 import { defineBase } from './models/base';
@@ -21,6 +21,13 @@ export interface OdooSandboxOptions {
 	profile: SeedOptions['profile'];
 	/** Odoo's `list_db`: when off, `db.list` answers AccessDenied, as a hardened production server does. */
 	listDatabases: boolean;
+	/**
+	 * How long a session close's transaction lasts (0: instant). Real Odoo (17–19) numbers the
+	 * close's entries in the company's POS journal inside that transaction: a second close in the
+	 * same company meanwhile takes the same number, and Odoo's unique index refuses it (a
+	 * ValidationError, its transaction rolled back), as seen with several workers.
+	 */
+	closeTransactionMs: number;
 }
 
 export const odooDefaults: OdooSandboxOptions = {
@@ -31,6 +38,7 @@ export const odooDefaults: OdooSandboxOptions = {
 	apiKey: 'sandbox-odoo-api-key-0123456789',
 	profile: 'recorded',
 	listDatabases: true,
+	closeTransactionMs: 0,
 };
 
 const ADMIN_UID = 2;
@@ -209,7 +217,20 @@ export class OdooSandbox {
 		Object.assign(p, rest);
 		const env = this.env((context as Record<string, unknown>) ?? {});
 		env.companies = this.activeCompanies(env);
+		if (model === 'pos.session' && name === 'close_session_from_ui' && this.options.closeTransactionMs > 0) return this.closeInTransaction(env, () => def.fn(env, ids, p));
 		return this.db.transaction(() => def.fn(env, ids, p));
+	}
+
+	/** Until when each company's POS journal is being numbered by a close (closeTransactionMs). */
+	private readonly closing = new Map<number, number>();
+
+	private closeInTransaction(env: Env, close: () => unknown): unknown {
+		const company = env.companies?.[0] ?? 1;
+		const now = Date.now();
+		if ((this.closing.get(company) ?? 0) > now) throw validationError('The operation cannot be completed: Another entry with the same name already exists.');
+		const result = this.db.transaction(close);
+		this.closing.set(company, now + this.options.closeTransactionMs);
+		return result;
 	}
 
 	/**

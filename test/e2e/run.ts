@@ -141,7 +141,8 @@ function writeCredentials(file: string, templates: IWorkflowBase[], sb: Sandboxe
 /** The template with its schedule replaced by a production webhook at /webhook/e2e/<name>, answering with the audit record. */
 function webhookCopy(name: string): IWorkflowBase {
 	const wf = loadTemplate(name);
-	const schedule = wf.nodes.find((n) => n.type === 'n8n-nodes-base.scheduleTrigger')!;
+	// Its schedule, or for a template run by hand (the backfill) its manual trigger, becomes the webhook.
+	const schedule = wf.nodes.find((n) => n.type === 'n8n-nodes-base.scheduleTrigger') ?? wf.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger')!;
 	const hook: INode = {
 		id: '00000000-0000-4000-8000-0000000000e2',
 		name: 'E2E Webhook',
@@ -450,7 +451,8 @@ async function queuePart(host: N8nHost, baseEnv: NodeJS.ProcessEnv, work: string
 		writeCredentials(path.join(work, 'credentials-queue.json'), templates, sb);
 		let r = await cli(host, ['import:credentials', `--input=${path.join(work, 'credentials-queue.json')}`], queueEnv);
 		check('PostgreSQL: n8n import:credentials', r.code === 0, r.code ? r.err.slice(-400) : '');
-		const hooks = ['pixelpoint-master-data', 'pixelpoint-order-import'].map(webhookCopy);
+		// The backfill calls the published copy of the order import, 2 days a chunk.
+		const hooks = [...['pixelpoint-master-data', 'pixelpoint-order-import'].map(webhookCopy), applySettings(webhookCopy('pixelpoint-order-backfill'), { chunkDays: 2, importWorkflowId: 'e2e-pixelpoint-order-import' })];
 		const queueWorkflows = [...templateNames.map((n, i) => applySettings({ ...templates[i], id: n }, sb.settings())), ...hooks];
 		for (const wf of queueWorkflows) {
 			const file = path.join(work, `queue-${wf.id}.json`);
@@ -467,7 +469,7 @@ async function queuePart(host: N8nHost, baseEnv: NodeJS.ProcessEnv, work: string
 		const mainLog = path.join(work, 'main.log');
 		daemon(host, ['start'], queueEnv, mainLog);
 		const workerLogs = [1, 2].map((k) => path.join(work, `worker-${k}.log`));
-		workerLogs.forEach((log, k) =>
+		const workers = workerLogs.map((log, k) =>
 			daemon(host, ['worker', '--concurrency=1'], { ...queueEnv, N8N_RUNNERS_BROKER_PORT: String(5690 + k), QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(5692 + k) }, log),
 		);
 		await waitFor('n8n main', async () => (await fetch(`${base}/healthz/readiness`)).ok, 180_000);
@@ -506,6 +508,9 @@ async function queuePart(host: N8nHost, baseEnv: NodeJS.ProcessEnv, work: string
 
 		step('Queue mode: the webhook template (counter payments) through the webhook process');
 		await webhookTemplate(hookBase, sb);
+
+		step('Queue mode: the history backfill, its worker killed in the middle of a chunk');
+		await backfillKilled(base, db, sb, workers, workerLogs);
 	} finally {
 		stopAll();
 		await sb.stop();
@@ -520,6 +525,52 @@ async function queuePart(host: N8nHost, baseEnv: NodeJS.ProcessEnv, work: string
 		for (let i = 0; i < keys.length; i += 500) execFileSync('redis-cli', ['-h', '127.0.0.1', 'del', ...keys.slice(i, i + 500)], { stdio: 'ignore' });
 	}
 
+}
+
+/**
+ * The history backfill (its webhook copy) into a fresh Odoo: chunks of 2 days, each an Execute
+ * Workflow of the order import on the worker that runs the backfill. That worker is killed
+ * (SIGKILL, as a crashed machine) once a third of the sales are in. Whatever n8n then does with the
+ * execution, the backfill is run again after the killed run's import locks have gone stale (15
+ * minutes, aged here): it takes up the chunks not done, and the end state is every sale once and
+ * every day closed, read from Odoo.
+ */
+async function backfillKilled(base: string, db: string, sb: Sandboxes, workers: ChildProcess[], workerLogs: string[]): Promise<void> {
+	sb.odoo.reset();
+	// Each answer a little slower, so the backfill is still in a chunk when its worker dies.
+	sb.odoo.http.setFaults({ delayMs: 25 });
+	const master = await fetch(`${base}/webhook/e2e/pixelpoint-master-data`, { method: 'POST' });
+	check('backfill: master data into a fresh Odoo', master.ok, `HTTP ${master.status}`);
+	const sold = soldInvoices(sb);
+	const orders = () => odooRead(sb, 'pos.order', [['pos_reference', 'like', 'PixelPoint ']], ['pos_reference']);
+	const started = Date.now();
+	const first = fetch(`${base}/webhook/e2e/pixelpoint-order-backfill`, { method: 'POST' }).then(async (r) => ({ status: r.status, body: await r.text() })).catch((e: Error) => ({ status: 0, body: e.message }));
+	await waitFor('a third of the sales imported by the backfill', async () => orders().length > sold.length / 3, 300_000);
+	const [running] = psqlRows(db, `SELECT id FROM execution_entity WHERE "workflowId" = 'e2e-pixelpoint-order-backfill' AND status = 'running' ORDER BY id DESC LIMIT 1`);
+	const victim = workerLogs.findIndex((log) => running && new RegExp(`Worker started execution ${running[0]} `).test(fs.readFileSync(log, 'utf8')));
+	const at = orders().length;
+	if (victim >= 0 && workers[victim].pid) process.kill(-workers[victim].pid!, 'SIGKILL');
+	check('backfill: its worker killed in the middle of a chunk', victim >= 0 && at < sold.length, `execution ${running?.[0]} on worker ${victim + 1}, killed after ${((Date.now() - started) / 1000).toFixed(1)} s with ${at} of ${sold.length} sales in Odoo`);
+	// What n8n makes of it: its queue gives a stalled job to the other worker, or the execution stays crashed.
+	const answer = await Promise.race([first, sleep(180_000).then(() => ({ status: -1, body: 'no answer in 180 s' }))]);
+	await waitFor('the killed backfill execution to settle', async () => psqlRows(db, `SELECT count(*) FROM execution_entity WHERE "workflowId" = 'e2e-pixelpoint-order-backfill' AND status IN ('running', 'new')`)[0][0] === '0', 180_000).catch(() => undefined);
+	const states = psqlRows(db, `SELECT id, status FROM execution_entity WHERE "workflowId" = 'e2e-pixelpoint-order-backfill' ORDER BY id`).map(([id, st]) => `${id} ${st}`);
+	console.log(`  after the kill: the first request answered ${answer.status} (${answer.body.slice(0, 160)}); executions: ${states.join(', ')}; ${orders().length} orders`);
+	// Fifteen minutes later the killed run's locks are stale (aged here): the backfill is run again.
+	const env = sb.odoo.env();
+	const locks = sb.odoo.db.search(env, 'ir.model.data', [['module', '=', 'pixelpoint'], ['name', '=like', 'import_lock_order_%']]);
+	const stale = new Date(Date.now() - 16 * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+	sb.odoo.db.transaction(() => locks.forEach((id) => sb.odoo.db.updateRaw('ir.model.data', sb.odoo.db.browse('ir.model.data', id)!, { create_date: stale })));
+	const again = await fetch(`${base}/webhook/e2e/pixelpoint-order-backfill`, { method: 'POST' });
+	const audit = (await again.json()) as Record<string, unknown>;
+	check('backfill: run again, it finishes the chunks not done', again.ok && audit.status === 'success' && audit.chunksLeft === 0, `${locks.length} locks left by the killed run; ${audit.status}: ${figures(audit)}; chunks ${String(audit.chunks)} taken, ${String(audit.chunksDone)} done${audit.error ? `; ${String(audit.error)}` : ''}`);
+	const refs = orders().map((o) => String(o.pos_reference));
+	check('backfill: every sale imported once (Odoo\'s orders)', refs.length === sold.length && new Set(refs).size === sold.length, `${refs.length} orders, ${new Set(refs).size} distinct, ${sold.length} sold`);
+	const xids = odooRead(sb, 'ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.session']], ['name', 'res_id']);
+	const open = xids.filter((x) => odooRead(sb, 'pos.session', [['id', '=', x.res_id]], ['state'])[0]?.state !== 'closed');
+	const days = new Set(sold.map((i) => `session_${i.StoreId}_${i.BusinessDate.replace(/-/g, '')}`));
+	check('backfill: one session per store and day, every one closed', xids.length === days.size && open.length === 0, `${xids.length} sessions for ${days.size} (store, day) pairs, ${open.length} open`);
+	sb.odoo.http.setFaults({ delayMs: 0 });
 }
 
 /**

@@ -244,6 +244,22 @@ const MUTATIONS: Mutation[] = [
 		replace: '\tif (parts.length >= 0) return [];',
 		tests: ['test/templates/month-end.test.ts'],
 	},
+	{
+		name: 'parallel-closes-at-once',
+		what: "the order import's parallel lanes close their stores' earlier days at the same time (two closes in one company collide on real Odoo with workers)",
+		file: 'nodes/OdooErp/helpers/posOrderSend.ts',
+		find: '		const run = lastClose.then(close, close);',
+		replace: '		const run = close();',
+		tests: ['test/templates/pixelpoint-order-import.test.ts'],
+	},
+	{
+		name: 'entry-number-collision-not-retried',
+		what: "Odoo's rolled-back refusal of an entry number another transaction took at the same time is not retried",
+		file: 'nodes/OdooErp/transport/index.ts',
+		find: "(data.name === 'odoo.exceptions.ValidationError' && CONCURRENT_ENTRY_NAME.test(data.message.trim()))",
+		replace: '(data.name === CONCURRENT_ENTRY_NAME.source)',
+		tests: ['test/templates/pixelpoint-order-import.test.ts'],
+	},
 ];
 
 function runJest(tests: string[]): { ok: boolean; summary: string } {

@@ -5,12 +5,15 @@
  * per configuration of PARALLEL_BENCH (`workers:parallel`, default `1:1,2:2,4:4`): Odoo started
  * with `--workers=N`, the import's Parallel Requests set to P. Each import runs in an n8n process
  * of its own (import-child.ts), one execution per PARALLEL_BENCH_CHUNK days (all in one by
- * default), as a history load goes. Printed side by side: wall time, receipts a second, Odoo calls,
+ * default); with PARALLEL_BENCH_MODE=backfill, one execution of the history backfill template
+ * instead, its chunks of PARALLEL_BENCH_CHUNK days (7 by default) each a sub-execution of the
+ * import, as a chain's history is meant to be loaded. Printed side by side: wall time, receipts a second, Odoo calls,
  * how much of the time Odoo had a request in hand and how many at once, the CPU seconds of Odoo,
  * PostgreSQL and the n8n process, and the n8n process's peak memory; after each, the books are
  * checked from Odoo's records (checkBooks) and compared with the first configuration's.
  */
 import { spawn } from 'node:child_process';
+import type http from 'node:http';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -32,8 +35,11 @@ class TimingProxy extends ForwardingProxy {
 	private busyMs = 0;
 	private weightedMs = 0;
 	peak = 0;
+	/** Odoo's time by method (model.method), summed over the requests. */
+	readonly byMethod = new Map<string, { calls: number; ms: number }>();
 
 	reset(): void {
+		this.byMethod.clear();
 		this.calls = 0;
 		this.busyMs = 0;
 		this.weightedMs = 0;
@@ -62,8 +68,23 @@ class TimingProxy extends ForwardingProxy {
 		this.tick(1);
 	}
 
-	protected override onAnswer(): void {
+	protected override onAnswer(_req: http.IncomingMessage, body: Buffer, _status: number, _text: string, _res: http.ServerResponse, ms: number): void {
 		this.tick(-1);
+		const key = methodOf(body);
+		const m = this.byMethod.get(key) ?? { calls: 0, ms: 0 };
+		m.calls++;
+		m.ms += ms;
+		this.byMethod.set(key, m);
+	}
+}
+
+/** A JSON-RPC call's model.method (the package goes over /jsonrpc with a password). */
+function methodOf(body: Buffer): string {
+	try {
+		const p = (JSON.parse(body.toString('utf8')) as { params: { service: string; method: string; args: unknown[] } }).params;
+		return p.service === 'object' ? `${String(p.args[3])}.${String(p.args[4])}` : `${p.service}.${p.method}`;
+	} catch {
+		return '?';
 	}
 }
 
@@ -167,7 +188,8 @@ interface Row {
 export async function parallelBench(ctx: BenchContext): Promise<void> {
 	const stores = Number(process.env.PARALLEL_BENCH_STORES ?? 10);
 	const days = Number(process.env.PARALLEL_BENCH_DAYS ?? 14);
-	const chunk = Number(process.env.PARALLEL_BENCH_CHUNK ?? days);
+	const backfill = process.env.PARALLEL_BENCH_MODE === 'backfill';
+	const chunk = Number(process.env.PARALLEL_BENCH_CHUNK ?? (backfill ? 7 : days));
 	const configs = (process.env.PARALLEL_BENCH ?? '1:1,2:2,4:4').split(',').map((c) => c.split(':').map(Number) as [number, number]);
 	const sb = await startSandboxes({}, { codeplus: { today: ctx.today, days, stores } });
 	const rows: Row[] = [];
@@ -182,9 +204,9 @@ export async function parallelBench(ctx: BenchContext): Promise<void> {
 			ranges.push([dates[k], last ? nextDay(nextDay(dates[dates.length - 1])) : dates[k + chunk]]);
 		}
 		const sold = invoices.filter((i) => i.Status !== 'VOID').length;
-		console.log(`  parallel benchmark: ${stores} stores × ${dates.length} days, ${invoices.length} receipts (${sold} sold), ${ranges.length} execution(s) of ${chunk} days`);
+		console.log(`  parallel benchmark: ${stores} stores × ${dates.length} days, ${invoices.length} receipts (${sold} sold), ${backfill ? `the backfill template, ${ranges.length} chunks` : `${ranges.length} execution(s)`} of ${chunk} days`);
 		for (const [workers, parallel] of configs) {
-			const label = `Odoo --workers=${workers}, Parallel Requests ${parallel}`;
+			const label = `${backfill ? 'backfill, ' : ''}Odoo --workers=${workers}, Parallel Requests ${parallel}`;
 			const { db, server, drop } = await ctx.server(`n8n_par${workers}x${parallel}`, workers);
 			const proxy = new TimingProxy(server.url);
 			await proxy.up();
@@ -201,12 +223,14 @@ export async function parallelBench(ctx: BenchContext): Promise<void> {
 				const cpu0 = { odoo: odooCpu(server), pg: postgresCpu() };
 				const t0 = Date.now();
 				const fig = await ctx.phase(`Odoo ${ctx.version}: import, ${label}`, () =>
-					importInChild({ creds, settings, ranges, parallel, now: new Date().toISOString() }, path.join(ctx.logDir, `parallel-bench-${workers}x${parallel}.log`)),
+					importInChild({ creds, settings, ranges, parallel, now: new Date().toISOString(), template: backfill ? 'backfill' : 'import', chunkDays: chunk }, path.join(ctx.logDir, `parallel-bench-${workers}x${parallel}.log`)),
 				);
 				// The executions' time inside the n8n process (its start-up is not the import's).
 				const seconds = fig.ms / 1000;
 				const startUp = (Date.now() - t0 - fig.ms) / 1000;
 				const p = proxy.figures();
+				const top = [...proxy.byMethod.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 6);
+				console.log(`  ${label}: Odoo's time by method: ${top.map(([k, v]) => `${k} ${(v.ms / 1000).toFixed(0)} s (${v.calls} calls)`).join(', ')}`);
 				const cpu = { odoo: odooCpu(server) - cpu0.odoo, pg: postgresCpu() - cpu0.pg };
 				console.log(`  ${label}: ${seconds.toFixed(1)} s of executions (${startUp.toFixed(1)} s to start the n8n process)`);
 				const created = fig.runs.reduce((s, r) => s + Number(r.summary.created ?? 0), 0);
@@ -251,9 +275,10 @@ export async function parallelBench(ctx: BenchContext): Promise<void> {
 			`  ${[r.label, `${r.seconds.toFixed(0)} s`, r.perSecond.toFixed(1), `×${(r.perSecond / base.perSecond).toFixed(2)}`, String(r.calls), `${(r.busy * 100).toFixed(0)} %`, `${r.inFlight.toFixed(2)} (max ${r.peakInFlight})`, r.odooCpu.toFixed(0), r.pgCpu.toFixed(0), r.n8nCpu.toFixed(0), `${r.n8nPeakMb.toFixed(0)} MiB`, r.booksOk ? `same (${r.books})` : `DIFFER (${r.books})`].join(' | ')}`,
 		);
 	}
-	const two = rows.find((r) => r.label.startsWith('Odoo --workers=2,') && !r.label.endsWith(' 1'));
-	if (base && two && base.label.includes('Parallel Requests 1')) {
-		ctx.check({ what: 'parallel benchmark: on Odoo --workers=2 the parallel import takes at least 1.5× the sequential receipts a second, books the same', ok: two.perSecond >= 1.5 * base.perSecond && two.booksOk, detail: `${two.perSecond.toFixed(1)} against ${base.perSecond.toFixed(1)} receipts/s: ×${(two.perSecond / base.perSecond).toFixed(2)}` });
+	// The best Parallel Requests on two Odoo workers against one request at a time.
+	const two = rows.filter((r) => r.label.includes('Odoo --workers=2,') && !r.label.endsWith(' 1')).sort((a, b) => b.perSecond - a.perSecond)[0];
+	if (base && two && base.label.endsWith('Parallel Requests 1')) {
+		ctx.check({ what: 'parallel benchmark: on Odoo --workers=2 the parallel import takes at least 1.5× the sequential receipts a second, books the same', ok: two.perSecond >= 1.5 * base.perSecond && two.booksOk, detail: `${two.label}: ${two.perSecond.toFixed(1)} against ${base.perSecond.toFixed(1)} receipts/s, ×${(two.perSecond / base.perSecond).toFixed(2)}` });
 	}
 }
 

@@ -46,12 +46,13 @@ export class ForwardingProxy {
 	/** Each request, before it is forwarded. */
 	protected onRequest(_url: string, _body: Buffer): void {}
 
-	/** Each answered request (its method, path and headers as sent), with Odoo's answer as sent on. */
-	protected onAnswer(_req: http.IncomingMessage, _body: Buffer, _status: number, _text: string, _res: http.ServerResponse): void {}
+	/** Each answered request (its method, path and headers as sent), with Odoo's answer as sent on and how long Odoo took. */
+	protected onAnswer(_req: http.IncomingMessage, _body: Buffer, _status: number, _text: string, _res: http.ServerResponse, _ms: number): void {}
 
 	private async forward(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
 		const url = req.url ?? '/';
 		this.onRequest(url, body);
+		const started = Date.now();
 		const headers: Record<string, string> = {};
 		for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !['host', 'content-length', 'connection'].includes(k)) headers[k] = v;
 		try {
@@ -60,7 +61,7 @@ export class ForwardingProxy {
 			const date = r.headers.get('date');
 			res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'application/json', ...(date ? { Date: date } : {}) });
 			res.end(text);
-			this.onAnswer(req, body, r.status, text, res);
+			this.onAnswer(req, body, r.status, text, res, Date.now() - started);
 		} catch (e) {
 			res.writeHead(502);
 			res.end((e as Error).message);

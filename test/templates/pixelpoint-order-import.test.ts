@@ -1,5 +1,5 @@
 /** Order import and session auto-close, through n8n's engine against the sandboxes: exact to the cent. */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IWorkflowBase } from 'n8n-workflow';
 import { Engine } from '../../runner/engine';
 import { runTemplate } from '../../runner/flows';
 import { startSandboxes, type Sandboxes } from '../../sandbox';
@@ -178,6 +178,69 @@ describe('Template: PixelPoint order import and session auto-close', () => {
 		} finally {
 			await seq.stop();
 		}
+	});
+
+	test('Parallel Requests 3, twice at once, on an Odoo where two session closes in one company collide (as real Odoo with workers): every earlier day closes, each order once', async () => {
+		sb.odoo.http.setFaults({ delayMs: 5 });
+		// A close holds the POS journal's numbering for 40 ms: another close meanwhile is refused as real Odoo refuses it.
+		sb.odoo.options.closeTransactionMs = 40;
+		const parallel = (wf: IWorkflowBase) => {
+			const step = wf.nodes.find((n) => n.name === 'Odoo: Import Orders')!;
+			step.parameters = { ...step.parameters, options: { ...(step.parameters.options as IDataObject), parallelRequests: 3 } };
+		};
+		const other = new Engine(sb.credentials());
+		const [a, b] = await Promise.all([runTemplate(engine, 'pixelpoint-order-import', {}, {}, parallel), runTemplate(other, 'pixelpoint-order-import', {}, {}, parallel)]);
+		expect(a.error).toBeUndefined();
+		expect(b.error).toBeUndefined();
+		expect([a.summary[0].failed, b.summary[0].failed]).toEqual([0, 0]);
+		const sold = sb.codeplus.allInvoices().filter((i) => i.Status !== 'VOID');
+		expect(ordersByRef(sb)).toHaveLength(sold.length);
+		expect(Number(a.summary[0].created) + Number(b.summary[0].created)).toBe(sold.length);
+		// Each store's last day stays open for the nightly close; every earlier one was closed by the imports.
+		const sessions = sessionsOf(sb);
+		expect(sessions.filter((s) => s.state !== 'closed')).toHaveLength(sb.codeplus.stores.length);
+		expect(sessions.length).toBe(new Set(sold.map((i) => `${i.StoreId} ${i.BusinessDate}`)).size);
+	});
+
+	test('history backfill: the range in chunks, each a sub-execution of the order import; a chunk that fails stops it there, the next run goes on from that chunk; each order once, every day closed, a last run writes nothing', async () => {
+		const invoices = sb.codeplus.allInvoices();
+		const sold = invoices.filter((i) => i.Status !== 'VOID');
+		const dates = [...new Set(invoices.map((i) => i.BusinessDate))].sort();
+		const day = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+		// Chunks of 5 days from the first business day to the day after the last one's night shift.
+		const settings = { from: dates[0], to: day(dates[dates.length - 1], 2), chunkDays: 5 };
+		// An invoice of the second chunk paid with a tender Odoo does not know: wrong in itself, it fails.
+		const bad = invoices.find((i) => i.Status === 'CLOSED' && i.BusinessDate === day(dates[0], 6) && i.Payments.length === 1)!;
+		const method = bad.Payments[0].MethodNum;
+		bad.Payments[0].MethodNum = 77;
+		const first = await runTemplate(engine, 'pixelpoint-order-backfill', {}, settings);
+		expect(first.summary[0]).toMatchObject({ status: 'failed', chunks: 2, chunksDone: 1, chunksLeft: 2, closed: 0 });
+		expect(String(first.summary[0].error)).toMatch(new RegExp(`^chunk ${day(dates[0], 5)}_${day(dates[0], 10)} not done`));
+		const firstCreated = Number(first.summary[0].created);
+		expect(ordersByRef(sb)).toHaveLength(firstCreated);
+		// Fixed in PixelPoint: the next run takes the second chunk again, not the first.
+		bad.Payments[0].MethodNum = method;
+		const second = await runTemplate(engine, 'pixelpoint-order-backfill', {}, settings);
+		expect(second.summary[0]).toMatchObject({ status: 'success', chunks: 2, chunksDone: 2, chunksLeft: 0, failed: 0 });
+		expect(firstCreated + Number(second.summary[0].created)).toBe(sold.length);
+		const orders = ordersByRef(sb);
+		expect(orders).toHaveLength(sold.length);
+		expect(new Set(orders.map((o) => o.pos_reference)).size).toBe(sold.length);
+		// Ends with the books of the range closed: every session, the last days' included, once per store and day.
+		const sessions = sessionsOf(sb);
+		expect(sessions.length).toBe(new Set(sold.map((i) => `${i.StoreId} ${i.BusinessDate}`)).size);
+		expect(sessions.filter((s) => s.state !== 'closed')).toEqual([]);
+		expect(Number(second.summary[0].closed)).toBe(sb.codeplus.stores.length);
+		// Each chunk done is kept in Odoo, in the flow's Sync State.
+		const env = sb.odoo.env();
+		const done = sb.odoo.db.read(env, 'ir.config_parameter', sb.odoo.db.search(env, 'ir.config_parameter', [['key', '=like', 'n8n.sync.pixelpoint-order-backfill.%']]), ['key', 'write_date']);
+		expect(done).toHaveLength(3);
+		// Nothing left: a last run imports nothing, closes nothing and keeps its records as they were.
+		const third = await runTemplate(engine, 'pixelpoint-order-backfill', {}, settings);
+		expect(third.summary[0]).toMatchObject({ status: 'success', chunks: 0, chunksLeft: 0, created: 0, closed: 0 });
+		const after = sb.odoo.db.read(env, 'ir.config_parameter', sb.odoo.db.search(env, 'ir.config_parameter', [['key', '=like', 'n8n.sync.pixelpoint-order-backfill.%']]), ['key', 'write_date']);
+		expect(after).toEqual(done);
+		expect(ordersByRef(sb)).toHaveLength(sold.length);
 	});
 
 	test('two imports of the same range at once: no duplicate order and no second session', async () => {
