@@ -28,6 +28,8 @@ export interface OdooSandboxOptions {
 	 * ValidationError, its transaction rolled back), as seen with several workers.
 	 */
 	closeTransactionMs: number;
+	/** Fault injection: this many of the next session closes are refused as if another close of the company held the entry number. */
+	collideCloses: number;
 }
 
 export const odooDefaults: OdooSandboxOptions = {
@@ -39,6 +41,7 @@ export const odooDefaults: OdooSandboxOptions = {
 	profile: 'recorded',
 	listDatabases: true,
 	closeTransactionMs: 0,
+	collideCloses: 0,
 };
 
 const ADMIN_UID = 2;
@@ -114,9 +117,17 @@ export class OdooSandbox {
 	}
 
 	private async route(req: SandboxRequest): Promise<JsonReply> {
-		if (req.method === 'POST' && req.path === '/jsonrpc') return this.jsonRpc(req.body);
 		const m = /^\/json\/2\/([^/]+)\/([^/]+)$/.exec(req.path);
-		if (m && req.method === 'POST') return this.json2(req, m[1], m[2]);
+		if ((req.method === 'POST' && req.path === '/jsonrpc') || (m && req.method === 'POST')) {
+			const reply = m ? this.json2(req, m[1], m[2]) : this.jsonRpc(req.body);
+			// A close's transaction lasts until its answer: its company's numbering is held till then.
+			const held = this.holding.shift();
+			if (held) {
+				await new Promise((r) => setTimeout(r, this.options.closeTransactionMs));
+				this.closing.delete(held);
+			}
+			return reply;
+		}
 		if (req.path === '/web/webclient/version_info') return { status: 200, body: { jsonrpc: '2.0', id: null, result: this.versionInfo() } };
 		// Odoo 19's rpc module: the version without JSON-RPC.
 		if ((req.path === '/json/version' || req.path === '/web/version') && this.options.version >= 19) {
@@ -217,19 +228,28 @@ export class OdooSandbox {
 		Object.assign(p, rest);
 		const env = this.env((context as Record<string, unknown>) ?? {});
 		env.companies = this.activeCompanies(env);
-		if (model === 'pos.session' && name === 'close_session_from_ui' && this.options.closeTransactionMs > 0) return this.closeInTransaction(env, () => def.fn(env, ids, p));
+		if (model === 'pos.session' && name === 'close_session_from_ui' && (this.options.closeTransactionMs > 0 || this.options.collideCloses > 0)) return this.closeInTransaction(env, () => def.fn(env, ids, p));
 		return this.db.transaction(() => def.fn(env, ids, p));
 	}
 
-	/** Until when each company's POS journal is being numbered by a close (closeTransactionMs). */
-	private readonly closing = new Map<number, number>();
+	/** Each company's close whose transaction is still open (closeTransactionMs), and that of the call just answered. */
+	private readonly closing = new Set<number>();
+	private readonly holding: number[] = [];
+	/** Closes refused because another one of the company was in its transaction (or collideCloses). */
+	closeCollisions = 0;
 
 	private closeInTransaction(env: Env, close: () => unknown): unknown {
 		const company = env.companies?.[0] ?? 1;
-		const now = Date.now();
-		if ((this.closing.get(company) ?? 0) > now) throw validationError('The operation cannot be completed: Another entry with the same name already exists.');
+		if (this.closing.has(company) || this.options.collideCloses > 0) {
+			if (this.options.collideCloses > 0) this.options.collideCloses--;
+			this.closeCollisions++;
+			throw validationError('The operation cannot be completed: Another entry with the same name already exists.');
+		}
 		const result = this.db.transaction(close);
-		this.closing.set(company, now + this.options.closeTransactionMs);
+		if (this.options.closeTransactionMs > 0) {
+			this.closing.add(company);
+			this.holding.push(company);
+		}
 		return result;
 	}
 
