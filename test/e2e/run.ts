@@ -359,6 +359,10 @@ async function cliPart(host: N8nHost, baseEnv: NodeJS.ProcessEnv, work: string, 
 			if (r.code) importErrors.push(`${name}: ${r.err.slice(-300)}`);
 		}
 		check('n8n import:workflow, every template', importErrors.length === 0, importErrors.length ? importErrors.join(' | ') : `${templateNames.length} templates`);
+		// The backfill calls the order import with Execute Workflow: n8n 2 runs only a published sub-workflow (users publish it for its schedule).
+		r = await cli(host, ['publish:workflow', '--id=pixelpoint-order-import'], baseEnv);
+		if (r.code) r = await cli(host, ['update:workflow', '--id=pixelpoint-order-import', '--active=true'], baseEnv);
+		check('the order import published (the backfill calls it)', r.code === 0, r.code ? r.err.slice(-300) : '');
 
 		const scheduled = templateNames.filter((n, i) => templates[i].nodes.some((x) => x.type === 'n8n-nodes-base.manualTrigger') && !isWebhookOnly(templates[i])); // webhook templates: in queue mode below
 		for (const name of scheduled) {
