@@ -67,7 +67,9 @@ export function templateFile(name: string): string {
 	const file = name.endsWith('.json') ? path.resolve(name) : path.join(WORKFLOWS_DIR, `${name}.json`);
 	if (!fs.existsSync(file)) {
 		const known = listTemplates();
-		const near = known.filter((k) => k.includes(name) || name.includes(k) || k.split('-').some((w) => w.length > 3 && name.includes(w)));
+		// A template holding the whole name first; else those sharing a word with it.
+		const whole = known.filter((k) => k.includes(name) || name.includes(k));
+		const near = whole.length ? whole : known.filter((k) => k.split('-').some((w) => w.length > 3 && name.includes(w)));
 		throw new Error(
 			`Unknown template "${name}"${near.length ? `: did you mean ${near.join(' or ')}?` : '.'} ` +
 				`\`npm run flows -- --list\` lists the templates of ${WORKFLOWS_DIR}; a workflow file elsewhere is given by its path ending in .json.`,

@@ -41,7 +41,15 @@ function auditWords(r: IDataObject, runOk = true): string[] {
 	const out: string[] = [];
 	const op = String(r.operation ?? '');
 	if (r.detail) out.push(...perEntity(r.detail));
-	if (/order import/i.test(op)) {
+	if (/history backfill/i.test(op)) {
+		const already = num(r.skipped);
+		out.push(
+			`chunks: ${count(r.chunks)} taken, ${count(r.chunksDone)} done, ${r.chunksLeft === null || r.chunksLeft === undefined ? 'unknown' : count(r.chunksLeft)} left` +
+				`${num(r.chunks) ? ` (each a run of the order import)` : ' (every chunk was done before)'}`,
+		);
+		out.push(`orders: ${count(r.created)} imported${already ? `, ${count(already)} invoices skipped (voided, or already in Odoo)` : ''}${num(r.heldBack) ? `, ${count(r.heldBack)} held back` : ''}${num(r.failed) ? `, ${count(r.failed)} failed` : ''}`);
+		out.push(`sessions: ${count(r.closed)} closed at the end`);
+	} else if (/order import/i.test(op)) {
 		const already = num(r.skipped) - num(r.voids);
 		out.push(
 			`orders: ${count(r.created)} imported into POS sessions, ${count(r.voids)} voided invoices skipped` +

@@ -14,7 +14,8 @@
  *    package, a template is opened (screenshots in docs/screenshots/), every node is opened. Then
  *    the order import is started twice at once (a copy of the template whose schedule is a
  *    webhook), so each worker runs one: no duplicate order, no second session. The webhook
- *    template answers its three endpoints to tills with a token, and 20 tills pay at once.
+ *    template answers its three endpoints to tills with a token, and 20 tills pay at once. Last
+ *    the history backfill, its worker killed in the middle of a chunk, run again to the end.
  * 4. The installer (2.x): the package published to a local registry and installed, updated,
  *    uninstalled and installed again through n8n's own community-package installer, and once by
  *    N8N_COMMUNITY_PACKAGES at start-up (registry.ts says how n8n reaches that registry).
@@ -568,6 +569,10 @@ async function backfillKilled(base: string, db: string, sb: Sandboxes, workers: 
 	const again = await fetch(`${base}/webhook/e2e/pixelpoint-order-backfill`, { method: 'POST' });
 	const audit = (await again.json()) as Record<string, unknown>;
 	check('backfill: run again, it finishes the chunks not done', again.ok && audit.status === 'success' && audit.chunksLeft === 0, `${locks.length} locks left by the killed run; ${audit.status}: ${figures(audit)}; chunks ${String(audit.chunks)} taken, ${String(audit.chunksDone)} done${audit.error ? `; ${String(audit.error)}` : ''}`);
+	// n8n runs an Execute Workflow's sub-execution in the caller's process: the chunks were never queue jobs of their own.
+	const subs = psqlRows(db, `SELECT id FROM execution_entity WHERE "workflowId" = 'e2e-pixelpoint-order-import' AND mode = 'integrated'`).map(([id]) => id);
+	const queued = subs.filter((id) => workerLogs.some((log) => new RegExp(`Worker started execution ${id} `).test(fs.readFileSync(log, 'utf8'))));
+	check("backfill: each chunk a sub-execution of the order import, run in the backfill's own worker (not a queue job)", subs.length > 0 && queued.length === 0, `${subs.length} sub-executions, ${queued.length} taken from the queue`);
 	const refs = orders().map((o) => String(o.pos_reference));
 	check('backfill: every sale imported once (Odoo\'s orders)', refs.length === sold.length && new Set(refs).size === sold.length, `${refs.length} orders, ${new Set(refs).size} distinct, ${sold.length} sold`);
 	const xids = odooRead(sb, 'ir.model.data', [['module', '=', 'pixelpoint'], ['model', '=', 'pos.session']], ['name', 'res_id']);

@@ -115,7 +115,7 @@ const TRANSIENT_ODOO_ERRORS = new Set([
 const CONCURRENT_ENTRY_NAME = /(^|: )Another entry with the same name already exists\.?$/;
 
 /** Odoo rolled the transaction back because of another one running at the same time: the same call may pass. */
-export function isConcurrencyError(data: OdooErrorData): boolean {
+function isConcurrencyError(data: OdooErrorData): boolean {
 	return TRANSIENT_ODOO_ERRORS.has(data.name) || (data.name === 'odoo.exceptions.ValidationError' && CONCURRENT_ENTRY_NAME.test(data.message.trim()));
 }
 
