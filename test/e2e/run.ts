@@ -343,8 +343,12 @@ async function main(): Promise<void> {
 }
 
 /** CLI on SQLite: credentials and every template imported with n8n's own commands, each scheduled template executed twice. */
-async function cliPart(host: N8nHost, baseEnv: NodeJS.ProcessEnv, work: string, templateNames: string[], templates: IWorkflowBase[]): Promise<void> {
+async function cliPart(host: N8nHost, rowEnv: NodeJS.ProcessEnv, work: string, templateNames: string[], templates: IWorkflowBase[]): Promise<void> {
 	paymentTargets.length = 0;
+	// n8n 2 hands a sub-workflow's published version to Execute Workflow through its publication
+	// service, which a running `n8n start` fills; here only CLI commands run, so n8n reads the
+	// version publish:workflow set on the workflow itself (n8n 1 has no publication: unused there).
+	const baseEnv: NodeJS.ProcessEnv = { ...rowEnv, N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false' };
 	step('CLI: import credentials and templates, execute each template (SQLite)');
 	const sb = await startSandboxes({}, e2eSandboxes());
 	const sessionsBefore = odooRead(sb, 'pos.session', [], ['id']).length; // the demo database has sessions of its own
